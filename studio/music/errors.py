@@ -1,0 +1,5 @@
+"""Errors raised by the studio's music code."""
+
+
+class ScoreError(ValueError):
+    """A score file could not be used. The message is written for a musician, not a developer."""
