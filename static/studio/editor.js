@@ -1,0 +1,176 @@
+// Edit page: a piano-roll editor. Click to add, drag to move, drag the right edge to resize, double-click
+// or Delete to remove, arrows to nudge (Shift+arrows to resize); snap to 16ths, 8ths or beats; undo/redo;
+// "Save as new version" keeps the original.
+import { api } from "../js/api.js";
+import { sketchCard } from "./cards.js";
+import { pageSketches } from "./jobrun.js";
+import { playerConfig } from "./player.js";
+import { initTransport } from "./transport.js";
+
+initTransport();
+const EDGE_PX = 6;
+const sketch = pageSketches()[0];
+const score = sketch.score;
+const card = sketchCard(sketch, { actions: false });
+document.getElementById("editor").append(card);
+const roll = card.roll;
+const canvas = roll.canvas;
+canvas.tabIndex = 0;
+canvas.classList.add("editable");
+roll.options = { low: Math.min(48, ...score.notes.map((n) => n.pitch - 5)), high: Math.max(84, ...score.notes.map((n) => n.pitch + 5)) };
+roll.fitRange();
+
+const controls = document.getElementById("editor-controls");
+const snapSelect = controls.querySelector("[name=snap]");
+const voiceSelect = controls.querySelector("[name=voice]");
+const undoButton = controls.querySelector("[data-undo]");
+const redoButton = controls.querySelector("[data-redo]");
+const saveButton = controls.querySelector("[data-save]");
+const status = document.getElementById("editor-status");
+const undoStack = [];
+const redoStack = [];
+let lastDuration = 2;
+let drag = null; // {note, mode: "move"|"resize", grabStep, grabPitch, origin}
+
+const snap = () => Number(snapSelect.value);
+const snapDown = (step) => Math.floor(step / snap()) * snap();
+const total = () => score.bars * 16;
+const snapshot = () => JSON.stringify(score.notes);
+
+function remember() {
+  undoStack.push(snapshot());
+  redoStack.length = 0;
+  refresh();
+}
+
+function restore(from, to) {
+  if (!from.length) return;
+  to.push(snapshot());
+  score.notes = JSON.parse(from.pop());
+  roll.selected = null;
+  refresh();
+}
+
+function refresh() {
+  undoButton.disabled = undoStack.length === 0;
+  redoButton.disabled = redoStack.length === 0;
+  saveButton.disabled = undoStack.length === 0 || score.notes.length === 0;
+  roll.score = score;
+  roll.draw();
+}
+
+function noteAt(step, pitch) {
+  return [...score.notes].reverse().find((n) => n.pitch === pitch && step >= n.start && step < n.start + n.duration);
+}
+
+function clampNote(note) {
+  note.duration = Math.max(1, Math.min(note.duration, total()));
+  note.start = Math.max(0, Math.min(note.start, total() - note.duration));
+  note.pitch = Math.max(roll.low, Math.min(roll.high, note.pitch));
+}
+
+canvas.addEventListener("pointerdown", (event) => {
+  canvas.focus();
+  const { step, pitch } = roll.at(event.clientX, event.clientY);
+  const hit = noteAt(step, pitch);
+  remember();
+  if (hit) {
+    const { w } = roll.cell();
+    const edge = (hit.start + hit.duration - step) * w <= EDGE_PX;
+    drag = { note: hit, mode: edge ? "resize" : "move", grabStep: step, grabPitch: pitch, origin: { ...hit } };
+  } else {
+    const voice = Number(voiceSelect.value);
+    const note = { pitch, start: snapDown(step), duration: lastDuration, velocity: 90, voice };
+    clampNote(note);
+    score.notes.push(note);
+    drag = { note, mode: "resize", grabStep: step, grabPitch: pitch, origin: { ...note }, added: true };
+  }
+  roll.selected = drag.note;
+  canvas.setPointerCapture(event.pointerId);
+  refresh();
+});
+
+canvas.addEventListener("pointermove", (event) => {
+  const { step, pitch } = roll.at(event.clientX, event.clientY);
+  if (!drag) {
+    const hit = noteAt(step, pitch);
+    const { w } = roll.cell();
+    canvas.style.cursor = hit ? ((hit.start + hit.duration - step) * w <= EDGE_PX ? "ew-resize" : "grab") : "crosshair";
+    return;
+  }
+  const { note, origin } = drag;
+  if (drag.mode === "move") {
+    note.start = origin.start + Math.round((step - drag.grabStep) / snap()) * snap();
+    note.pitch = origin.pitch + (pitch - drag.grabPitch);
+  } else {
+    note.duration = Math.max(1, Math.ceil((step - origin.start) / snap()) * snap());
+  }
+  clampNote(note);
+  roll.draw();
+});
+
+canvas.addEventListener("pointerup", () => {
+  if (!drag) return;
+  lastDuration = drag.note.duration;
+  if (!drag.added && JSON.stringify(drag.origin) === JSON.stringify(drag.note)) undoStack.pop(); // a click that changed nothing
+  drag = null;
+  refresh();
+});
+
+canvas.addEventListener("dblclick", (event) => {
+  const { step, pitch } = roll.at(event.clientX, event.clientY);
+  const hit = noteAt(step, pitch);
+  if (!hit) return;
+  remember();
+  score.notes.splice(score.notes.indexOf(hit), 1);
+  roll.selected = null;
+  refresh();
+});
+
+canvas.addEventListener("keydown", (event) => {
+  const note = roll.selected;
+  const moves = { ArrowUp: [0, 1], ArrowDown: [0, -1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
+  if (note && (event.key === "Delete" || event.key === "Backspace")) {
+    remember();
+    score.notes.splice(score.notes.indexOf(note), 1);
+    roll.selected = null;
+  } else if (note && moves[event.key]) {
+    const [dStep, dPitch] = moves[event.key];
+    remember();
+    if (event.shiftKey) note.duration += dStep * snap();
+    else {
+      note.start += dStep * snap();
+      note.pitch += dPitch;
+    }
+    clampNote(note);
+  } else {
+    return;
+  }
+  event.preventDefault();
+  refresh();
+});
+
+document.addEventListener("keydown", (event) => {
+  if (!(event.ctrlKey || event.metaKey) || event.key.toLowerCase() !== "z" && event.key.toLowerCase() !== "y") return;
+  event.preventDefault();
+  const redo = event.key.toLowerCase() === "y" || event.shiftKey;
+  redo ? restore(redoStack, undoStack) : restore(undoStack, redoStack);
+});
+undoButton.addEventListener("click", () => restore(undoStack, redoStack));
+redoButton.addEventListener("click", () => restore(redoStack, undoStack));
+
+saveButton.addEventListener("click", async () => {
+  saveButton.disabled = true;
+  status.textContent = "";
+  try {
+    const saved = await api(`${sketch.urls.self}versions/`, { method: "POST", body: { notes: score.notes } });
+    window.location.assign(saved.urls.page);
+  } catch (error) {
+    status.textContent = error.message;
+    status.classList.add("error");
+    saveButton.disabled = false;
+  }
+});
+
+for (const [i, name] of score.voices.entries()) voiceSelect.append(new Option(playerConfig.strings.voiceNames[name] || name, i));
+refresh();

@@ -1,0 +1,103 @@
+// A piano roll on a canvas: 16th-step columns, one row per semitone, notes coloured by voice, a playhead.
+export const VOICE_COLOURS = ["#e4572e", "#2e86ab", "#76b041", "#8e5572"];
+const BLACK_KEYS = new Set([1, 3, 6, 8, 10]);
+const MIN_RANGE = 24;
+
+export class PianoRoll {
+  /** `score` is a Sketch dict; `options.low`/`options.high` fix the pitch range (else it fits the notes). */
+  constructor(canvas, score, options = {}) {
+    this.canvas = canvas;
+    this.score = score;
+    this.options = options;
+    this.playhead = null;
+    this.muted = new Set(); // voices drawn faded
+    this.selected = null; // a note object drawn highlighted
+    this.fitRange();
+    new ResizeObserver(() => this.draw()).observe(canvas);
+  }
+
+  fitRange() {
+    const pitches = this.score.notes.map((n) => n.pitch);
+    let low = this.options.low ?? Math.min(...pitches, 60) - 2;
+    let high = this.options.high ?? Math.max(...pitches, 72) + 2;
+    if (high - low + 1 < MIN_RANGE) {
+      const grow = MIN_RANGE - (high - low + 1);
+      low -= Math.floor(grow / 2);
+      high += Math.ceil(grow / 2);
+    }
+    this.low = Math.max(0, low);
+    this.high = Math.min(127, high);
+  }
+
+  get steps() {
+    return this.score.bars * 16;
+  }
+
+  /** Size of one step and one semitone row in CSS pixels. */
+  cell() {
+    const rect = this.canvas.getBoundingClientRect();
+    return { w: rect.width / this.steps, h: rect.height / (this.high - this.low + 1), rect };
+  }
+
+  /** Canvas coordinates -> {step (fractional), pitch}. */
+  at(clientX, clientY) {
+    const { w, h, rect } = this.cell();
+    return { step: (clientX - rect.left) / w, pitch: this.high - Math.floor((clientY - rect.top) / h) };
+  }
+
+  setPlayhead(step) {
+    this.playhead = step;
+    this.draw();
+  }
+
+  draw() {
+    const { w, h, rect } = this.cell();
+    if (!rect.width || !rect.height) return;
+    const ratio = window.devicePixelRatio || 1;
+    this.canvas.width = Math.round(rect.width * ratio);
+    this.canvas.height = Math.round(rect.height * ratio);
+    const g = this.canvas.getContext("2d");
+    g.setTransform(ratio, 0, 0, ratio, 0, 0);
+    const style = getComputedStyle(this.canvas);
+    g.fillStyle = style.getPropertyValue("--roll-bg") || "#fff";
+    g.fillRect(0, 0, rect.width, rect.height);
+    g.fillStyle = style.getPropertyValue("--roll-black-key") || "#f0f0f0";
+    for (let p = this.low; p <= this.high; p++) {
+      if (BLACK_KEYS.has(p % 12)) g.fillRect(0, (this.high - p) * h, rect.width, h);
+    }
+    const grid = style.getPropertyValue("--roll-grid") || "#ccc";
+    for (let s = 0; s <= this.steps; s += 4) {
+      g.strokeStyle = grid;
+      g.globalAlpha = s % 16 === 0 ? 1 : 0.45;
+      g.lineWidth = s % 16 === 0 ? 1.5 : 1;
+      g.beginPath();
+      g.moveTo(Math.round(s * w) + 0.5, 0);
+      g.lineTo(Math.round(s * w) + 0.5, rect.height);
+      g.stroke();
+    }
+    g.globalAlpha = 1;
+    for (const note of this.score.notes) {
+      if (note.pitch < this.low || note.pitch > this.high) continue;
+      g.globalAlpha = this.muted.has(note.voice) ? 0.18 : 0.35 + (0.65 * note.velocity) / 127;
+      g.fillStyle = VOICE_COLOURS[note.voice % VOICE_COLOURS.length];
+      const x = note.start * w;
+      const y = (this.high - note.pitch) * h;
+      g.fillRect(x + 0.5, y + 0.5, Math.max(note.duration * w - 1, 2), Math.max(h - 1, 1.5));
+      if (note === this.selected) {
+        g.globalAlpha = 1;
+        g.strokeStyle = style.getPropertyValue("--roll-select") || "#000";
+        g.lineWidth = 2;
+        g.strokeRect(x + 1, y + 1, Math.max(note.duration * w - 2, 2), Math.max(h - 2, 1));
+      }
+    }
+    g.globalAlpha = 1;
+    if (this.playhead !== null) {
+      g.strokeStyle = style.getPropertyValue("--roll-playhead") || "#d00";
+      g.lineWidth = 2;
+      g.beginPath();
+      g.moveTo(this.playhead * w, 0);
+      g.lineTo(this.playhead * w, rect.height);
+      g.stroke();
+    }
+  }
+}

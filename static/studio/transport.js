@@ -1,0 +1,51 @@
+// The transport bar every studio page has: tempo, loop, sound output (SoundFont or Web MIDI), stop,
+// and the space bar, which plays or stops the sketch last touched.
+import { player, playerConfig } from "./player.js";
+
+let active = null;
+
+export function setActive(card) {
+  if (active) active.classList.remove("active");
+  active = card;
+  card.classList.add("active");
+}
+
+function typingIn(target) {
+  return target.closest("input, textarea, select, [contenteditable]") !== null;
+}
+
+async function listOutputs(select) {
+  const outputs = await player.midiOutputs();
+  for (const output of outputs) select.append(new Option(output.name, output.id));
+  select.disabled = outputs.length === 0;
+  select.title = outputs.length ? "" : playerConfig.strings.noMidi;
+  select.addEventListener("change", () => {
+    player.stop();
+    player.output = outputs.find((o) => o.id === select.value) || null;
+  });
+}
+
+export function initTransport() {
+  const bar = document.getElementById("studio-transport");
+  if (!bar) return;
+  const tempo = bar.querySelector("[name=tempo]");
+  const loop = bar.querySelector("[name=loop]");
+  tempo.addEventListener("change", () => {
+    const bpm = Number(tempo.value);
+    if (bpm >= 30 && bpm <= 300) player.setTempo(bpm);
+  });
+  loop.addEventListener("change", () => (player.loop = loop.checked));
+  bar.querySelector("[data-stop]").addEventListener("click", () => player.stop());
+  player.addEventListener("start", () => (tempo.value = Math.round(player.tempo)));
+  listOutputs(bar.querySelector("[name=output]"));
+  document.addEventListener("keydown", (event) => {
+    if (event.code !== "Space" || typingIn(event.target) || event.target.closest("button, a")) return;
+    event.preventDefault();
+    if (player.playing) player.stop();
+    else (active || document.querySelector(".sketch-card"))?.togglePlay();
+  });
+  // Warm the synth while the musician reads the page, so the first Play sounds at once.
+  const warm = () => player.prepare().catch((error) => console.warn(error));
+  if ("requestIdleCallback" in window) requestIdleCallback(warm, { timeout: 2000 });
+  else setTimeout(warm, 500);
+}

@@ -1,0 +1,232 @@
+"""REST API of the studio: the sketch library, its files, and the four model jobs (HTTP 202 + job)."""
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jobs.api import accepted_response, submit_or_429
+from jobs.serializers import JobSerializer
+from studio import files, library, render, uploads
+from studio.music.errors import ScoreError
+from studio.records import Origin, Sketch
+from studio.serializers import (GenerateSerializer, HarmonizeSerializer, InterpolateSerializer,
+                                NewVersionSerializer, SketchSerializer, VarySerializer)
+
+MAX_ZIP_SKETCHES = 100
+
+
+class RenderUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "render_unavailable"
+
+
+def _flag(value: str | None) -> bool | None:
+    if value in (None, "", "all"):
+        return None
+    return value.lower() in ("1", "true", "yes")
+
+
+def _ids(value: str | None) -> list[int]:
+    try:
+        return [int(v) for v in (value or "").split(",") if v.strip()]
+    except ValueError:
+        raise ValidationError({"ids": [_("Give sketch ids separated by commas.")]}) from None
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter("q", str, description="Search in titles and tags"),
+    OpenApiParameter("tag", str), OpenApiParameter("model", str, enum=["vae", "gan"]),
+    OpenApiParameter("origin", str, enum=list(Origin.values)),
+    OpenApiParameter("public", bool), OpenApiParameter("saved", bool, description="true: the library only"),
+    OpenApiParameter("scope", str, enum=["mine", "public"], description="public: everybody's public sketches"),
+    OpenApiParameter("ids", str, description="Comma-separated ids"),
+    OpenApiParameter("ordering", str, enum=library.ORDERINGS),
+]
+
+
+class SketchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+                    mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """Your sketches (and, read-only, everybody's public ones). Another user's private sketch is a 404."""
+
+    serializer_class = SketchSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.request.method in ("GET", "HEAD", "OPTIONS") and self.action != "list":
+            return library.visible_to(user)
+        if self.action == "list" and self.request.query_params.get("scope") == "public":
+            return library.visible_to(user).filter(is_public=True)
+        return library.owned_by(user)
+
+    @extend_schema(parameters=LIST_PARAMETERS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        params = self.request.query_params
+        ordering = params.get("ordering", "-created_at")
+        if ordering not in library.ORDERINGS:
+            raise ValidationError({"ordering": [_("Sort by one of: %(o)s.") % {"o": ", ".join(library.ORDERINGS)}]})
+        queryset = library.search(queryset, q=params.get("q", "").strip(), tag=params.get("tag", "").strip(),
+                                  model=params.get("model", ""), origin=params.get("origin", ""),
+                                  public=_flag(params.get("public")), ordering=ordering)
+        saved = _flag(params.get("saved"))
+        if saved is not None:
+            queryset = queryset.filter(saved=saved)
+        if params.get("ids"):
+            queryset = queryset.filter(pk__in=_ids(params["ids"]))
+        return queryset
+
+    def perform_update(self, serializer):
+        library.update_sketch(serializer.instance, **serializer.validated_data)
+
+    def _file(self, kind: str) -> HttpResponse:
+        sketch = self.get_object()
+        try:
+            data = files.file_bytes(sketch, kind)
+        except render.RenderUnavailable as exc:
+            raise RenderUnavailable(str(exc)) from None
+        response = HttpResponse(data, content_type=files.CONTENT_TYPES[kind][0])
+        response["Content-Disposition"] = f'attachment; filename="{files.filename(sketch, kind)}"'
+        return response
+
+    @extend_schema(responses={(200, "audio/midi"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def midi(self, request, pk=None):
+        """The sketch as a Standard MIDI File."""
+        return self._file("midi")
+
+    @extend_schema(responses={(200, "application/vnd.recordare.musicxml+xml"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def musicxml(self, request, pk=None):
+        """The sketch as uncompressed MusicXML."""
+        return self._file("musicxml")
+
+    @extend_schema(responses={(200, "audio/wav"): OpenApiTypes.BINARY, 503: None})
+    @action(detail=True, methods=["get"])
+    def wav(self, request, pk=None):
+        """The sketch rendered with FluidSynth (503 with instructions where FluidSynth is missing)."""
+        return self._file("wav")
+
+    @extend_schema(request=NewVersionSerializer, responses={201: SketchSerializer})
+    @action(detail=True, methods=["post"])
+    def versions(self, request, pk=None):
+        """Save edited notes as a new version; the original stays as it was."""
+        sketch = self.get_object()
+        serializer = NewVersionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        row = library.save_new_version(sketch, serializer.build_score(sketch.as_score()),
+                                       title=serializer.validated_data.get("title"))
+        return Response(SketchSerializer(row, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[OpenApiParameter("ids", str, description="Comma-separated ids (default: the library)"),
+                               OpenApiParameter("wav", bool)],
+                   responses={(200, "application/zip"): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        """Several sketches as one zip of MIDI, MusicXML, JSON (and WAV with ``wav=true``)."""
+        ids = _ids(request.query_params.get("ids"))
+        sketches = library.owned_by(request.user)
+        sketches = sketches.filter(pk__in=ids) if ids else sketches.filter(saved=True)
+        sketches = list(sketches[:MAX_ZIP_SKETCHES + 1])
+        if not sketches:
+            raise NotFound(_("No sketches to export."))
+        if len(sketches) > MAX_ZIP_SKETCHES:
+            raise ValidationError({"ids": [_("At most %(n)d sketches per zip.") % {"n": MAX_ZIP_SKETCHES}]})
+        try:
+            data = files.zip_bytes(sketches, with_wav=bool(_flag(request.query_params.get("wav"))))
+        except render.RenderUnavailable as exc:
+            raise RenderUnavailable(str(exc)) from None
+        response = HttpResponse(data, content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="motif-sketches.zip"'
+        return response
+
+
+def _readable(user, sketch_id: int, field: str) -> Sketch:
+    sketch = library.visible_to(user).filter(pk=sketch_id).first()
+    if sketch is None:
+        raise ValidationError({field: [_("No such sketch.")]})
+    return sketch
+
+
+def _melody(user, sketch_id: int, field: str) -> Sketch:
+    sketch = _readable(user, sketch_id, field)
+    if sketch.voice_count != 1:
+        raise ValidationError({field: [_("“%(title)s” has %(n)d voices; pick a melody (one voice).")
+                                       % {"title": sketch.title, "n": sketch.voice_count}]})
+    return sketch
+
+
+class GenerateView(APIView):
+    @extend_schema(request=GenerateSerializer, responses={202: JobSerializer})
+    def post(self, request):
+        """Sample new sketches from the melody VAE or the harmony GAN."""
+        serializer = GenerateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return accepted_response(submit_or_429(request.user, "studio.generate", serializer.validated_data), request)
+
+
+class VaryView(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": VarySerializer, "application/json": VarySerializer},
+                   responses={202: JobSerializer})
+    def post(self, request):
+        """Variations of a saved sketch, or of an uploaded MIDI/MusicXML file (kept in your library)."""
+        serializer = VarySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        upload = data.pop("file", None)
+        created = None
+        if upload is not None:
+            try:
+                score = uploads.read_upload(upload.read(), upload.name)
+            except ScoreError as exc:
+                raise ValidationError({"file": [str(exc)]}) from None
+            title = upload.name.rsplit(".", 1)[0][:120] or _("Upload")
+            created = library.store_scores(request.user, [score], origin=Origin.UPLOADED, titles=[title],
+                                           saved=True)[0]
+            data["sketch"] = created.id
+        else:
+            _readable(request.user, data["sketch"], "sketch")
+        try:
+            job = submit_or_429(request.user, "studio.vary", data)
+        except APIException:
+            if created is not None:
+                created.delete()
+            raise
+        return accepted_response(job, request)
+
+
+class InterpolateView(APIView):
+    @extend_schema(request=InterpolateSerializer, responses={202: JobSerializer})
+    def post(self, request):
+        """``steps`` melodies from ``a`` to ``b`` through the VAE's latent space (ends included)."""
+        serializer = InterpolateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        a = _melody(request.user, serializer.validated_data["a"], "a")
+        b = _melody(request.user, serializer.validated_data["b"], "b")
+        if a.bars != b.bars:
+            raise ValidationError({"b": [_("Pick two melodies of the same length (%(a)d and %(b)d bars).")
+                                         % {"a": a.bars, "b": b.bars}]})
+        return accepted_response(submit_or_429(request.user, "studio.interpolate", serializer.validated_data), request)
+
+
+class HarmonizeView(APIView):
+    @extend_schema(request=HarmonizeSerializer, responses={202: JobSerializer})
+    def post(self, request):
+        """Alto, tenor and bass under a melody, from the GAN (the melody stays the soprano)."""
+        serializer = HarmonizeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _melody(request.user, serializer.validated_data["sketch"], "sketch")
+        return accepted_response(submit_or_429(request.user, "studio.harmonize", serializer.validated_data), request)

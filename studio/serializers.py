@@ -1,0 +1,145 @@
+"""DRF serializers of the studio API: sketches, and the inputs of the four model jobs."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+
+from studio.music.sketch import Note
+from studio.music.sketch import Sketch as Score
+from studio.records import Sketch
+
+KEYS = [k + q for k in ("C", "C#", "Db", "D", "Eb", "E", "F", "F#", "Gb", "G", "Ab", "A", "Bb", "B") for q in ("", "m")]
+MODELS = [("vae", gettext_lazy("Melody (VAE)")), ("gan", gettext_lazy("Harmony (GAN)"))]
+MAX_TAGS = 12
+MAX_NOTES = 2048
+
+
+class SketchSerializer(serializers.ModelSerializer):
+    """A sketch with its library fields and its ``score`` (``studio.music.sketch.Sketch.to_dict()``)."""
+
+    owner = serializers.CharField(source="owner.username", read_only=True)
+    is_mine = serializers.SerializerMethodField()
+    urls = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Sketch
+        fields = [
+            "id", "title", "tags", "is_public", "saved", "bars", "tempo", "key", "model", "voice_count",
+            "note_count", "origin", "parent", "version", "owner", "is_mine", "created_at", "updated_at", "urls",
+            "score",
+        ]
+        read_only_fields = [
+            "bars", "tempo", "key", "model", "voice_count", "note_count", "origin", "parent", "version",
+            "created_at", "updated_at", "score",
+        ]
+
+    def get_is_mine(self, obj) -> bool:
+        request = self.context.get("request")
+        return bool(request and obj.owner_id == request.user.id)
+
+    def get_urls(self, obj) -> dict:
+        base = f"/api/studio/sketches/{obj.id}/"
+        return {"self": base, "midi": base + "midi/", "musicxml": base + "musicxml/", "wav": base + "wav/",
+                "page": f"/studio/sketches/{obj.id}/"}
+
+    def validate_title(self, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise serializers.ValidationError(_("A sketch needs a title."))
+        return value
+
+    def validate_tags(self, value) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+            raise serializers.ValidationError(_("Tags must be a list of words."))
+        tags = []
+        for tag in value:
+            tag = tag.strip().lower()[:32]
+            if tag and tag not in tags:
+                tags.append(tag)
+        if len(tags) > MAX_TAGS:
+            raise serializers.ValidationError(_("At most %(n)d tags.") % {"n": MAX_TAGS})
+        return tags
+
+
+class NoteSerializer(serializers.Serializer):
+    pitch = serializers.IntegerField(min_value=0, max_value=127)
+    start = serializers.IntegerField(min_value=0)
+    duration = serializers.IntegerField(min_value=1)
+    velocity = serializers.IntegerField(min_value=1, max_value=127, default=90)
+    voice = serializers.IntegerField(min_value=0, max_value=3, default=0)
+
+
+class NewVersionSerializer(serializers.Serializer):
+    """An edited score, saved as a new version of a sketch."""
+
+    notes = NoteSerializer(many=True)
+    tempo = serializers.FloatField(min_value=30, max_value=300, required=False)
+    title = serializers.CharField(max_length=120, required=False)
+
+    def validate_notes(self, notes):
+        if not notes:
+            raise serializers.ValidationError(_("A sketch needs at least one note."))
+        if len(notes) > MAX_NOTES:
+            raise serializers.ValidationError(_("At most %(n)d notes.") % {"n": MAX_NOTES})
+        return notes
+
+    def build_score(self, base: Score) -> Score:
+        """The edited score: ``base`` with the new notes (and tempo); notes past the end are refused."""
+        data = self.validated_data
+        notes = [Note(**n) for n in data["notes"]]
+        if any(n.end > base.total_steps for n in notes):
+            raise serializers.ValidationError({"notes": [_("A note runs past the end of the sketch.")]})
+        if any(n.voice >= len(base.voices) for n in notes):
+            raise serializers.ValidationError({"notes": [_("A note belongs to a voice this sketch does not have.")]})
+        return Score(notes=notes, bars=base.bars, tempo=data.get("tempo", base.tempo), key=base.key,
+                     voices=list(base.voices), model=base.model, meta=dict(base.meta))
+
+
+class GenerateSerializer(serializers.Serializer):
+    model = serializers.ChoiceField(choices=MODELS, default="vae")
+    bars = serializers.ChoiceField(choices=[2, 4], default=4)
+    key = serializers.ChoiceField(choices=KEYS, default="C")
+    tempo = serializers.FloatField(min_value=30, max_value=300, default=120.0)
+    temperature = serializers.FloatField(min_value=0.1, max_value=2.0, default=1.0)
+    count = serializers.IntegerField(min_value=1, max_value=16, default=4)
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)
+
+
+class VarySerializer(serializers.Serializer):
+    """Vary a saved sketch (``sketch``) or an uploaded MIDI/MusicXML file (``file``): exactly one."""
+
+    sketch = serializers.IntegerField(required=False)
+    file = serializers.FileField(required=False)
+    amount = serializers.FloatField(min_value=0.0, max_value=1.0, default=0.3)
+    count = serializers.IntegerField(min_value=1, max_value=16, default=4)
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)
+
+    def validate_file(self, upload):
+        limit = settings.MOTIF_MAX_UPLOAD_MB
+        if upload.size > limit * 1024 * 1024:
+            raise serializers.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": limit})
+        return upload
+
+    def validate(self, attrs):
+        if ("sketch" in attrs) == ("file" in attrs):
+            raise serializers.ValidationError(_("Choose a saved sketch or upload a file (one of the two)."))
+        return attrs
+
+
+class InterpolateSerializer(serializers.Serializer):
+    a = serializers.IntegerField()
+    b = serializers.IntegerField()
+    steps = serializers.IntegerField(min_value=3, max_value=16, default=5)
+
+    def validate(self, attrs):
+        if attrs["a"] == attrs["b"]:
+            raise serializers.ValidationError(_("Pick two different melodies."))
+        return attrs
+
+
+class HarmonizeSerializer(serializers.Serializer):
+    sketch = serializers.IntegerField()
+    count = serializers.IntegerField(min_value=1, max_value=8, default=1)
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)

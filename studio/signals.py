@@ -1,0 +1,8 @@
+"""Signals other apps listen to.
+
+``sketch_published(sender=Sketch, sketch=<studio.records.Sketch>)`` is sent (after the commit) each time
+a sketch becomes public, so that the recommender can add it to its catalogue.
+"""
+from django.dispatch import Signal
+
+sketch_published = Signal()

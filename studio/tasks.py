@@ -1,0 +1,89 @@
+"""Job handlers of the studio (queue "gpu"): run a model through ``studio.services`` and store the results.
+
+Each handler returns ``{"sketch_ids": [...]}``, the new draft sketches in order. Results are stored in one
+transaction, so a failed job leaves nothing behind.
+"""
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jobs.errors import UserError
+from jobs.registry import job_handler
+from studio import library, services
+from studio.music.errors import ScoreError
+from studio.records import Origin, Sketch
+
+MODEL_TITLES = {"vae": gettext_lazy("Melody"), "gan": gettext_lazy("Chorale")}
+
+
+def _source(ctx, sketch_id) -> Sketch:
+    """A sketch the job's owner may read; a sentence for them if it has gone meanwhile."""
+    sketch = library.visible_to(ctx.job.owner).filter(pk=sketch_id).first()
+    if sketch is None:
+        raise UserError(_("The sketch this job started from no longer exists."))
+    return sketch
+
+
+def _call(func, *args, **kwargs):
+    """Run a service; a score it cannot use fails the job with the service's sentence."""
+    try:
+        return func(*args, **kwargs)
+    except ScoreError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _result(rows) -> dict:
+    return {"sketch_ids": [row.id for row in rows]}
+
+
+@job_handler("studio.generate", queue="gpu")
+def generate_job(ctx):
+    p = ctx.params
+    ctx.report(5, _("Loading the model"))
+    scores = []
+    for i in range(p["count"]):
+        seed = None if p.get("seed") is None else p["seed"] + i
+        scores += _call(services.sample, p["model"], 1, p["bars"], key=p["key"], tempo=p["tempo"],
+                                  temperature=p["temperature"], seed=seed)
+        ctx.report(10 + 85 * (i + 1) // p["count"], _("Sketch %(i)d of %(n)d") % {"i": i + 1, "n": p["count"]})
+    name = MODEL_TITLES[p["model"]]
+    titles = [f"{name} {i + 1} · {p['key']}" for i in range(len(scores))]
+    return _result(library.store_scores(ctx.job.owner, scores, origin=Origin.GENERATED, titles=titles))
+
+
+@job_handler("studio.vary", queue="gpu")
+def vary_job(ctx):
+    p = ctx.params
+    source = _source(ctx, p["sketch"])
+    ctx.report(10, _("Varying"))
+    scores = _call(services.vary, source.as_score(), p["amount"], p["count"], seed=p.get("seed"))
+    titles = [_("%(title)s · variation %(i)d") % {"title": source.title, "i": i + 1} for i in range(len(scores))]
+    rows = library.store_scores(ctx.job.owner, scores, origin=Origin.VARIED, titles=titles, parent=source)
+    ctx.report(100, _("Done"))
+    return _result(rows)
+
+
+@job_handler("studio.interpolate", queue="gpu")
+def interpolate_job(ctx):
+    p = ctx.params
+    a, b = _source(ctx, p["a"]), _source(ctx, p["b"])
+    ctx.report(10, _("Interpolating"))
+    scores = _call(services.interpolate, a.as_score(), b.as_score(), p["steps"])
+    titles = [_("%(a)s → %(b)s · step %(i)d of %(n)d") % {"a": a.title, "b": b.title, "i": i + 1, "n": len(scores)}
+              for i in range(len(scores))]
+    rows = library.store_scores(ctx.job.owner, scores, origin=Origin.INTERPOLATED, titles=titles, parent=a)
+    ctx.report(100, _("Done"))
+    return _result(rows)
+
+
+@job_handler("studio.harmonize", queue="gpu")
+def harmonize_job(ctx):
+    p = ctx.params
+    source = _source(ctx, p["sketch"])
+    ctx.report(10, _("Writing alto, tenor and bass"))
+    scores = _call(services.harmonize, source.as_score(), seed=p.get("seed"), count=p["count"])
+    titles = [_("%(title)s · harmonised %(i)d") % {"title": source.title, "i": i + 1} for i in range(len(scores))]
+    rows = library.store_scores(ctx.job.owner, scores, origin=Origin.HARMONIZED, titles=titles, parent=source)
+    ctx.report(100, _("Done"))
+    return _result(rows)
