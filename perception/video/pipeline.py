@@ -1,0 +1,200 @@
+"""The whole analysis: one decoding pass, then per-shot measures, music and labels."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field, fields
+from typing import Callable
+
+import cv2
+import numpy as np
+
+from . import audio as audio_mod
+from . import colour
+from .errors import AnalysisCancelled, VideoRejected
+from .faces import make_face_detector
+from .keyframes import KeyframePicker
+from .labels import make_labeller
+from .media import MediaReader
+from .probe import ProbeResult, probe_video
+from .sheet import contact_sheet, keyframe_strip
+from .shots import DEFAULT_DETECTOR, CutFinder
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass
+class AnalysisOptions:
+    """Knobs of the analysis; ``from_env`` fills the model paths from the environment."""
+
+    detector: str = DEFAULT_DETECTOR       # "adaptive", "content", "threshold", ... or "a+b"
+    analysis_width: int = 320              # frames are analysed at this width
+    max_fps: float = 30.0                  # sources above this keep every n-th frame
+    min_shot_seconds: float = 0.4
+    face_model: str | None = None          # YuNet ONNX file; Haar cascade when None
+    face_sample_fps: float = 2.0
+    clip_model: str | None = None          # local CLIP folder; similarity groups when None
+    palette_size: int = 5
+    beat_tolerance: float = 0.08
+    with_audio: bool = True
+
+    @classmethod
+    def from_env(cls, **overrides) -> "AnalysisOptions":
+        values = {
+            "face_model": os.environ.get("MOTIF_FACE_MODEL") or None,
+            "clip_model": os.environ.get("MOTIF_CLIP_MODEL") or None,
+        }
+        known = {f.name for f in fields(cls)}
+        values.update({k: v for k, v in overrides.items() if k in known and v is not None})
+        return cls(**values)
+
+
+@dataclass
+class AnalysisResult:
+    report: dict
+    keyframes: list[np.ndarray] = field(default_factory=list)
+
+    def contact_sheet_png(self, title: str = "") -> bytes:
+        return contact_sheet(self.report, self.keyframes, title=title)
+
+    def keyframe_strip_jpeg(self, height: int = 90) -> tuple[bytes, int]:
+        return keyframe_strip(self.keyframes, height=height)
+
+
+class _Throttle:
+    """Calls ``progress`` at most every ``interval`` seconds (and always at the end)."""
+
+    def __init__(self, progress: ProgressCallback | None, interval: float = 0.5):
+        self.progress, self.interval, self._last = progress, interval, 0.0
+
+    def __call__(self, done: int, total: int, force: bool = False) -> None:
+        now = time.monotonic()
+        if self.progress and (force or now - self._last >= self.interval):
+            self._last = now
+            self.progress(done, total)
+
+
+def analyze_video(
+    path: str | os.PathLike,
+    options: AnalysisOptions | None = None,
+    progress: ProgressCallback | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    probe: ProbeResult | None = None,
+) -> AnalysisResult:
+    """Analyse a video file and return the report (the issue's JSON shape) and keyframes.
+
+    ``progress(frames_done, frames_total)`` is called while decoding; it may raise to stop the
+    work (the job system's cancellation does), and ``cancelled()`` returning True stops it with
+    :class:`AnalysisCancelled`. Raises :class:`VideoRejected` for unreadable files.
+    """
+    started = time.perf_counter()
+    options = options or AnalysisOptions()
+    probe = probe or probe_video(path)
+    reader = MediaReader(str(path), options.analysis_width, options.max_fps, options.with_audio)
+    face_detector = make_face_detector(options.face_model)
+    tick = _Throttle(progress)
+
+    finder: CutFinder | None = None
+    picker = KeyframePicker()
+    times: list[float] = []
+    bright: list[float] = []
+    sat: list[float] = []
+    moves: list[float] = []
+    face_samples: list[tuple[int, int]] = []   # (frame index, faces found)
+    previous_gray = None
+    seen_raw = 0
+    face_every = 1
+
+    for frame in reader.frames():
+        if finder is None:
+            fps = reader.fps
+            finder = CutFinder(options.detector, fps, int(round(options.min_shot_seconds * fps)))
+            face_every = max(1, int(round(fps / options.face_sample_fps)))
+        if cancelled is not None and cancelled():
+            raise AnalysisCancelled()
+        image = frame.image
+        finder.process(frame.index, image)
+        while seen_raw < len(finder.pending):
+            picker.cut(finder.pending[seen_raw])
+            seen_raw += 1
+        picker.add(frame.index, image)
+        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        half = image[::2, ::2]
+        times.append(frame.time)
+        bright.append(colour.brightness(gray))
+        sat.append(colour.saturation(half))
+        moves.append(colour.motion(previous_gray, gray))
+        previous_gray = gray
+        if frame.index % face_every == 0:
+            face_samples.append((frame.index, len(face_detector.detect(image))))
+        tick(frame.index + 1, max(reader.expected_frames, frame.index + 1))
+
+    if finder is None or not times:
+        raise VideoRejected("The video has no frames we can decode (zero-length or damaged).")
+    total = len(times)
+    tick(total, total, force=True)
+
+    cuts = finder.finish()
+    bounds = [0, *cuts, total]
+    ranges = list(zip(bounds[:-1], bounds[1:]))
+    frame_len = 1.0 / reader.fps
+    duration = max(probe.duration, times[-1] + frame_len)
+    edge_times = [times[i] for i in bounds[:-1]] + [duration]
+
+    picks = picker.pick(ranges)
+    keyframes = [image for _, image in picks]
+    labeller = make_labeller(options.clip_model)
+    labels = labeller.label(keyframes)
+
+    sample_idx = np.array([i for i, _ in face_samples], dtype=int)
+    sample_faces = np.array([n for _, n in face_samples], dtype=int)
+    moves_arr = np.asarray(moves)
+    shots = []
+    for k, ((first, end), (index, keyframe)) in enumerate(zip(ranges, picks)):
+        in_shot = (sample_idx >= first) & (sample_idx < end)
+        keyframe_faces = len(face_detector.detect(keyframe))
+        faces = max([keyframe_faces, *sample_faces[in_shot].tolist()])
+        motion_values = moves_arr[first + 1 : end]  # the first frame's change is the cut itself
+        shots.append({
+            "start": round(edge_times[k], 3),
+            "end": round(edge_times[k + 1], 3),
+            "keyframe": round(times[index], 3),
+            "faces": int(faces),
+            "palette": colour.palette(keyframe, options.palette_size),
+            "brightness": round(float(np.mean(bright[first:end])), 4),
+            "saturation": round(float(np.mean(sat[first:end])), 4),
+            "motion": round(float(motion_values.mean()) if motion_values.size else 0.0, 4),
+            "label": labels[k],
+        })
+
+    cut_times = [round(times[c], 3) for c in cuts]
+    tempo, beat_times = (None, [])
+    if reader.audio.samples.size:
+        tempo, beat_times = audio_mod.beats(reader.audio.samples, reader.audio.rate)
+    faces_share = float((sample_faces > 0).mean()) if sample_faces.size else 0.0
+
+    report = {
+        "duration": round(duration, 3),
+        "fps": round(probe.fps, 3),
+        "shots": shots,
+        "cuts": cut_times,
+        "cuts_per_minute": round(len(cuts) / (duration / 60.0), 2) if duration else 0.0,
+        "average_shot_length": round(duration / len(shots), 3),
+        "tempo_bpm": tempo,
+        "beats": beat_times,
+        "cuts_on_beat_ratio": audio_mod.cuts_on_beat(cut_times, beat_times, options.beat_tolerance),
+        "seconds": 0.0,
+        # Beyond the command's required keys: what the page and export also show.
+        "faces_on_screen": round(faces_share, 4),
+        "label_method": labeller.method,
+        "detector": "+".join(finder.names),
+        "face_detector": face_detector.name,
+        "width": probe.width,
+        "height": probe.height,
+        "analysed_frames": total,
+        "analysis_fps": round(reader.fps, 3),
+        "has_audio": probe.has_audio,
+    }
+    report["seconds"] = round(time.perf_counter() - started, 3)
+    return AnalysisResult(report, keyframes)

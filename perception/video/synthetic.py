@@ -1,0 +1,179 @@
+"""Synthetic music-video clips with known cuts, fades and beats.
+
+Used by the tests and by ``benchmarks/video.py``: frames are drawn with OpenCV/numpy, audio clicks
+at a known tempo are muxed in with PyAV, and the ground truth is returned beside the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+AUDIO_RATE = 22050
+
+# Distinct backgrounds (BGR) so that neighbouring shots differ clearly in hue and brightness.
+_PALETTE = [
+    (40, 60, 200), (200, 120, 30), (40, 180, 60), (180, 40, 160), (20, 200, 220),
+    (120, 120, 120), (220, 220, 240), (90, 30, 20), (30, 90, 140), (160, 200, 90),
+]
+
+
+@dataclass
+class ShotSpec:
+    """One shot: its length in frames and how it starts ("cut" or "fade" in from black)."""
+
+    frames: int
+    transition: str = "cut"
+    style: int | None = None
+    face: bool = False
+
+
+@dataclass
+class Clip:
+    """A generated clip and its ground truth."""
+
+    path: Path
+    fps: int
+    frame_count: int
+    cut_frames: list[int]
+    fade_frames: list[int] = field(default_factory=list)
+    beat_times: list[float] = field(default_factory=list)
+    bpm: float | None = None
+
+    @property
+    def cuts(self) -> list[float]:
+        return [f / self.fps for f in sorted(self.cut_frames + self.fade_frames)]
+
+    @property
+    def duration(self) -> float:
+        return self.frame_count / self.fps
+
+
+def draw_face(img: np.ndarray, cx: int, cy: int, size: int) -> None:
+    """A drawn frontal face that OpenCV's Haar cascade recognises as one."""
+    s = size
+    cv2.ellipse(img, (cx, cy), (int(s * 0.8), s), 0, 0, 360, (150, 170, 200), -1)
+    for side in (-1, 1):
+        ex, ey = cx + side * int(s * 0.38), cy - int(s * 0.2)
+        cv2.ellipse(img, (ex, ey - int(s * 0.22)), (int(s * 0.25), int(s * 0.06)), 0, 0, 360, (40, 40, 50), -1)
+        cv2.ellipse(img, (ex, ey), (int(s * 0.18), int(s * 0.1)), 0, 0, 360, (30, 30, 30), -1)
+    cv2.ellipse(img, (cx, cy + int(s * 0.15)), (int(s * 0.08), int(s * 0.2)), 0, 0, 360, (170, 190, 220), -1)
+    cv2.ellipse(img, (cx, cy + int(s * 0.55)), (int(s * 0.3), int(s * 0.08)), 0, 0, 360, (60, 60, 120), -1)
+
+
+def _shot_frame(style: int, t: int, width: int, height: int, face: bool) -> np.ndarray:
+    """A frame of shot ``style`` at local frame ``t``: flat background, a moving disc and bar."""
+    bg = _PALETTE[style % len(_PALETTE)]
+    img = np.empty((height, width, 3), np.uint8)
+    img[:] = bg
+    # Gentle vertical gradient so the frame is not perfectly flat.
+    ramp = np.linspace(-20, 20, height, dtype=np.float32)[:, None, None]
+    img = np.clip(img.astype(np.float32) + ramp, 0, 255).astype(np.uint8)
+    accent = tuple(int(255 - c) for c in bg)
+    radius = max(4, height // 10)
+    x = int((width * 0.2) + (width * 0.6) * ((t * 3) % 100) / 100)
+    cv2.circle(img, (x, height // 3), radius, accent, -1)
+    cv2.rectangle(img, (0, height - height // 6), ((t * 4) % width, height - 2), accent, -1)
+    if face:
+        draw_face(img, width // 2, height // 2, height // 4)
+    return img
+
+
+def _click_track(duration: float, bpm: float, offset: float) -> tuple[np.ndarray, list[float]]:
+    samples = np.zeros(int(round(duration * AUDIO_RATE)), np.float32)
+    period = 60.0 / bpm
+    click = np.sin(2 * np.pi * 1500 * np.arange(int(0.03 * AUDIO_RATE)) / AUDIO_RATE)
+    click *= np.exp(-np.arange(click.size) / (0.006 * AUDIO_RATE))
+    beats = []
+    t = offset
+    while t < duration - 0.05:
+        start = int(round(t * AUDIO_RATE))
+        end = min(samples.size, start + click.size)
+        samples[start:end] += 0.8 * click[: end - start].astype(np.float32)
+        beats.append(round(t, 6))
+        t += period
+    return samples, beats
+
+
+def make_clip(
+    path: str | Path,
+    shots: list[ShotSpec],
+    fps: int = 30,
+    width: int = 320,
+    height: int = 240,
+    bpm: float | None = None,
+    beat_offset: float = 0.0,
+    fade_frames: int = 8,
+    codec: str = "libx264",
+) -> Clip:
+    """Write an MP4 with the given shots (and a click track at ``bpm`` if given)."""
+    path = Path(path)
+    frame_count = sum(s.frames for s in shots)
+    duration = frame_count / fps
+    cut_frames, fade_cuts = [], []
+    with av.open(str(path), "w") as container:
+        vstream = container.add_stream(codec, rate=fps)
+        vstream.width, vstream.height, vstream.pix_fmt = width, height, "yuv420p"
+        vstream.options = {"preset": "ultrafast", "crf": "18"} if codec == "libx264" else {}
+        astream = None
+        if bpm:
+            astream = container.add_stream("aac", rate=AUDIO_RATE, layout="mono")
+        start = 0
+        for i, shot in enumerate(shots):
+            if i:
+                (fade_cuts if shot.transition == "fade" else cut_frames).append(start)
+            fade_in = shot.transition == "fade"
+            fade_out = i + 1 < len(shots) and shots[i + 1].transition == "fade"
+            style = i if shot.style is None else shot.style
+            for t in range(shot.frames):
+                img = _shot_frame(style, t, width, height, shot.face)
+                gain = 1.0
+                if fade_in and t < fade_frames:
+                    gain = min(gain, t / fade_frames)
+                if fade_out and t >= shot.frames - fade_frames:
+                    gain = min(gain, (shot.frames - 1 - t) / fade_frames)
+                if gain < 1.0:
+                    img = (img.astype(np.float32) * gain).astype(np.uint8)
+                frame = av.VideoFrame.from_ndarray(img, format="bgr24")
+                frame.pts = start + t
+                frame.time_base = Fraction(1, fps)
+                for packet in vstream.encode(frame):
+                    container.mux(packet)
+            start += shot.frames
+        for packet in vstream.encode():
+            container.mux(packet)
+        beats: list[float] = []
+        if astream is not None:
+            samples, beats = _click_track(duration, bpm, beat_offset)
+            _write_audio(container, astream, samples)
+    return Clip(path, fps, frame_count, cut_frames, fade_cuts, beats, bpm)
+
+
+def _write_audio(container, stream, samples: np.ndarray) -> None:
+    chunk = 1024
+    pts = 0
+    for start in range(0, samples.size, chunk):
+        block = samples[start : start + chunk]
+        frame = av.AudioFrame.from_ndarray(block[None, :], format="fltp", layout="mono")
+        frame.sample_rate = AUDIO_RATE
+        frame.pts = pts
+        pts += block.size
+        for packet in stream.encode(frame):
+            container.mux(packet)
+    for packet in stream.encode():
+        container.mux(packet)
+
+
+def make_audio_only(path: str | Path, seconds: float = 2.0, bpm: float = 120.0) -> Path:
+    """An .mp4 holding only an AAC click track (no video stream)."""
+    path = Path(path)
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("aac", rate=AUDIO_RATE, layout="mono")
+        samples, _ = _click_track(seconds, bpm, 0.0)
+        _write_audio(container, stream, samples)
+    return path
