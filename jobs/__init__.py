@@ -1,0 +1,1 @@
+"""The one job system: REST call -> task -> live progress -> result."""

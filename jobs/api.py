@@ -1,0 +1,55 @@
+"""REST endpoints for jobs, and the 202 helper every app uses after ``submit_job``."""
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
+from rest_framework.response import Response
+
+from jobs.models import Job
+from jobs.serializers import JobCreateSerializer, JobSerializer
+from jobs.services import NotCancellable, cancel_job, submit_job
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def accepted_response(job, request):
+    """HTTP 202 with the job's JSON and its URL in ``Location``."""
+    data = JobSerializer(job, context={"request": request}).data
+    return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+
+
+class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The current user's jobs. Other users' jobs do not exist here (404)."""
+
+    serializer_class = JobSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Job.objects.none()
+        queryset = Job.objects.filter(owner=self.request.user)
+        status_filter = self.request.query_params.get("status")
+        if status_filter:
+            queryset = queryset.filter(status__in=status_filter.split(","))
+        return queryset
+
+    @extend_schema(request=JobCreateSerializer, responses={202: JobSerializer})
+    def create(self, request):
+        """Start a job of a directly runnable kind (for example ``jobs.noop``)."""
+        serializer = JobCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        job = submit_job(request.user, serializer.validated_data["kind"], serializer.validated_data["params"])
+        return accepted_response(job, request)
+
+    @extend_schema(request=None, responses={200: JobSerializer, 409: None})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel a queued or running job. A finished job answers 409 with the reason."""
+        job = self.get_object()
+        try:
+            job = cancel_job(job)
+        except NotCancellable as exc:
+            raise Conflict(str(exc)) from None
+        return Response(JobSerializer(job).data)

@@ -1,0 +1,28 @@
+"""Errors of the job system. Their messages are written for a person."""
+from django.utils.translation import gettext_lazy as _
+
+
+class UserError(Exception):
+    """A job failed for a reason the user can act on; the message is shown to them as is."""
+
+
+class JobCancelled(Exception):
+    """Raised inside a handler (by ``ctx.report``) once the user has cancelled the job."""
+
+
+class TooManyActiveJobs(Exception):
+    """The user already has the maximum number of queued or running jobs."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        super().__init__(
+            _(
+                "You already have %(limit)d jobs waiting or running. Wait for one to finish "
+                "(or cancel one on the Jobs page), then try again."
+            )
+            % {"limit": limit}
+        )
+
+
+class UnknownJobKind(Exception):
+    """No handler is registered for this job kind."""

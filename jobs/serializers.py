@@ -1,0 +1,34 @@
+"""API shapes of jobs."""
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from jobs.models import Job
+from jobs.registry import api_kinds
+
+
+class JobSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = [
+            "id", "kind", "status", "progress", "message", "result", "error", "queue",
+            "params", "attempts", "created_at", "started_at", "finished_at", "url",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, job) -> str:
+        return f"/api/jobs/{job.pk}/"
+
+
+class JobCreateSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text=_("A job kind that may be started directly, e.g. jobs.noop."))
+    params = serializers.DictField(required=False, default=dict)
+
+    def validate_kind(self, kind):
+        allowed = api_kinds()
+        if kind not in allowed:
+            raise serializers.ValidationError(
+                _("Unknown job kind. Choose one of: %(kinds)s.") % {"kinds": ", ".join(allowed)}
+            )
+        return kind

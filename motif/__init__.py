@@ -1,0 +1,4 @@
+"""Motif: models as a service for musicians."""
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,24 @@
+"""Get a local site ready to serve: recover orphaned jobs, seed the demo catalogue, say how to start."""
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import BaseCommand, call_command, get_commands
+
+from jobs.services import recover_orphaned_jobs
+
+
+class Command(BaseCommand):
+    help = "Prepare the site for `make run`: recover orphaned jobs, seed demo data on an empty database."
+
+    def handle(self, *args, **options):
+        if settings.MOTIF_MODE == "embedded":
+            failed = recover_orphaned_jobs()
+            if failed:
+                self.stdout.write(f"Marked {failed} job(s) left over from the last run as failed.")
+        if "seed_demo" in get_commands():
+            call_command("seed_demo")
+        url = "http://127.0.0.1:8000"
+        self.stdout.write(self.style.SUCCESS(f"\nMotif is starting on {url} ({settings.MOTIF_MODE} mode)."))
+        self.stdout.write(f"  Sign up:          {url}/accounts/signup/")
+        if not get_user_model().objects.filter(is_superuser=True).exists():
+            self.stdout.write("  Create an admin:  .venv/bin/python manage.py createsuperuser")
+        self.stdout.write(f"  Admin:            {url}/admin/   API docs: {url}/api/docs/\n")
