@@ -12,8 +12,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jobs.api import accepted_response, submit_or_429
+from jobs.api import accepted_response
+from jobs.errors import TooManyActiveJobs
 from jobs.serializers import JobSerializer
+from jobs.services import submit_job
 from studio import files, library, render, uploads
 from studio.music.errors import ScoreError
 from studio.records import Origin, Sketch
@@ -59,6 +61,8 @@ class SketchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
     serializer_class = SketchSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Sketch.objects.none()
         user = self.request.user
         if self.request.method in ("GET", "HEAD", "OPTIONS") and self.action != "list":
             return library.visible_to(user)
@@ -173,7 +177,7 @@ class GenerateView(APIView):
         """Sample new sketches from the melody VAE or the harmony GAN."""
         serializer = GenerateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return accepted_response(submit_or_429(request.user, "studio.generate", serializer.validated_data), request)
+        return accepted_response(submit_job(request.user, "studio.generate", serializer.validated_data), request)
 
 
 class VaryView(APIView):
@@ -200,8 +204,8 @@ class VaryView(APIView):
         else:
             _readable(request.user, data["sketch"], "sketch")
         try:
-            job = submit_or_429(request.user, "studio.vary", data)
-        except APIException:
+            job = submit_job(request.user, "studio.vary", data)
+        except TooManyActiveJobs:
             if created is not None:
                 created.delete()
             raise
@@ -219,7 +223,7 @@ class InterpolateView(APIView):
         if a.bars != b.bars:
             raise ValidationError({"b": [_("Pick two melodies of the same length (%(a)d and %(b)d bars).")
                                          % {"a": a.bars, "b": b.bars}]})
-        return accepted_response(submit_or_429(request.user, "studio.interpolate", serializer.validated_data), request)
+        return accepted_response(submit_job(request.user, "studio.interpolate", serializer.validated_data), request)
 
 
 class HarmonizeView(APIView):
@@ -229,4 +233,4 @@ class HarmonizeView(APIView):
         serializer = HarmonizeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         _melody(request.user, serializer.validated_data["sketch"], "sketch")
-        return accepted_response(submit_or_429(request.user, "studio.harmonize", serializer.validated_data), request)
+        return accepted_response(submit_job(request.user, "studio.harmonize", serializer.validated_data), request)
