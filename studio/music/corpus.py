@@ -1,0 +1,196 @@
+"""Parsing music21's bundled corpus into grid-quantised voices, in parallel, with an on-disk cache.
+
+Two kinds of works come out:
+
+* ``melody``: one voice (single-line tunes from the ABC collections: Essen, O'Neill's 1850, Aird's
+  Airs, Ryan's Mammoth, the Nottingham reels and the fife/minstrelsy books), and
+* ``chorale``: a Bach chorale as four voices (soprano, alto, tenor, bass); its soprano is also a melody.
+
+Metres: only duple metres whose bars tile a 4/4 bar (4/4, 2/2, and 2/4 whose bars are taken in pairs,
+4/2 whose bars are split in two) are kept. Works in any other metre (3/4, 6/8, 9/8, free, ...), or that
+change to one, are skipped whole: their bars cannot be put on a 16-step bar without distorting the
+rhythm. Anacruses are shifted so that the first full bar starts on a bar line of the 16-step grid.
+
+The parse result is cached in ``~/.cache/motif/studio/<hash>/parsed.pkl`` where the hash covers the
+music21 version, :data:`PARSE_VERSION` and the settings.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import pickle
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import music21
+from music21 import converter, corpus
+
+from studio.music.grid import DUPLE_METRES, metres_of, monophonic_voice, pickup_shift
+from studio.music.sketch import Note
+
+PARSE_VERSION = 1
+MELODY_SOURCES = ("essenFolksong", "oneills1850", "airdsAirs", "ryansMammoth", "nottingham-dataset", "miscFolk")
+HEADER_METRES = {"C": "4/4", "C|": "2/2"}
+SATB = ("soprano", "alto", "tenor", "bass")
+
+
+@dataclass
+class Work:
+    """One parsed work: its id (corpus path, plus ``#X`` for a tune inside an ABC collection), its
+    collection, its kind and its voices on the 16th grid."""
+
+    work_id: str
+    source: str
+    kind: str
+    voices: list[list[Note]] = field(default_factory=list)
+
+
+def cache_root() -> Path:
+    """Where processed studio data lives (``MOTIF_CACHE_DIR`` or ``~/.cache/motif``)."""
+    base = os.environ.get("MOTIF_CACHE_DIR") or Path.home() / ".cache" / "motif"
+    return Path(base) / "studio"
+
+
+def settings_hash(settings: dict) -> str:
+    """A short hash of the music21 version, the parse code version and ``settings``."""
+    payload = json.dumps({"music21": music21.__version__, "parse": PARSE_VERSION, **settings}, sort_keys=True)
+    return hashlib.sha1(payload.encode()).hexdigest()[:12]
+
+
+def corpus_dir() -> Path:
+    """The folder of music21's bundled corpus."""
+    return Path(music21.__file__).parent / "corpus"
+
+
+def split_abc(text: str) -> list[tuple[str, str]]:
+    """Split an ABC collection into ``(X number, tune text)`` pairs."""
+    parts = re.split(r"(?m)^(?=X:)", text)
+    return [(p.split("\n", 1)[0][2:].strip(), p) for p in parts if p.startswith("X:")]
+
+
+def abc_metres(tune: str) -> set[str]:
+    """The metres named in a tune's ``M:`` fields (header and inline), normalised to ratios."""
+    found = re.findall(r"(?:^|\[)M:\s*([^\]\n%]+)", tune, flags=re.M)
+    return {HEADER_METRES.get(m.strip(), m.strip()) for m in found}
+
+
+def melody_tasks(sources=MELODY_SOURCES, limit_per_source: int | None = None) -> list[tuple]:
+    """``("abc", work_id, source, text)`` for every tune in an accepted metre, read cheaply from
+    the ABC headers so that other metres are never parsed."""
+    tasks = []
+    root = corpus_dir()
+    for source in sources:
+        count = 0
+        for path in sorted((root / source).glob("*.abc")):
+            text = path.read_text(encoding="latin-1")
+            for number, tune in split_abc(text):
+                metres = abc_metres(tune)
+                if not metres or not metres <= DUPLE_METRES:
+                    continue
+                if limit_per_source is not None and count >= limit_per_source:
+                    break
+                tasks.append(("abc", f"{source}/{path.name}#{number}", source, tune))
+                count += 1
+    return tasks
+
+
+def chorale_tasks(limit: int | None = None) -> list[tuple]:
+    """``("chorale", work_id, "bach", path)`` for each Bach work of the corpus."""
+    paths = sorted(str(p) for p in corpus.getComposer("bach") if str(p).endswith((".mxl", ".xml", ".krn")))
+    paths = paths[:limit] if limit is not None else paths
+    return [("chorale", "bach/" + Path(p).name, "bach", p) for p in paths]
+
+
+def parse_task(task: tuple) -> Work | None:
+    """Parse one task in a worker; ``None`` when the work does not fit (wrong metre, wrong voices)."""
+    kind, work_id, source, payload = task
+    try:
+        if kind == "abc":
+            score = converter.parseData(payload, format="abc")
+            parts = list(getattr(score, "parts", [])) or [score]
+            if not metres_of(score) <= DUPLE_METRES:
+                return None
+            part = parts[0]
+            line = monophonic_voice(part, 0, pickup_shift(part))
+            return Work(work_id, source, "melody", [line]) if len(line) >= 8 else None
+        score = converter.parse(payload)
+        metres = metres_of(score)
+        if not metres or not metres <= {"4/4", "2/2"}:
+            return None
+        parts = list(score.parts)
+        by_name = {}
+        for p in parts:
+            name = (p.partName or "").lower()
+            for v in SATB:
+                if v in name and v not in by_name:
+                    by_name[v] = p
+        chosen = [by_name[v] for v in SATB] if len(by_name) == 4 else (parts if len(parts) == 4 else None)
+        if chosen is None:
+            return None
+        shift = pickup_shift(chosen[0])
+        voices = [monophonic_voice(p, i, shift) for i, p in enumerate(chosen)]
+        if any(len(v) < 4 for v in voices):
+            return None
+        return Work(work_id, source, "chorale", voices)
+    except Exception:  # noqa: BLE001 - a malformed corpus entry is skipped, not fatal
+        return None
+
+
+def _init_worker() -> None:
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:
+        pass
+
+
+def parse_corpus(workers: int = 2, limit_per_source: int | None = None, chorale_limit: int | None = None,
+                 progress: bool = True, cache: bool = True) -> tuple[list[Work], str]:
+    """Parse (or load from cache) the melody and chorale works. Returns ``(works, hash)``."""
+    settings = {"sources": list(MELODY_SOURCES), "metres": sorted(DUPLE_METRES),
+                "limit_per_source": limit_per_source, "chorale_limit": chorale_limit}
+    digest = settings_hash(settings)
+    path = cache_root() / digest / "parsed.pkl"
+    if cache and path.exists():
+        with path.open("rb") as fh:
+            return pickle.load(fh), digest
+    tasks = chorale_tasks(chorale_limit) + melody_tasks(limit_per_source=limit_per_source)
+    works: list[Work] = []
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(tasks), desc="parsing corpus", unit="work", disable=not progress,
+               file=sys.stderr, mininterval=5)
+    if workers > 1:
+        with mp.get_context("spawn").Pool(workers, initializer=_init_worker) as pool:
+            for work in pool.imap_unordered(parse_task, tasks, chunksize=16):
+                bar.update(1)
+                if work is not None:
+                    works.append(work)
+    else:
+        for task in tasks:
+            work = parse_task(task)
+            bar.update(1)
+            if work is not None:
+                works.append(work)
+    bar.close()
+    works.sort(key=lambda w: w.work_id)
+    if cache:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(works, fh)
+        tmp.replace(path)
+        (path.parent / "settings.json").write_text(json.dumps(
+            {"music21": music21.__version__, "parse": PARSE_VERSION, **settings}, indent=1))
+    return works, digest
+
+
+if __name__ == "__main__":
+    found, h = parse_corpus()
+    kinds = {k: sum(w.kind == k for w in found) for k in ("melody", "chorale")}
+    print(f"{len(found)} works {kinds} cache {h}")
