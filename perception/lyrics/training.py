@@ -1,0 +1,291 @@
+"""Train the emotion models: a linear head on frozen MiniLM (baseline) and a
+fine-tuned top-of-encoder model (default). Plain Python + torch.
+
+Run through ``manage.py train_lyrics_models`` or ``python -m perception.lyrics.training``.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import logging
+import math
+import os
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from .emotion import (
+    BASELINE_FILE,
+    CHECKPOINT_DIR,
+    DEFAULT_FILE,
+    LABELS,
+    EmotionClassifier,
+    EmotionHead,
+    load_base_encoder,
+    mean_pool,
+    pack_checkpoint,
+    pick_device,
+)
+
+log = logging.getLogger("perception.lyrics.training")
+DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "emotion-dair"
+CACHE_DIR = Path(os.environ.get("MOTIF_CACHE_DIR", Path.home() / ".cache" / "motif")) / "lyrics"
+
+
+@dataclass
+class TrainConfig:
+    data: str = str(DEFAULT_DATA)
+    out: str = str(CHECKPOINT_DIR)
+    trainable_layers: int = 3  # top encoder layers fine-tuned for the default model
+    epochs: int = 3
+    batch_size: int = 32
+    max_length: int = 48
+    lr_encoder: float = 1e-4
+    lr_head: float = 2e-3
+    weight_decay: float = 0.01
+    warmup: float = 0.06
+    baseline_l2: float = 1e-4
+    seed: int = 13
+    limit: int = 0  # use only the first N training rows (tests, smoke runs)
+    threads: int = 1
+    skip_finetune: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- data
+def read_split(path: Path, limit: int = 0) -> tuple[list[str], np.ndarray]:
+    """Read ``text;label`` rows (split on the last ';'); the header row is skipped."""
+    texts, labels = [], []
+    index = {label: i for i, label in enumerate(LABELS)}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            line = line.rstrip("\n")
+            if ";" not in line:
+                continue
+            text, label = line.rsplit(";", 1)
+            if label not in index:
+                continue  # header or an unknown label
+            texts.append(text)
+            labels.append(index[label])
+            if limit and len(texts) >= limit:
+                break
+    return texts, np.asarray(labels, dtype=np.int64)
+
+
+def metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
+    """Accuracy, macro-F1 and per-label F1 (no sklearn needed)."""
+    per_label = {}
+    for i, label in enumerate(LABELS):
+        tp = int(((y_pred == i) & (y_true == i)).sum())
+        fp = int(((y_pred == i) & (y_true != i)).sum())
+        fn = int(((y_pred != i) & (y_true == i)).sum())
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        per_label[label] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "accuracy": round(float((y_true == y_pred).mean()), 4) if len(y_true) else 0.0,
+        "macro_f1": round(float(np.mean(list(per_label.values()))), 4),
+        "f1": {k: round(v, 4) for k, v in per_label.items()},
+        "n": int(len(y_true)),
+    }
+
+
+def length_batches(lengths: list[int], batch_size: int, rng: random.Random, shuffle: bool = True) -> list[list[int]]:
+    """Batches of similar length (less padding), in random order when shuffling."""
+    order = list(range(len(lengths)))
+    if shuffle:
+        rng.shuffle(order)
+    chunk = batch_size * 50
+    batches = []
+    for start in range(0, len(order), chunk):
+        part = sorted(order[start : start + chunk], key=lambda i: lengths[i])
+        batches.extend(part[i : i + batch_size] for i in range(0, len(part), batch_size))
+    if shuffle:
+        rng.shuffle(batches)
+    return batches
+
+
+# --------------------------------------------------------------------------- baseline
+@torch.inference_mode()
+def embed_frozen(texts: list[str], tokenizer, encoder, max_length: int, batch_size: int = 128) -> np.ndarray:
+    """Mean-pooled (not yet normalised) embeddings of the frozen encoder, cached on disk."""
+    key = hashlib.md5(("\n".join(texts) + f"|{max_length}").encode()).hexdigest()[:16]
+    cache = CACHE_DIR / f"minilm-{key}.npy"
+    if cache.exists():
+        return np.load(cache)
+    device = next(encoder.parameters()).device
+    lengths = [len(t) for t in texts]
+    out = np.zeros((len(texts), encoder.config.hidden_size), dtype=np.float32)
+    for idx in length_batches(lengths, batch_size, random.Random(0), shuffle=False):
+        batch = tokenizer([texts[i] for i in idx], padding=True, truncation=True,
+                          max_length=max_length, return_tensors="pt").to(device)
+        pooled = mean_pool(encoder(**batch).last_hidden_state, batch["attention_mask"])
+        out[idx] = pooled.cpu().numpy()
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    np.save(cache, out)
+    return out
+
+
+def train_linear_head(x: np.ndarray, y: np.ndarray, l2: float, steps: int = 200) -> EmotionHead:
+    """Full-batch L-BFGS on cross-entropy + L2: the softmax regression baseline."""
+    torch.manual_seed(0)
+    head = EmotionHead(dim=x.shape[1])
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    optimizer = torch.optim.LBFGS(head.parameters(), lr=1.0, max_iter=steps, line_search_fn="strong_wolfe")
+    loss_fn = nn.CrossEntropyLoss()
+
+    def closure():
+        optimizer.zero_grad()
+        loss = loss_fn(head(xt), yt) + l2 * head.linear.weight.pow(2).sum()
+        loss.backward()
+        return loss
+
+    optimizer.step(closure)
+    return head
+
+
+def predict_head(head: EmotionHead, x: np.ndarray) -> np.ndarray:
+    with torch.no_grad():
+        return head(torch.from_numpy(x)).argmax(-1).numpy()
+
+
+# --------------------------------------------------------------------------- fine-tune
+def finetune(cfg: TrainConfig, train: tuple[list[str], np.ndarray], val: tuple[list[str], np.ndarray],
+             init_head: EmotionHead, device: torch.device) -> tuple[nn.Module, EmotionHead, dict, list[dict]]:
+    tokenizer, encoder = load_base_encoder(device)
+    base_state = {k: v.detach().cpu().clone() for k, v in encoder.state_dict().items()}
+    n_layers = encoder.config.num_hidden_layers
+    trainable = {f"encoder.layer.{i}." for i in range(n_layers - cfg.trainable_layers, n_layers)}
+    for name, param in encoder.named_parameters():
+        param.requires_grad = any(name.startswith(prefix) for prefix in trainable)
+    head = EmotionHead(dim=encoder.config.hidden_size).to(device)
+    head.load_state_dict(init_head.state_dict())
+
+    texts, labels = train
+    lengths = [len(t) for t in texts]
+    rng = random.Random(cfg.seed)
+    steps_per_epoch = math.ceil(len(texts) / cfg.batch_size)
+    total = steps_per_epoch * cfg.epochs
+    warmup = max(1, int(total * cfg.warmup))
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": [p for p in encoder.parameters() if p.requires_grad], "lr": cfg.lr_encoder},
+            {"params": head.parameters(), "lr": cfg.lr_head},
+        ],
+        weight_decay=cfg.weight_decay,
+    )
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
+    )
+    loss_fn = nn.CrossEntropyLoss()
+    history = []
+    step = 0
+    for epoch in range(1, cfg.epochs + 1):
+        encoder.train()
+        head.train()
+        started, running = time.time(), 0.0
+        for b, idx in enumerate(length_batches(lengths, cfg.batch_size, rng)):
+            batch = tokenizer([texts[i] for i in idx], padding=True, truncation=True,
+                              max_length=cfg.max_length, return_tensors="pt").to(device)
+            target = torch.as_tensor(labels[idx], device=device)
+            logits = head(mean_pool(encoder(**batch).last_hidden_state, batch["attention_mask"]))
+            loss = loss_fn(logits, target)
+            optimizer.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(list(encoder.parameters()) + list(head.parameters()), 1.0)
+            optimizer.step()
+            schedule.step()
+            step += 1
+            running += float(loss)
+            if (b + 1) % 50 == 0:
+                log.info("epoch %d step %d/%d loss %.4f (%.1f rows/s)", epoch, b + 1, steps_per_epoch,
+                         running / 50, (b + 1) * cfg.batch_size / (time.time() - started))
+                running = 0.0
+        encoder.eval()
+        head.eval()
+        classifier = EmotionClassifier(tokenizer, encoder, head, device, {"variant": "default"})
+        pred = np.array([LABELS.index(r.label) for r in classifier.predict(val[0], explain=False)])
+        result = {"epoch": epoch, "seconds": round(time.time() - started, 1), **metrics(val[1], pred)}
+        history.append(result)
+        log.info("epoch %d val %s", epoch, json.dumps(result))
+        tensors, meta = pack_checkpoint(encoder, base_state, head, {"variant": "default", "epoch": epoch})
+        from safetensors.torch import save_file
+
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        save_file(tensors, str(CACHE_DIR / f"emotion-default-epoch{epoch}.safetensors"), metadata=meta)
+    return encoder, head, base_state, history
+
+
+# --------------------------------------------------------------------------- main
+def run(cfg: TrainConfig) -> dict:
+    from safetensors.torch import save_file
+
+    torch.set_num_threads(max(1, cfg.threads))
+    torch.manual_seed(cfg.seed)
+    random.seed(cfg.seed)
+    device = pick_device()
+    data = Path(cfg.data)
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    train = read_split(data / "train.txt", cfg.limit)
+    val = read_split(data / "val.txt", cfg.limit // 8 if cfg.limit else 0)
+    log.info("train %d rows, val %d rows, device %s", len(train[0]), len(val[0]), device)
+
+    started = time.time()
+    tokenizer, encoder = load_base_encoder(device)
+    x_train = embed_frozen(train[0], tokenizer, encoder, cfg.max_length)
+    x_val = embed_frozen(val[0], tokenizer, encoder, cfg.max_length)
+    head = train_linear_head(x_train, train[1], cfg.baseline_l2)
+    baseline = metrics(val[1], predict_head(head, x_val))
+    baseline["seconds"] = round(time.time() - started, 1)
+    log.info("baseline val %s", json.dumps(baseline))
+    date = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")
+    common = {"date": date, "data": "dair-ai emotion (train 16k / validation 2k)", "config": asdict(cfg)}
+    tensors, meta = pack_checkpoint(None, None, head, {"variant": "baseline", "val": baseline, **common})
+    save_file(tensors, str(out / BASELINE_FILE), metadata=meta)
+    summary = {"baseline": baseline}
+
+    if not cfg.skip_finetune:
+        del encoder
+        ft_encoder, ft_head, base_state, history = finetune(cfg, train, val, head, device)
+        tensors, meta = pack_checkpoint(
+            ft_encoder, base_state, ft_head,
+            {"variant": "default", "val": history[-1], "history": history,
+             "trainable_layers": cfg.trainable_layers, **common},
+        )
+        path = out / DEFAULT_FILE
+        save_file(tensors, str(path), metadata=meta)
+        # Score what is shipped: the int8 deltas reloaded on a fresh base encoder.
+        shipped = EmotionClassifier.load("default", out, device)
+        pred = np.array([LABELS.index(r.label) for r in shipped.predict(val[0], explain=False)])
+        summary["default"] = {**metrics(val[1], pred), "history": history,
+                              "bytes": path.stat().st_size}
+        log.info("default (shipped, int8 deltas) val %s", json.dumps(summary["default"]))
+    (out / "metrics.json").write_text(json.dumps({**summary, **common}, indent=2) + "\n")
+    return summary
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    for name, value in asdict(TrainConfig()).items():
+        if name == "extra":
+            continue
+        kind = type(value)
+        if kind is bool:
+            parser.add_argument(f"--{name.replace('_', '-')}", action="store_true")
+        else:
+            parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=value)
+    args = vars(parser.parse_args(argv))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    print(json.dumps(run(TrainConfig(**args)), indent=2))
+
+
+if __name__ == "__main__":
+    main()
