@@ -1,10 +1,16 @@
 """Fixtures of the studio web tests: sketches, and fast stand-ins for the model calls."""
 import pytest
-from studio_factories import chorale_score, melody_score
+from tests.unit.studio_web.studio_factories import chorale_score, melody_score
 
 from studio import services
 from studio.music.sketch import Sketch as Score
 from studio.records import Origin, Sketch
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Users are made per test; the production hasher would cost about a second each on this machine."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

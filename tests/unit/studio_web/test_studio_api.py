@@ -3,7 +3,7 @@ import io
 import zipfile
 
 import pytest
-from studio_factories import chorale_score, melody_score, midi_bytes
+from tests.unit.studio_web.studio_factories import chorale_score, melody_score, midi_bytes
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jobs.models import Job

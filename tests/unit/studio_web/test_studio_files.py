@@ -5,7 +5,7 @@ import wave
 import music21
 import pretty_midi
 import pytest
-from studio_factories import chorale_score, melody_score
+from tests.unit.studio_web.studio_factories import chorale_score, melody_score
 
 from studio import render
 from studio.files import file_bytes
