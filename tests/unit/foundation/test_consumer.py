@@ -37,9 +37,10 @@ def run(coro):
 def test_anonymous_socket_is_closed_with_4401():
     async def scenario():
         comm = communicator(AnonymousUser())
-        connected, code = await comm.connect()
-        assert not connected
-        assert code == CLOSE_UNAUTHENTICATED
+        connected, _ = await comm.connect()
+        assert connected
+        closing = await comm.receive_output(timeout=2)
+        assert closing == {"type": "websocket.close", "code": CLOSE_UNAUTHENTICATED}
 
     run(scenario())
 
