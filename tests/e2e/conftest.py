@@ -10,6 +10,9 @@ import pytest
 
 from tests.conftest import PASSWORD, require
 
+# Playwright's sync API keeps an event loop in the test thread; the test's own ORM calls
+# (fixtures, database flush) run between its calls, never concurrently with them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 CHROMIUM = os.environ.get("MOTIF_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,7 +37,7 @@ def live_url(transactional_db, settings):
     settings.MOTIF_JOBS_EAGER = False
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(application, host="127.0.0.1", port=port, lifespan="off", log_level="warning", ws="websockets")
+        uvicorn.Config(application, host="127.0.0.1", port=port, lifespan="off", log_level="warning", ws="websockets-sansio")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
