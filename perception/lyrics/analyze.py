@@ -60,7 +60,8 @@ class Analyzer:
         parsed = [structure.parse_structure(t) for t in texts]
         for p in parsed:
             if len(p.lines) > MAX_LINES:
-                raise LyricsInputError(f"The lyric has {len(p.lines)} lines; the limit is {MAX_LINES}.")
+                raise LyricsInputError(f"The lyric has {len(p.lines)} lines; the limit is {MAX_LINES}.",
+                                       "too_many_lines", lines=len(p.lines), limit=MAX_LINES)
         report_progress(10, "Reading the lines")
         all_lines = [line.text for p in parsed for line in p.lines]
         line_sent = [sentiment.line_sentiment(t) for t in all_lines]

@@ -10,7 +10,12 @@ MAX_BYTES = 100 * 1024
 
 
 class LyricsInputError(ValueError):
-    """Input a musician must fix; the message is shown to them as is."""
+    """Input a musician must fix. ``code`` and ``params`` let a web layer translate the message."""
+
+    def __init__(self, message: str, code: str = "invalid", **params):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 # --------------------------------------------------------------------------- decoding
@@ -25,15 +30,16 @@ def decode_lyrics(raw: bytes | str, max_bytes: int = MAX_BYTES) -> str:
     if len(data) > max_bytes:
         raise LyricsInputError(
             f"The lyric is {len(data) / 1024:.0f} KB; the limit is {max_bytes // 1024} KB. "
-            "Paste one song at a time."
+            "Paste one song at a time.",
+            "too_large", size_kb=round(len(data) / 1024), limit_kb=max_bytes // 1024,
         )
     if text is None:
         text = _decode_bytes(data)
     if "\x00" in text or _control_ratio(text) > 0.05:
-        raise LyricsInputError("This looks like a binary file, not text. Upload a .txt or .lrc file.")
+        raise LyricsInputError("This looks like a binary file, not text. Upload a .txt or .lrc file.", "binary")
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if not text.strip():
-        raise LyricsInputError("The lyric is empty. Paste some lines to analyse.")
+        raise LyricsInputError("The lyric is empty. Paste some lines to analyse.", "empty")
     return text
 
 
@@ -41,13 +47,13 @@ def _decode_bytes(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data:
-        raise LyricsInputError("This looks like a binary file, not text. Upload a .txt or .lrc file.")
+        raise LyricsInputError("This looks like a binary file, not text. Upload a .txt or .lrc file.", "binary")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise LyricsInputError("The file is not readable text (try saving it as UTF-8).")
+    raise LyricsInputError("The file is not readable text (try saving it as UTF-8).", "not_text")
 
 
 def _control_ratio(text: str) -> float:

@@ -1,0 +1,129 @@
+"""REST API for lyric reports: submit (HTTP 202 + job), list, read, delete, export, compare."""
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from jobs.api import accepted_response
+from jobs.serializers import JobSerializer
+from perception import lyrics_services
+from perception.lyrics.structure import LyricsInputError
+from perception.models import LyricReport
+
+
+class LyricSubmitSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
+                                 help_text="The lyric (at most 100 KB). Give this or `file`.")
+    file = serializers.FileField(required=False, help_text="A .txt or .lrc file (at most 100 KB).")
+
+    def validate(self, attrs):
+        text, upload = attrs.get("text"), attrs.get("file")
+        if upload is not None and text:
+            raise ValidationError({"text": [_("Give the lyric as text or as a file, not both.")]})
+        field = "file" if upload is not None else "text"
+        try:
+            raw = lyrics_services.read_upload(upload) if upload is not None else (text or "")
+            attrs["lyric"] = lyrics_services.decode_lyrics(raw)
+        except LyricsInputError as exc:
+            raise ValidationError({field: [lyrics_services.input_message(exc)]}) from None
+        return attrs
+
+
+class LyricReportListSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="display_title", read_only=True)
+    url = serializers.SerializerMethodField()
+    page = serializers.SerializerMethodField()
+    job = serializers.UUIDField(source="job_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = LyricReport
+        fields = ("id", "title", "status", "error", "language", "mood", "job", "created", "url", "page")
+        read_only_fields = fields
+
+    def get_url(self, obj) -> str:
+        return self._absolute(reverse("perception_api:lyrics-detail", args=[obj.pk]))
+
+    def get_page(self, obj) -> str:
+        return self._absolute(obj.get_absolute_url())
+
+    def _absolute(self, path):
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class LyricReportSerializer(LyricReportListSerializer):
+    class Meta(LyricReportListSerializer.Meta):
+        fields = LyricReportListSerializer.Meta.fields + ("text", "report")
+        read_only_fields = fields
+
+
+class LyricReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+                         viewsets.GenericViewSet):
+    """Your lyric reports. Another user's report is a 404."""
+
+    parser_classes = (JSONParser, MultiPartParser, FormParser)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return LyricReport.objects.none()
+        return LyricReport.objects.filter(owner=self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return LyricReportListSerializer
+        if self.action == "create":
+            return LyricSubmitSerializer
+        return LyricReportSerializer
+
+    @extend_schema(request=LyricSubmitSerializer, responses={202: JobSerializer})
+    def create(self, request):
+        """Queue the analysis of a lyric. Answers 202 with the job; `report_id` names the report."""
+        serializer = LyricSubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = lyrics_services.create_report(request.user, serializer.validated_data["lyric"],
+                                               serializer.validated_data.get("title", ""))
+        response = accepted_response(report.job, request)
+        response.data["report_id"] = report.pk
+        response.data["report_url"] = request.build_absolute_uri(
+            reverse("perception_api:lyrics-detail", args=[report.pk]))
+        return response
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"])
+    def export(self, request, pk=None):
+        """The report as a JSON file download."""
+        report = self.get_object()
+        response = JsonResponse(lyrics_services.export_json(report), json_dumps_params={"ensure_ascii": False,
+                                                                                          "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="lyric-report-{report.pk}.json"'
+        return response
+
+    @extend_schema(
+        parameters=[OpenApiParameter("a", int, required=True), OpenApiParameter("b", int, required=True)],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"])
+    def compare(self, request):
+        """What changed between two of your drafts (mood, emotion mix, rhyme, syllables)."""
+        reports = []
+        for key in ("a", "b"):
+            try:
+                pk = int(request.query_params.get(key, ""))
+            except ValueError:
+                raise ValidationError({key: [_("Give the id of one of your lyric reports.")]}) from None
+            report = self.get_queryset().filter(pk=pk).first()
+            if report is None:
+                raise NotFound(_("No such lyric report."))
+            if report.status != LyricReport.Status.READY:
+                raise ValidationError({key: [_("This report is not ready yet.")]})
+            reports.append(report)
+        return Response(lyrics_services.compare(reports[0].report, reports[1].report))
