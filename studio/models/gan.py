@@ -108,12 +108,13 @@ class HarmonyGAN(nn.Module):
     def device(self) -> torch.device:
         return next(self.parameters()).device
 
-    def latents(self, n: int, generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
-        """Fresh latents for ``n`` samples (drawn on the CPU for reproducibility, then moved)."""
+    def latents(self, n: int, generator: torch.Generator | None = None, scale: float = 1.0) -> dict[str, torch.Tensor]:
+        """Fresh latents for ``n`` samples (drawn on the CPU for reproducibility, then moved),
+        multiplied by ``scale`` (a temperature)."""
         c = self.config
 
         def draw(*shape):
-            return torch.randn(*shape, generator=generator).to(self.device)
+            return (torch.randn(*shape, generator=generator) * scale).to(self.device)
 
         return {"shared": draw(n, c.z_dim), "shared_t": draw(n, c.z_dim),
                 "voice": draw(n, c.voices, c.z_dim), "voice_t": draw(n, c.voices, c.z_dim)}
@@ -134,10 +135,12 @@ class HarmonyGAN(nn.Module):
         return out
 
     @torch.no_grad()
-    def sample(self, n: int, soprano: torch.Tensor | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
-        """Binarised class-index rolls ``(n, voices, steps)``: the most likely class at each step."""
+    def sample(self, n: int, soprano: torch.Tensor | None = None, generator: torch.Generator | None = None,
+               temperature: float = 1.0) -> torch.Tensor:
+        """Binarised class-index rolls ``(n, voices, steps)``: the most likely class at each step;
+        ``temperature`` scales the latents."""
         cond = self.one_hot(soprano) if soprano is not None else None
-        roll = self.generator(self.latents(n, generator), cond).argmax(-1)
+        roll = self.generator(self.latents(n, generator, temperature), cond).argmax(-1)
         if soprano is not None:
             roll[:, 0] = soprano
         return roll

@@ -1,0 +1,65 @@
+"""``manage.py evaluate_studio``: score a studio model on held-out corpus windows or on a folder of
+the musician's own MIDI / MusicXML / ABC files."""
+import json
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Evaluate the melody VAE or the harmony GAN (reconstruction, mgeval overlap, MuseGAN metrics)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--model", choices=["vae", "gan"], required=True)
+        parser.add_argument("--data", default=None, help="folder of MIDI/ABC/MusicXML files (default: the "
+                                                         "validation split of the music21 corpus)")
+        parser.add_argument("--checkpoint", default=None, help="checkpoint file (default: the installed model)")
+        parser.add_argument("--samples", type=int, default=500, help="generated samples for distribution metrics")
+        parser.add_argument("--windows", type=int, default=2000, help="at most this many evaluation windows")
+        parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--threads", type=int, default=1)
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args, **opts):
+        import torch
+
+        from studio.services import model_path
+        from studio.training.checkpoints import load_checkpoint
+        from studio.training.evaluate import evaluate_gan, evaluate_vae, folder_windows
+
+        torch.set_num_threads(opts["threads"])
+        started = time.time()
+        path = Path(opts["checkpoint"]) if opts["checkpoint"] else model_path(opts["model"])
+        if not path.exists():
+            raise CommandError(f"no checkpoint at {path}; train one with manage.py train_studio")
+        model, payload = load_checkpoint(path)
+        if payload["kind"] != opts["model"]:
+            raise CommandError(f"{path} holds a {payload['kind']} model, not a {opts['model']}")
+        if opts["data"]:
+            if not Path(opts["data"]).is_dir():
+                raise CommandError(f"{opts['data']} is not a folder")
+            arrays = folder_windows(Path(opts["data"]))
+            source = str(opts["data"])
+        else:
+            from studio.training.data import load_windows
+
+            sets, _, _ = load_windows(progress=not opts["json"])
+            arrays = {k: sets[f"{k}_valid"].tokens for k in ("melody2", "melody4")}
+            arrays["chorale4"] = sets["chorale4_train"].tokens
+            source = "music21 corpus (validation works; GAN data figures from training windows)"
+        if opts["model"] == "vae":
+            if len(arrays["melody2"]) == 0:
+                raise CommandError("no usable 2-bar melody windows in the data")
+            report = evaluate_vae(model, arrays["melody2"], arrays["melody4"], opts["windows"], opts["samples"],
+                                  opts["seed"])
+        else:
+            if len(arrays["chorale4"]) == 0:
+                raise CommandError("no four-part 4-bar windows in the data (the GAN needs four-voice scores)")
+            report = evaluate_gan(model, arrays["chorale4"], opts["samples"], opts["seed"])
+        report.update({"model": opts["model"], "checkpoint": str(path), "data": source,
+                       "data_hash": payload["meta"].get("data_hash"), "seconds": round(time.time() - started, 1)})
+        if opts["json"]:
+            self.stdout.write(json.dumps(report))
+        else:
+            self.stdout.write(json.dumps(report, indent=2))

@@ -1,0 +1,36 @@
+"""``manage.py train_studio``: train the melody VAE or the harmony GAN on music21's corpus."""
+import json
+import os
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Train a studio model (vae or gan) on the music21 corpus and write a checkpoint."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--model", choices=["vae", "gan"], required=True)
+        parser.add_argument("--config", choices=["tiny", "default"], default="default")
+        parser.add_argument("--epochs", type=int, default=1)
+        parser.add_argument("--out", default=str(Path(__file__).resolve().parents[2] / "checkpoints"))
+        parser.add_argument("--resume", action="store_true", help="continue from <out>/*.resume.pt")
+        parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--max-minutes", type=float, default=None, help="stop (and save) after this long")
+        parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (the box is shared)")
+        parser.add_argument("--json", action="store_true", help="print the checkpoint's metadata as JSON")
+
+    def handle(self, *args, **opts):
+        import torch
+
+        from studio.training.train import train
+
+        torch.set_num_threads(opts["threads"])
+        os.environ.setdefault("OMP_NUM_THREADS", str(opts["threads"]))
+        log = (lambda msg: self.stderr.write(msg)) if opts["json"] else self.stdout.write
+        meta = train(opts["model"], opts["config"], epochs=opts["epochs"], out=Path(opts["out"]),
+                     resume=opts["resume"], seed=opts["seed"], max_minutes=opts["max_minutes"], log=log)
+        if opts["json"]:
+            self.stdout.write(json.dumps(meta, default=str))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"saved {meta['path']}"))

@@ -1,0 +1,193 @@
+"""What the studio's views and job handlers call: generate, vary, interpolate, harmonise, read and
+write scores. Plain functions on :class:`~studio.music.sketch.Sketch` objects; no Django ORM.
+
+Models are loaded once per process (a module-level cache) from ``$MOTIF_MODEL_DIR`` when it holds the
+checkpoint, otherwise from ``studio/checkpoints/``.
+"""
+from __future__ import annotations
+
+import os
+import random
+import threading
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, decode_line, encode_line, roll_to_tokens
+from studio.music.errors import ModelUnavailable, ScoreError
+from studio.music.io import load_score, to_midi, to_musicxml
+from studio.music.keys import parse_key, shift_to_key, transpose_notes
+from studio.music.sketch import STEPS_PER_BAR, VOICE_NAMES_SATB, Note, Sketch
+
+__all__ = ["ModelUnavailable", "ScoreError", "sample", "vary", "interpolate", "harmonize", "load_score", "to_midi", "to_musicxml", "get_model"]
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "checkpoints"
+FILENAMES = {"vae": "melody_vae.pt", "gan": "harmony_gan.pt"}
+MAX_COUNT = 64
+_models: dict[tuple[str, str], object] = {}
+_lock = threading.Lock()
+
+
+def model_path(kind: str, model_dir: str | Path | None = None) -> Path:
+    """Checkpoint path of ``kind``: ``model_dir``, then ``$MOTIF_MODEL_DIR``, then the committed one."""
+    if kind not in FILENAMES:
+        raise ValueError(f"unknown model {kind!r}; choose vae or gan")
+    for folder in (model_dir, os.environ.get("MOTIF_MODEL_DIR")):
+        if folder and (Path(folder) / FILENAMES[kind]).exists():
+            return Path(folder) / FILENAMES[kind]
+    return DEFAULT_MODEL_DIR / FILENAMES[kind]
+
+
+def get_model(kind: str, model_dir: str | Path | None = None):
+    """The loaded model (cached per process and path)."""
+    from studio.training.checkpoints import load_checkpoint
+
+    path = model_path(kind, model_dir)
+    with _lock:
+        cache_key = (kind, str(path))
+        if cache_key not in _models:
+            if not path.exists():
+                raise ModelUnavailable(f"The {kind.upper()} model is not installed (no checkpoint at {path}).")
+            try:
+                _models[cache_key], _ = load_checkpoint(path)
+            except Exception as exc:  # noqa: BLE001
+                raise ModelUnavailable(f"The {kind.upper()} model could not be loaded: {exc}") from exc
+        return _models[cache_key]
+
+
+def _generator(seed: int | None) -> torch.Generator:
+    return torch.Generator().manual_seed(int(seed) if seed is not None else random.SystemRandom().randrange(2**31))
+
+
+def _check(bars: int, count: int) -> None:
+    if bars not in (2, 4):
+        raise ValueError("bars must be 2 or 4")
+    if not 1 <= count <= MAX_COUNT:
+        raise ValueError(f"count must be between 1 and {MAX_COUNT}")
+
+
+def _in_key(notes: list[Note], key: str, prange) -> list[Note]:
+    """``notes`` transposed onto ``key``'s tonic, then by octaves back inside ``prange`` if needed."""
+    if not notes:
+        return notes
+    moved = transpose_notes(notes, shift_to_key(notes, key))
+    lo, hi = min(n.pitch for n in moved), max(n.pitch for n in moved)
+    if lo < prange.low:
+        moved = transpose_notes(moved, 12)
+    elif hi > prange.high:
+        moved = transpose_notes(moved, -12)
+    return moved
+
+
+def sample(model: str, count: int, bars: int, key: str = "C", tempo: float = 120.0, temperature: float = 1.0,
+           seed: int | None = None) -> list[Sketch]:
+    """``count`` new sketches: melodies from the VAE, or four-voice passages from the GAN."""
+    _check(bars, count)
+    parse_key(key)
+    gen = _generator(seed)
+    steps = bars * STEPS_PER_BAR
+    if model == "vae":
+        tokens = get_model("vae").sample(count, bars, temperature, generator=gen).cpu().numpy()
+        lines = [decode_line(t, MELODY_RANGE) for t in tokens]
+        return [Sketch(_in_key(n, key, MELODY_RANGE), bars, tempo, key, ["melody"], "vae",
+                       {"temperature": temperature, "seed": seed}) for n in lines]
+    if model == "gan":
+        rolls = get_model("gan").sample(count, generator=gen, temperature=temperature).cpu().numpy()[..., :steps]
+        out = []
+        for roll in rolls:
+            notes = [n for v in range(4) for n in decode_line(roll_to_tokens(roll[v], VOICE_RANGE), VOICE_RANGE, voice=v)]
+            out.append(Sketch(_in_key(notes, key, VOICE_RANGE), bars, tempo, key, list(VOICE_NAMES_SATB), "gan",
+                              {"temperature": temperature, "seed": seed}))
+        return out
+    raise ValueError(f"unknown model {model!r}; choose vae or gan")
+
+
+def _melody_tokens(sketch: Sketch, bars: int) -> tuple[np.ndarray, int]:
+    """Voice 0 of ``sketch`` over its first ``bars`` bars as VAE tokens, and the octave shift used
+    to bring it into the melody range."""
+    steps = bars * STEPS_PER_BAR
+    notes = [n for n in sketch.voice_notes(0) if n.start < steps] or [n for n in sketch.notes if n.start < steps]
+    if not notes:
+        raise ValueError("the sketch has no melody notes in its first bars")
+    centre = (MELODY_RANGE.low + MELODY_RANGE.high) / 2
+    shift = 12 * round((centre - np.mean([n.pitch for n in notes])) / 12)
+    fitted = []
+    for n in notes:
+        p = n.pitch + shift
+        while p < MELODY_RANGE.low:
+            p += 12
+        while p > MELODY_RANGE.high:
+            p -= 12
+        fitted.append(Note(p, n.start, min(n.duration, steps - n.start)))
+    return encode_line(fitted, steps, MELODY_RANGE), shift
+
+
+def _window_bars(sketch: Sketch) -> int:
+    return 2 if sketch.bars <= 2 else 4
+
+
+def _melody_sketch(tokens, shift: int, like: Sketch, bars: int, meta: dict) -> Sketch:
+    notes = transpose_notes(decode_line(tokens, MELODY_RANGE), -shift)
+    return Sketch(notes, bars, like.tempo, like.key, ["melody"], "vae", meta)
+
+
+def vary(sketch: Sketch, amount: float, count: int, seed: int | None = None) -> list[Sketch]:
+    """``count`` variations of the sketch's melody; ``amount`` 0 keeps it, 1 is unrelated."""
+    if not 0.0 <= amount <= 1.0:
+        raise ValueError("amount must be between 0 and 1")
+    bars = _window_bars(sketch)
+    _check(bars, count)
+    tokens, shift = _melody_tokens(sketch, bars)
+    vae = get_model("vae")
+    out = vae.vary(torch.from_numpy(tokens).to(vae.device), amount, count, generator=_generator(seed)).cpu().numpy()
+    return [_melody_sketch(t, shift, sketch, bars, {"source": "vary", "amount": amount, "seed": seed}) for t in out]
+
+
+def interpolate(a: Sketch, b: Sketch, steps: int) -> list[Sketch]:
+    """``steps`` melodies along the latent path from ``a`` to ``b`` (the ends are their
+    reconstructions); lengths follow the longer of the two (2 or 4 bars)."""
+    if not 2 <= steps <= 16:
+        raise ValueError("steps must be between 2 and 16")
+    bars = max(_window_bars(a), _window_bars(b))
+    ta, shift = _melody_tokens(a, bars)
+    tb, _ = _melody_tokens(b, bars)
+    vae = get_model("vae")
+    out = vae.interpolate(torch.from_numpy(ta).to(vae.device), torch.from_numpy(tb).to(vae.device), steps).cpu().numpy()
+    return [_melody_sketch(t, shift, a, bars, {"source": "interpolate", "position": i / (steps - 1)})
+            for i, t in enumerate(out)]
+
+
+def harmonize(melody: Sketch, seed: int | None = None, count: int = 1) -> list[Sketch]:
+    """Four-voice settings of the sketch's melody (kept unchanged as the soprano), written by the
+    GAN in four-bar chunks; alto, tenor and bass follow the melody's octave."""
+    if not 1 <= count <= 16:
+        raise ValueError("count must be between 1 and 16")
+    soprano = melody.voice_notes(0) or melody.notes
+    if not soprano:
+        raise ValueError("the melody has no notes")
+    gan = get_model("gan")
+    chunk_steps = gan.config.bars * STEPS_PER_BAR
+    bars = max(1, melody.bars)
+    chunks = -(-bars * STEPS_PER_BAR // chunk_steps)
+    shift = 12 * round((72 - np.mean([n.pitch for n in soprano])) / 12)
+    gen = _generator(seed)
+    voices_out: list[list[Note]] = [[] for _ in range(count)]
+    for c in range(chunks):
+        start = c * chunk_steps
+        inside = [Note(min(VOICE_RANGE.high, max(VOICE_RANGE.low, n.pitch + shift)), n.start - start,
+                       min(n.duration, start + chunk_steps - n.start)) for n in soprano if start <= n.start < start + chunk_steps]
+        roll = np.full(chunk_steps, VOICE_RANGE.n_pitches, dtype=np.int64)
+        for n in inside:
+            roll[n.start:n.end] = n.pitch - VOICE_RANGE.low
+        cond = torch.from_numpy(np.repeat(roll[None], count, 0)).to(gan.device)
+        rolls = gan.sample(count, soprano=cond, generator=gen).cpu().numpy()
+        for i in range(count):
+            for v in (1, 2, 3):
+                for n in decode_line(roll_to_tokens(rolls[i, v], VOICE_RANGE), VOICE_RANGE, voice=v):
+                    if start + n.start < bars * STEPS_PER_BAR:
+                        voices_out[i].append(Note(n.pitch - shift, start + n.start,
+                                                  min(n.duration, bars * STEPS_PER_BAR - start - n.start), voice=v))
+    kept = [Note(n.pitch, n.start, n.duration, n.velocity, 0) for n in soprano]
+    return [Sketch(kept + [n for n in notes if 0 <= n.pitch <= 127], bars, melody.tempo, melody.key,
+                   list(VOICE_NAMES_SATB), "gan", {"source": "harmonize", "seed": seed}) for notes in voices_out]
