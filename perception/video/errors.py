@@ -6,7 +6,15 @@ class VideoError(Exception):
 
 
 class VideoRejected(VideoError):
-    """The file cannot be analysed (not a video, damaged, too big, too long, ...)."""
+    """The file cannot be analysed (not a video, damaged, too big, too long, ...).
+
+    ``code`` and ``params`` let a web layer show the message in the reader's language.
+    """
+
+    def __init__(self, message: str, code: str = "invalid", **params):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 class AnalysisCancelled(VideoError):

@@ -33,8 +33,8 @@ class HaarFaceDetector(FaceDetector):
 
     def detect(self, image):
         gray = cv2.equalizeHist(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
-        side = max(20, min(gray.shape) // 10)
-        boxes = self._cascade.detectMultiScale(gray, scaleFactor=1.2, minNeighbors=4, minSize=(side, side))
+        side = max(20, min(gray.shape) // 8)
+        boxes = self._cascade.detectMultiScale(gray, scaleFactor=1.25, minNeighbors=4, minSize=(side, side))
         return [tuple(int(v) for v in b) for b in boxes]
 
 

@@ -131,7 +131,7 @@ def analyze_video(
         tick(frame.index + 1, max(reader.expected_frames, frame.index + 1))
 
     if finder is None or not times:
-        raise VideoRejected("The video has no frames we can decode (zero-length or damaged).")
+        raise VideoRejected("The video has no frames we can decode (zero-length or damaged).", "no_frames")
     total = len(times)
     tick(total, total, force=True)
 

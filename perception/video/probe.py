@@ -72,40 +72,47 @@ def probe_video(
     path = Path(path)
     size = path.stat().st_size if path.exists() else 0
     if size == 0:
-        raise VideoRejected("The file is empty.")
+        raise VideoRejected("The file is empty.", "empty")
     if size > max_mb * 1024 * 1024:
-        raise VideoRejected(f"The file is {_mb(size)}; the limit is {max_mb:g} MB.")
+        raise VideoRejected(
+            f"The file is {_mb(size)}; the limit is {max_mb:g} MB.", "too_big", size=_mb(size), limit=f"{max_mb:g}"
+        )
     try:
         container = av.open(str(path), metadata_errors="ignore")
     except (av.FFmpegError, UnicodeDecodeError, ValueError) as exc:
         raise VideoRejected(
-            "This file is not a video we can read. Upload an MP4, MOV, MKV or WebM file."
+            "This file is not a video we can read. Upload an MP4, MOV, MKV or WebM file.", "not_video"
         ) from exc
     with container:
         if not container.streams.video:
-            raise VideoRejected("This file has no video track (is it an audio file?).")
+            raise VideoRejected("This file has no video track (is it an audio file?).", "no_video")
         stream = container.streams.video[0]
         width, height = stream.codec_context.width, stream.codec_context.height
         if width <= 0 or height <= 0:
-            raise VideoRejected("The video track has no picture size; the file looks damaged.")
+            raise VideoRejected("The video track has no picture size; the file looks damaged.", "damaged")
         if width * height > max_pixels:
             raise VideoRejected(
                 f"The frames are {width}x{height}; the largest size we analyse is 4K "
-                "(4096x2160). Export a smaller version and upload that."
+                "(4096x2160). Export a smaller version and upload that.",
+                "too_large_frames",
+                size=f"{width}x{height}",
             )
         duration = _stream_duration(container, stream)
         if duration > max_seconds:
             raise VideoRejected(
-                f"The video lasts {human_duration(duration)}; the limit is {human_duration(max_seconds)}."
+                f"The video lasts {human_duration(duration)}; the limit is {human_duration(max_seconds)}.",
+                "too_long",
+                duration=human_duration(duration),
+                limit=human_duration(max_seconds),
             )
         rate = stream.average_rate or stream.guessed_rate or stream.base_rate
         fps = float(rate) if rate else 0.0
         if not _decodes_first_frame(container, stream):
-            raise VideoRejected("The video has no frames we can decode (zero-length or damaged).")
+            raise VideoRejected("The video has no frames we can decode (zero-length or damaged).", "no_frames")
         if duration <= 0 or fps <= 0:
-            raise VideoRejected("The video has no duration or frame rate; the file looks damaged.")
+            raise VideoRejected("The video has no duration or frame rate; the file looks damaged.", "damaged")
         if not _tail_present(container, stream, duration, fps):
-            raise VideoRejected("The file ends early: it looks truncated. Upload the complete file.")
+            raise VideoRejected("The file ends early: it looks truncated. Upload the complete file.", "truncated")
         frames = stream.frames or int(round(duration * fps))
         return ProbeResult(
             duration=round(duration, 3),
@@ -129,17 +136,18 @@ def _decodes_first_frame(container, stream) -> bool:
 
 
 def _tail_present(container, stream, duration: float, fps: float) -> bool:
-    """Decode from the last keyframe to the end: a truncated file stops well before ``duration``."""
+    """Read (not decode) the packets of the last second: a truncated file stops well before
+    ``duration``."""
     start = float(stream.start_time * stream.time_base) if stream.start_time else 0.0
     last = None
     try:
         container.seek(int((start + max(0.0, duration - 1.0)) / stream.time_base), stream=stream)
-        for frame in container.decode(stream):
-            if frame.time is not None:
-                last = frame.time
+        for packet in container.demux(stream):
+            if packet.pts is not None and packet.size:
+                end = float((packet.pts + (packet.duration or 0)) * stream.time_base)
+                last = end if last is None else max(last, end)
     except av.FFmpegError:
         pass
     if last is None:
         return False
-    # Allow the last frame's own length plus a little slack for rounding in the container.
     return last - start >= duration - max(0.5, 3.0 / fps)
