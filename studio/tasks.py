@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from jobs.errors import UserError
 from jobs.registry import job_handler
 from studio import library, services
-from studio.music.errors import ScoreError
+from studio.music.errors import ModelUnavailable, ScoreError
 from studio.records import Origin, Sketch
 
 MODEL_TITLES = {"vae": gettext_lazy("Melody"), "gan": gettext_lazy("Chorale")}
@@ -26,11 +26,13 @@ def _source(ctx, sketch_id) -> Sketch:
 
 
 def _call(func, *args, **kwargs):
-    """Run a service; a score it cannot use fails the job with the service's sentence."""
+    """Run a service; a missing model or a score it cannot use fails the job with a sentence."""
     try:
         return func(*args, **kwargs)
-    except ScoreError as exc:
+    except (ScoreError, ModelUnavailable) as exc:
         raise UserError(str(exc)) from None
+    except ValueError as exc:  # the inputs passed validation, so this is about the music itself
+        raise UserError(_("The model could not use this sketch: %(reason)s.") % {"reason": exc}) from None
 
 
 def _result(rows) -> dict:

@@ -52,7 +52,7 @@ def read_upload(data: bytes, filename: str) -> Score:
     else:
         _check_xml(data)
     try:
-        score = services.load_score(data, filename)
+        score = services.load_score(data, filename, max_bytes=limit * 1024 * 1024)
     except ScoreError:
         raise
     except Exception:  # a third-party parser failing on a broken file: the person gets a sentence

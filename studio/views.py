@@ -44,6 +44,8 @@ def _player_config(wav_unavailable: str | None) -> dict:
             "title": _("Title"), "tags": _("Tags"), "tagsHint": _("tags, separated by commas"),
             "public": _("Public"), "delete": _("Delete"), "confirmDelete": _("Delete this sketch for good?"),
             "savedChanges": _("Saved"),
+            "audioStates": {"running": _("Sound on"), "suspended": _("Sound off until you press Play"),
+                            "closed": _("Sound off")},
             "voiceNames": {"melody": _("Melody"), "soprano": _("Soprano"), "alto": _("Alto"), "tenor": _("Tenor"),
                            "bass": _("Bass")},
             "origins": dict(Origin.choices),

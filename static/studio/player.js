@@ -30,6 +30,7 @@ class Player extends EventTarget {
 
   async _load() {
     this.context = new AudioContext({ latencyHint: "interactive" });
+    this.context.addEventListener("statechange", () => this._emit("audio", { state: this.context.state }));
     const [bank] = await Promise.all([
       fetch(config.soundfontUrl).then((r) => {
         if (!r.ok) throw new Error(`SoundFont: HTTP ${r.status}`);

@@ -37,6 +37,11 @@ export function initTransport() {
   loop.addEventListener("change", () => (player.loop = loop.checked));
   bar.querySelector("[data-stop]").addEventListener("click", () => player.stop());
   player.addEventListener("start", () => (tempo.value = Math.round(player.tempo)));
+  const audio = bar.querySelector("[data-audio-state]");
+  player.addEventListener("audio", (event) => {
+    audio.dataset.audioState = event.detail.state;
+    audio.textContent = playerConfig.strings.audioStates[event.detail.state] || event.detail.state;
+  });
   listOutputs(bar.querySelector("[name=output]"));
   document.addEventListener("keydown", (event) => {
     if (event.code !== "Space" || typingIn(event.target) || event.target.closest("button, a")) return;
