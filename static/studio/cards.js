@@ -65,7 +65,8 @@ export function sketchCard(sketch, { extras = null, actions = true } = {}) {
   const card = el("article", { class: "card sketch-card", "data-sketch-id": sketch.id });
   const title = el("h3", { class: "sketch-title", text: sketch.title });
   const meta = el("p", { class: "muted small" },
-    `${sketch.bars} ${T.bars} · ${sketch.key} · ${Math.round(sketch.tempo)} BPM · ${sketch.note_count} ${T.notes}`);
+    `${sketch.bars} ${T.bars} · ${sketch.key} · ${Math.round(sketch.tempo)} BPM · ${sketch.note_count} ${T.notes}` +
+      (sketch.version > 1 ? ` · v${sketch.version}` : ""));
   const play = el("button", { type: "button", class: "btn btn-primary play", "aria-pressed": "false", text: `▶ ${T.play}` });
   card.append(el("header", { class: "card-head" }, title, el("span", { class: "badge" }, T.origins[sketch.origin] || sketch.origin)), meta, canvas);
   const roll = new PianoRoll(canvas, sketch.score);
@@ -88,12 +89,13 @@ export function sketchCard(sketch, { extras = null, actions = true } = {}) {
       });
       bar.append(save);
     }
-    bar.append(
+    bar.append(...[
       el("button", { type: "button", class: "btn btn-small", "data-action": "notation", text: T.notation, onclick: () => showNotation(notation, sketch) }),
       el("a", { class: "btn btn-small", href: `/studio/vary/?sketch=${sketch.id}`, text: T.vary }),
       sketch.voice_count === 1 ? el("a", { class: "btn btn-small", href: `/studio/harmonize/?sketch=${sketch.id}`, text: T.harmonize }) : null,
       el("a", { class: "btn btn-small", href: sketch.urls.page, "data-action": "edit", text: T.edit }),
-      downloadLinks(sketch));
+      downloadLinks(sketch),
+    ].filter(Boolean));
     card.append(bar, notation);
   }
   if (extras) extras(card, sketch);

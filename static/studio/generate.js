@@ -22,3 +22,4 @@ form.addEventListener("submit", async (event) => {
     button.disabled = false;
   }
 });
+performance.mark("studio:interactive");

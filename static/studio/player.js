@@ -45,6 +45,7 @@ class Player extends EventTarget {
     await this.synth.soundBankManager.addSoundBank(bank, "gm");
     await this.synth.isReady;
     for (let channel = 0; channel < 4; channel++) this.synth.programChange(channel, PROGRAM);
+    performance.mark("studio:sound-ready");
   }
 
   get playing() {

@@ -1,0 +1,107 @@
+"""Studio in the browser, embedded mode: click on Generate -> first playable sketch (median/p95),
+page weight of the studio page (JS + CSS + SoundFont), and the time until the page is interactive.
+
+    .venv/bin/python benchmarks/studio_web.py [--runs 20] [--count 4] [--bars 4]
+
+Needs the trained checkpoints (studio/checkpoints/ or MOTIF_MODEL_DIR) and Debian's Chromium.
+"""
+import argparse
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.integration import stack  # noqa: E402
+
+PASSWORD = "pw-Bench-123"
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def kind_of(url, resource_type):
+    if url.endswith(".sf2"):
+        return "soundfont"
+    return {"script": "js", "stylesheet": "css"}.get(resource_type)
+
+
+def load_studio(page):
+    """Open the studio with an empty cache; returns bytes by kind and the page's timing marks (ms)."""
+    sizes = {"js": 0, "css": 0, "soundfont": 0}
+    page.on("response", lambda r: _count(sizes, r))
+    page.goto("/studio/")
+    page.wait_for_function("performance.getEntriesByName('studio:sound-ready').length === 1", timeout=60000)
+    marks = page.evaluate("""() => Object.fromEntries(['studio:interactive', 'studio:sound-ready']
+        .map(n => [n, performance.getEntriesByName(n)[0].startTime]))""")
+    nav = page.evaluate("performance.getEntriesByType('navigation')[0].toJSON()")
+    return sizes, marks, nav
+
+
+def _count(sizes, response):
+    kind = kind_of(response.url, response.request.resource_type)
+    if kind and response.ok:
+        sizes[kind] += len(response.body())
+
+
+def click_to_playable(page, model, runs, count, bars):
+    page.select_option("#id_model", model)
+    page.select_option("#id_bars", str(bars))
+    page.fill("#id_count", str(count))
+    timings = []
+    for i in range(runs):
+        page.click("#generate-form [type=submit]")
+        page.wait_for_function(
+            f"performance.getEntriesByName('studio:click-to-playable').length === {len(timings) + 1}", timeout=60000)
+        timings.append(page.evaluate(
+            "performance.getEntriesByName('studio:click-to-playable').at(-1).duration"))
+        page.wait_for_selector("#generate-form [type=submit]:not([disabled])")
+    return timings
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--count", type=int, default=4)
+    parser.add_argument("--bars", type=int, default=4)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = stack.base_env(data_dir)
+        stack.manage(env, "migrate", "--noinput")
+        stack.manage(env, "shell", "-c", "from django.contrib.auth import get_user_model; "
+                     f"get_user_model().objects.create_user('bench', password={PASSWORD!r})")
+        with stack.asgi_server(env, Path(data_dir) / "server.log") as url, sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            context = browser.new_context(base_url=url)
+            page = context.new_page()
+            page.goto("/accounts/login/")
+            page.fill("input[name=username]", "bench")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("main button[type=submit]")
+            page.wait_for_url(lambda u: "/accounts/login/" not in u)
+            sizes, marks, nav = load_studio(page)
+            rows = [(model, click_to_playable(page, model, args.runs, args.count, args.bars)) for model in ("vae", "gan")]
+            browser.close()
+    mib = lambda n: f"{n / 1024 / 1024:.2f} MiB"  # noqa: E731
+    print(f"Studio page weight (uncompressed bodies): JS {mib(sizes['js'])}, CSS {sizes['css'] / 1024:.1f} KiB, "
+          f"SoundFont {mib(sizes['soundfont'])}, total {mib(sum(sizes.values()))} "
+          "(notation library, 1.27 MiB, loads only when notation is opened)")
+    print(f"Time to interactive (handlers attached): {marks['studio:interactive']:.0f} ms; "
+          f"DOMContentLoaded {nav['domContentLoadedEventEnd']:.0f} ms; "
+          f"SoundFont loaded and synth ready: {marks['studio:sound-ready']:.0f} ms after navigation start")
+    print()
+    print(f"| model | sketches per click | bars | runs | click -> first playable median (ms) | p95 (ms) | max (ms) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for model, timings in rows:
+        print(f"| {model} | {args.count} | {args.bars} | {len(timings)} | {statistics.median(timings):.0f} | "
+              f"{percentile(timings, 95):.0f} | {max(timings):.0f} |")
+
+
+if __name__ == "__main__":
+    main()
