@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from .base import Recommender, as_csr
 from .metrics import holdout_split, mean_ndcg
 
-WEIGHT_GRID = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)
+WEIGHT_GRID = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0)
 
 
 def standardise(scores: np.ndarray) -> np.ndarray:

@@ -1,0 +1,680 @@
+"""The recommender's business logic: training from the database, the feed with explanations, events,
+similar items, retention and privacy. Views, API and tasks call these functions.
+
+Serving: the active ``ModelVersion``'s artefact (item-side parameters only, no per-user data) is loaded
+once per process and swapped in atomically when a newer version becomes active. A user's scores are
+computed from their current events on every request (fold-in), so a like changes the next page at once.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import os
+import pickle
+import secrets
+import threading
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+
+from .algorithms.base import as_csr
+from .algorithms.content import ContentBased
+from .algorithms.hybrid import Hybrid, default_components, standardise
+from .algorithms.popularity import Popularity
+from .models import Aggregate, Event, ImportedPlay, Item, ModelVersion, UserFactor
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 20
+MAX_PER_CREATOR = 2
+CANDIDATES = 400
+MAX_EVENTS_PER_POST = 1000
+MAX_WEIGHT = 100.0
+SESSION_TTL = 3600
+VERSION_CHECK_SECONDS = 10.0
+# Signed value of one event of each kind; dislike and "not interested" also hide the item.
+KIND_VALUE = {Event.PLAY: 1.0, Event.COMPLETE: 2.0, Event.SKIP: -1.0, Event.LIKE: 5.0,
+              Event.DISLIKE: -5.0, Event.NOT_INTERESTED: 0.0}
+HIDING_KINDS = (Event.DISLIKE, Event.NOT_INTERESTED)
+# Profile instruments and genres -> tag words used in the catalogue (cold start).
+INSTRUMENT_TERMS = {
+    "violin": ["violin", "fiddle", "strings", "classical"], "cello": ["cello", "strings", "classical"],
+    "piano": ["piano", "classical", "keyboard"], "keyboards": ["keyboard", "synth", "electronic"],
+    "guitar": ["guitar", "acoustic", "rock"], "bass": ["bass", "funk"], "drums": ["drums", "percussion"],
+    "flute": ["flute", "folk", "celtic"], "clarinet": ["clarinet", "jazz"], "saxophone": ["saxophone", "jazz"],
+    "trumpet": ["trumpet", "jazz"], "voice": ["vocal", "choral", "singer-songwriter"],
+    "erhu": ["chinese", "erhu", "folk"], "guzheng": ["chinese", "guzheng", "folk"],
+    "production": ["electronic", "ambient", "producer"],
+}
+
+
+# ------------------------------------------------------------------------------------------- artefact
+@dataclass
+class Artefact:
+    """What a model version stores on disk: item-side parameters only."""
+
+    model: Hybrid
+    item_ids: np.ndarray          # Item pk of each column
+    vocab: dict                   # term -> feature column
+    params: dict = field(default_factory=dict)
+
+
+def model_dir() -> Path:
+    base = Path(settings.MOTIF_MODEL_DIR) if settings.MOTIF_MODEL_DIR else Path(settings.DATA_DIR)
+    path = base / "recommender"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _terms(item_tags, features) -> Counter:
+    counts = Counter()
+    tag_counts = (features or {}).get("tag_counts")
+    if tag_counts:
+        for tag, n in tag_counts.items():
+            counts[str(tag).lower()] += float(n)
+    for tag in item_tags or []:
+        counts[str(tag).lower()] += 1.0
+    return counts
+
+
+def _feature_matrix(term_rows, vocab=None):
+    """CSR (rows x terms) from a list of Counters; builds the vocabulary unless one is given."""
+    build = vocab is None
+    vocab = {} if build else vocab
+    rows, cols, vals = [], [], []
+    for r, counts in enumerate(term_rows):
+        for term, n in counts.items():
+            col = vocab.get(term)
+            if col is None:
+                if not build:
+                    continue
+                col = vocab[term] = len(vocab)
+            rows.append(r); cols.append(col); vals.append(n)
+    m = sp.csr_matrix((vals, (rows, cols)), shape=(len(term_rows), max(len(vocab), 1)), dtype=np.float32)
+    return m, vocab
+
+
+def _user_row_values(events, aggregates):
+    """item pk -> signed total from events and aggregates; and the set of hidden item pks."""
+    totals = defaultdict(float)
+    hidden = set()
+    for item_id, kind, weight in events:
+        totals[item_id] += KIND_VALUE[kind] * weight
+        if kind in HIDING_KINDS:
+            hidden.add(item_id)
+    for item_id, value, dislikes, not_interested in aggregates:
+        totals[item_id] += value
+        if dislikes or not_interested:
+            hidden.add(item_id)
+    return totals, hidden
+
+
+def build_training_matrix():
+    """(user_items CSR, item pks, item term Counters, site user ids per row or None for imported rows)."""
+    items = list(Item.objects.order_by("id").values_list("id", "tags", "features"))
+    item_ids = np.array([i[0] for i in items], dtype=np.int64)
+    col = {pk: c for c, pk in enumerate(item_ids)}
+    rows, cols, vals, row_users = [], [], [], []
+    current, r = None, -1
+    for listener, item_id, plays in ImportedPlay.objects.order_by("listener").values_list(
+            "listener", "item_id", "plays").iterator(chunk_size=20000):
+        if listener != current:
+            current, r = listener, r + 1
+            row_users.append(None)
+        rows.append(r); cols.append(col[item_id]); vals.append(math.log1p(plays))
+    paused = set(_paused_user_ids())
+    per_user = defaultdict(list)
+    for user_id, item_id, kind, weight in Event.objects.values_list("user_id", "item_id", "kind", "weight"):
+        if user_id not in paused:
+            per_user[user_id].append((item_id, kind, weight))
+    per_user_agg = defaultdict(list)
+    for a in Aggregate.objects.values_list("user_id", "item_id", "weight", "dislikes", "not_interested"):
+        if a[0] not in paused:
+            per_user_agg[a[0]].append(a[1:])
+    for user_id in sorted(set(per_user) | set(per_user_agg)):
+        totals, _hidden = _user_row_values(per_user[user_id], per_user_agg[user_id])
+        positive = [(i, v) for i, v in totals.items() if v > 0 and i in col]
+        if not positive:
+            continue
+        r += 1
+        row_users.append(user_id)
+        for i, v in positive:
+            rows.append(r); cols.append(col[i]); vals.append(math.log1p(v))
+    matrix = sp.csr_matrix((vals, (rows, cols)), shape=(r + 1, len(item_ids)), dtype=np.float32)
+    matrix.sum_duplicates()
+    return matrix, item_ids, [_terms(t, f) for _pk, t, f in items], row_users
+
+
+def _paused_user_ids():
+    from accounts.models import Profile
+
+    return Profile.objects.filter(personalisation_paused=True).values_list("user_id", flat=True)
+
+
+def fit_artefact(components=None, tune=True, seed=0) -> tuple[Artefact, dict, list]:
+    """Fit a hybrid on the database's interactions. Returns (artefact, stats, row users)."""
+    matrix, item_ids, terms, row_users = build_training_matrix()
+    features, vocab = _feature_matrix(terms)
+    factories = default_components(seed=seed)
+    if components:
+        factories = {k: v for k, v in factories.items() if k in components}
+    if matrix.nnz == 0:  # nothing played yet: content and popularity only
+        factories = {k: v for k, v in factories.items() if k in ("content", "popularity")}
+        tune = False
+    weights = None if tune else {k: (0.3 if k == "popularity" else 1.0) for k in factories}
+    model = Hybrid(factories, weights=weights, tune=tune, seed=seed)
+    t0 = time.perf_counter()
+    model.fit(matrix, features)
+    stats = {"train_seconds": time.perf_counter() - t0, "n_users": matrix.shape[0],
+             "n_items": matrix.shape[1], "n_interactions": int(matrix.nnz),
+             "weights": model.weights, "validation_ndcg@10": getattr(model, "validation_ndcg", None)}
+    return Artefact(model, item_ids, vocab, {"components": list(factories), "tune": tune}), stats, (matrix, row_users)
+
+
+def train(components=None, tune=True, seed=0, activate=True) -> ModelVersion:
+    """Train a new model version, store its artefact and (by default) swap it in atomically."""
+    artefact, stats, (matrix, row_users) = fit_artefact(components, tune, seed)
+    metrics = {"validation_ndcg@10": stats["validation_ndcg@10"], "weights": stats["weights"]}
+    version = ModelVersion.objects.create(
+        algorithm="hybrid", params=artefact.params, metrics=metrics, n_users=stats["n_users"],
+        n_items=stats["n_items"], n_interactions=stats["n_interactions"], train_seconds=stats["train_seconds"],
+        path="")
+    final = model_dir() / f"model-{version.pk}.pkl"
+    tmp = final.with_suffix(".tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump(artefact, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, final)
+    version.path = str(final)
+    version.save(update_fields=["path"])
+    _store_user_factors(version, artefact, matrix, row_users)
+    if activate:
+        activate_version(version)
+    return version
+
+
+def _store_user_factors(version, artefact, matrix, row_users):
+    als = artefact.model.components.get("als") if hasattr(artefact.model, "components") else None
+    site_rows = [(r, u) for r, u in enumerate(row_users) if u is not None]
+    if als is None or not site_rows:
+        return
+    factors = als.fold_in(matrix[[r for r, _u in site_rows]])
+    UserFactor.objects.bulk_create([UserFactor(user_id=u, version=version, vector=factors[k].round(5).tolist())
+                                    for k, (_r, u) in enumerate(site_rows)])
+
+
+def activate_version(version: ModelVersion) -> None:
+    """Make ``version`` the one active version (one transaction: readers see the old or the new)."""
+    with transaction.atomic():
+        ModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
+        ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
+    version.is_active = True
+
+
+# ------------------------------------------------------------------------------------ serving model
+class ServingModel:
+    """An artefact plus the catalogue items added after it was trained (scored from content only)."""
+
+    def __init__(self, artefact: Artefact, version_id, catalogue_max_id):
+        self.artefact = artefact
+        self.version_id = version_id
+        self.catalogue_max_id = catalogue_max_id
+        self.hybrid = artefact.model
+        self.n_model = len(artefact.item_ids)
+        content = self.hybrid.components.get("content")
+        extra = list(Item.objects.filter(id__gt=int(artefact.item_ids.max()) if self.n_model else 0)
+                     .order_by("id").values_list("id", "tags", "features"))
+        self.item_ids = np.concatenate([artefact.item_ids, np.array([e[0] for e in extra], dtype=np.int64)])
+        self.col = {int(pk): c for c, pk in enumerate(self.item_ids)}
+        self.extra_features = None
+        if content is not None and extra:
+            counts, _ = _feature_matrix([_terms(t, f) for _pk, t, f in extra], artefact.vocab)
+            weighted = counts @ sp.diags(content.idf.astype(np.float32))
+            norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+            inv = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+            self.extra_features = (sp.diags(inv.astype(np.float32)) @ weighted).tocsr()
+        self.terms = {term: c for term, c in artefact.vocab.items()}
+        self.n_items = len(self.item_ids)
+
+    @property
+    def content(self):
+        return self.hybrid.components.get("content")
+
+    def row(self, totals) -> sp.csr_matrix:
+        cols, vals = [], []
+        for item_id, value in totals.items():
+            c = self.col.get(int(item_id))
+            if c is not None and c < self.n_model and value > 0:
+                cols.append(c); vals.append(math.log1p(value))
+        return sp.csr_matrix((vals, ([0] * len(cols), cols)), shape=(1, self.n_model), dtype=np.float32)
+
+    def _extend(self, model_scores, extra_scores=None):
+        out = np.zeros(self.n_items, dtype=np.float32)
+        out[: self.n_model] = model_scores
+        if extra_scores is not None:
+            out[self.n_model:] = extra_scores
+        return out
+
+    def _content_extra(self, profile_vector, content_model_scores):
+        """Scores of post-training items from the content profile, on the catalogue's z scale."""
+        if self.extra_features is None or profile_vector is None:
+            return None
+        raw = np.asarray(self.extra_features @ profile_vector).ravel()
+        mean, sd = content_model_scores.mean(), content_model_scores.std() or 1.0
+        return (raw - mean) / sd
+
+    def personal_scores(self, row) -> tuple[np.ndarray, dict]:
+        """Blended scores for one user row, and the standardised component scores (for reasons)."""
+        comps = self.hybrid.component_scores(row)
+        blended = np.zeros(self.n_model, dtype=np.float32)
+        for name, z in comps.items():
+            blended += self.hybrid.weights[name] * z[0]
+        extra = None
+        content = self.content
+        if content is not None and self.extra_features is not None:
+            profile = content.profiles(row)[0]
+            extra = self.hybrid.weights.get("content", 1.0) * self._content_extra(profile, content.score(row)[0])
+        return self._extend(blended, extra), {k: v[0] for k, v in comps.items()}
+
+    def term_scores(self, terms: list[str]) -> np.ndarray:
+        """Content scores of every item for a bag of words (cold start), standardised."""
+        content = self.content
+        if content is None or not terms:
+            return np.zeros(self.n_items, dtype=np.float32)
+        q, _ = _feature_matrix([Counter(t.lower() for t in terms)], self.artefact.vocab)
+        model_scores = content.score_terms(q)
+        extra = None
+        if self.extra_features is not None:
+            v = np.asarray((q @ sp.diags(content.idf.astype(np.float32))).todense()).ravel()
+            norm = np.linalg.norm(v)
+            extra = self._content_extra(v / norm if norm else None, model_scores)
+            if extra is not None:
+                extra = extra * 1.0
+        sd = model_scores.std() or 1.0
+        return self._extend((model_scores - model_scores.mean()) / sd, extra)
+
+    def popularity_scores(self) -> np.ndarray:
+        pop = self.hybrid.components.get("popularity")
+        if pop is None:
+            return np.zeros(self.n_items, dtype=np.float32)
+        return self._extend(standardise(pop.item_scores[None, :])[0], None)
+
+    def similar(self, item_pk: int, n: int = 10) -> list[tuple[int, float]]:
+        c = self.col.get(int(item_pk))
+        if c is None:
+            return []
+        if c < self.n_model:
+            s = self._extend(self.hybrid.item_similarity_row(c), None)
+            content = self.content
+            if content is not None and self.extra_features is not None:
+                raw = np.asarray(self.extra_features @ content.features[c].T.toarray()).ravel()
+                s[self.n_model:] = raw * (s[: self.n_model].std() or 1.0)
+        else:
+            content = self.content
+            f = self.extra_features[c - self.n_model]
+            s = np.zeros(self.n_items, dtype=np.float32)
+            s[: self.n_model] = np.asarray((content.features @ f.T).todense()).ravel()
+            s[self.n_model:] = np.asarray((self.extra_features @ f.T).todense()).ravel()
+        s[c] = -np.inf
+        order = np.argsort(-s)[:n]
+        return [(int(self.item_ids[i]), float(s[i])) for i in order if np.isfinite(s[i])]
+
+
+_serving = {"model": None, "checked": 0.0}
+_serving_lock = threading.Lock()
+
+
+def _fallback_artefact() -> Artefact:
+    """Before the first training: content and popularity from the catalogue (fast, no tuning)."""
+    artefact, _stats, _ = fit_artefact(components=["content", "popularity"], tune=False)
+    return artefact
+
+
+def get_model() -> ServingModel | None:
+    """The serving model, reloaded when another version becomes active or the catalogue grows."""
+    now = time.monotonic()
+    current = _serving["model"]
+    if current is not None and now - _serving["checked"] < VERSION_CHECK_SECONDS:
+        return current
+    with _serving_lock:
+        current = _serving["model"]
+        if current is not None and time.monotonic() - _serving["checked"] < VERSION_CHECK_SECONDS:
+            return current
+        active = ModelVersion.objects.filter(is_active=True).values_list("id", "path").first()
+        max_id = Item.objects.aggregate(m=Max("id"))["m"] or 0
+        active_id = active[0] if active else None
+        if current is None or current.version_id != active_id or current.catalogue_max_id != max_id:
+            if not max_id:
+                _serving.update(model=None, checked=time.monotonic())
+                return None
+            artefact = None
+            if active and active[1] and os.path.exists(active[1]):
+                if current is not None and current.version_id == active_id:
+                    artefact = current.artefact
+                else:
+                    with open(active[1], "rb") as fh:  # our own file, written by train()
+                        artefact = pickle.load(fh)
+            if artefact is None:
+                artefact = _fallback_artefact()
+                active_id = None
+            # One assignment: requests already running keep the old model, new ones get this one.
+            _serving["model"] = ServingModel(artefact, active_id, max_id)
+        _serving["checked"] = time.monotonic()
+        return _serving["model"]
+
+
+def reset_serving_cache() -> None:
+    _serving.update(model=None, checked=0.0)
+
+
+# ----------------------------------------------------------------------------------------------- feed
+def _profile(user):
+    from accounts.models import Profile
+
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def _profile_terms(profile) -> list[str]:
+    terms = []
+    for instrument in profile.instruments or []:
+        terms += INSTRUMENT_TERMS.get(instrument, [instrument])
+    terms += [g for g in profile.genres or []]
+    return terms
+
+
+def user_history(user):
+    events = list(Event.objects.filter(user=user).values_list("item_id", "kind", "weight"))
+    aggregates = list(Aggregate.objects.filter(user=user).values_list("item_id", "weight", "dislikes",
+                                                                        "not_interested"))
+    totals, hidden = _user_row_values(events, aggregates)
+    liked = {i for i, k, _w in events if k == Event.LIKE}
+    return totals, hidden, liked
+
+
+def _join(words):
+    return ", ".join(words)
+
+
+def _reason(model, item, c, comps, row, liked, profile, profile_terms, titles, instrument_top):
+    """One sentence saying why ``item_pk`` is on the page."""
+    contributions = {}
+    if comps:
+        cf = sum(model.hybrid.weights.get(k, 0) * comps[k][c] for k in ("ease", "itemknn", "als") if k in comps
+                 and c < model.n_model)
+        contributions["cf"] = cf
+        if "content" in comps and c < model.n_model:
+            contributions["content"] = model.hybrid.weights.get("content", 0) * comps["content"][c]
+    best = max(contributions, key=contributions.get) if contributions else None
+    if best == "cf" and row is not None and row.nnz:
+        sims = model.hybrid.components.get("itemknn") or model.hybrid.components.get("ease")
+        if sims is not None:
+            sim_row = sims.item_similarity_row(c)
+            weights = {int(model.item_ids[j]): float(sim_row[j] * v) for j, v in zip(row.indices, row.data)}
+            because = [pk for pk, w in sorted(weights.items(), key=lambda kv: -kv[1]) if w > 0][:2]
+            if because:
+                names = [titles.get(pk, "?") for pk in because]
+                if any(pk in liked for pk in because):
+                    return _("Because you liked %(items)s") % {"items": _(" and ").join(names)}
+                return _("Because you listened to %(items)s") % {"items": _(" and ").join(names)}
+    item_terms = {t.lower() for t in item.tags or []} | set(_terms([], item.features))
+    wanted = [t for t in profile_terms if t.lower() in item_terms]
+    if not wanted and row is not None and row.nnz and model.content is not None:
+        # the user's strongest profile terms that this item shares
+        profile_vec = model.content.profiles(row)[0]
+        inverse = {v: k for k, v in model.artefact.vocab.items()}
+        top_terms = [inverse.get(int(j)) for j in np.argsort(-profile_vec)[:30] if profile_vec[j] > 0]
+        wanted = [t for t in top_terms if t in item_terms]
+    if wanted:
+        return _("Matches your tags: %(tags)s") % {"tags": _join(list(dict.fromkeys(wanted))[:3])}
+    for instrument in profile.instruments or []:
+        if item.pk in instrument_top.get(instrument, ()):
+            return _("Popular with musicians who play %(instrument)s") % {"instrument": instrument}
+    return _("Popular with listeners on Motif")
+
+
+def instrument_popularity(limit=200) -> dict:
+    """instrument -> set of the items most played or liked by site users who play it (cached 5 min)."""
+    cached = cache.get("recommender:instrument-top")
+    if cached is not None:
+        return cached
+    from accounts.models import Profile
+
+    by_user = {p.user_id: p.instruments or [] for p in Profile.objects.only("user_id", "instruments")
+               if p.instruments and not p.personalisation_paused}
+    counts = defaultdict(Counter)
+    for user_id, item_id, kind in Event.objects.filter(user_id__in=list(by_user),
+                                                       kind__in=[Event.PLAY, Event.COMPLETE, Event.LIKE]
+                                                       ).values_list("user_id", "item_id", "kind")[:200000]:
+        for instrument in by_user[user_id]:
+            counts[instrument][item_id] += 1
+    result = {k: {i for i, _n in v.most_common(limit)} for k, v in counts.items()}
+    cache.set("recommender:instrument-top", result, 300)
+    return result
+
+
+def feed_page(user, session: str | None = None, page_size: int = PAGE_SIZE) -> dict:
+    """The next page of ``user``'s feed. ``session`` (from the previous page) keeps pages disjoint."""
+    model = get_model()
+    if not session or len(session) > 64:
+        session = secrets.token_urlsafe(12)
+    key = f"recommender:feed:{user.pk}:{session}"
+    state = cache.get(key) or {"shown": [], "page": 0}
+    if model is None:
+        return {"session": session, "page": state["page"] + 1, "results": [], "personalised": False}
+    profile = _profile(user)
+    paused = profile.personalisation_paused
+    totals, hidden, liked = ({}, set(), set()) if paused else user_history(user)
+    if paused:  # hide what the user asked to hide, learn nothing else
+        hidden = set(Event.objects.filter(user=user, kind__in=HIDING_KINDS).values_list("item_id", flat=True))
+    profile_terms = _profile_terms(profile)
+    row = model.row(totals)
+    comps = {}
+    if row.nnz:
+        scores, comps = model.personal_scores(row)
+        mode = "personal"
+    else:
+        scores = model.term_scores(profile_terms) + 0.5 * model.popularity_scores()
+        mode = "cold" if profile_terms and not paused else "popular"
+        if paused:
+            scores = model.popularity_scores()
+    # dislikes push their neighbours down
+    knn = model.hybrid.components.get("itemknn")
+    for item_id in hidden:
+        c = model.col.get(int(item_id))
+        if knn is not None and c is not None and c < model.n_model:
+            scores[: model.n_model] -= 2.0 * np.asarray(knn.sim[:, c].todense()).ravel() * 1.0
+    excluded = set(state["shown"]) | hidden | {i for i, v in totals.items() if v > 0}
+    exclude_cols = [model.col[i] for i in excluded if i in model.col]
+    s = scores.astype(np.float64)
+    if exclude_cols:
+        s[exclude_cols] = -np.inf
+    n_cand = min(CANDIDATES, int(np.isfinite(s).sum()))
+    if n_cand <= 0:
+        return {"session": session, "page": state["page"] + 1, "results": [], "personalised": mode == "personal"}
+    cand = np.argpartition(-s, n_cand - 1)[:n_cand]
+    cand = cand[np.argsort(-s[cand], kind="stable")]
+    cand_pks = [int(model.item_ids[c]) for c in cand]
+    items = {i.pk: i for i in Item.objects.filter(pk__in=cand_pks[: page_size * 6])}
+    chosen, per_creator = [], Counter()
+    for c, pk in zip(cand, cand_pks[: page_size * 6]):
+        item = items.get(pk)
+        if item is None:
+            continue
+        creator = (item.creator or "").lower()
+        if creator and per_creator[creator] >= MAX_PER_CREATOR:
+            continue
+        per_creator[creator] += 1
+        chosen.append((c, item))
+        if len(chosen) == page_size:
+            break
+    titles = {}
+    history_pks = [int(model.item_ids[j]) for j in row.indices]
+    titles.update(dict(Item.objects.filter(pk__in=history_pks).values_list("id", "title")))
+    instrument_top = instrument_popularity() if (profile.instruments and mode != "personal") else {}
+    results = []
+    for c, item in chosen:
+        reason = _reason(model, item, c, comps, row if row.nnz else None, liked, profile,
+                         [] if paused else profile_terms, titles, instrument_top)
+        results.append(item_payload(item, reason=reason, score=float(s[c])))
+    state["shown"] = state["shown"] + [r["id"] for r in results]
+    state["page"] += 1
+    cache.set(key, state, SESSION_TTL)
+    return {"session": session, "page": state["page"], "results": results, "personalised": mode == "personal"}
+
+
+def item_payload(item: Item, reason: str | None = None, score: float | None = None) -> dict:
+    payload = {"id": item.pk, "kind": item.kind, "title": item.title, "creator": item.creator,
+               "tags": list(item.tags or [])[:6], "url": item.url or None, "audio_url": audio_url(item)}
+    if reason is not None:
+        payload["reason"] = reason
+    if score is not None:
+        payload["score"] = round(score, 4)
+    return payload
+
+
+def audio_url(item: Item) -> str | None:
+    from django.urls import reverse
+
+    if item.kind == Item.KIND_SCORE:
+        return reverse("recommender:item-midi", args=[item.pk])
+    if item.kind == Item.KIND_SKETCH:
+        return (item.features or {}).get("audio_url") or None
+    return None
+
+
+def similar_items(item: Item, n: int = 10) -> list[dict]:
+    model = get_model()
+    if model is None:
+        return []
+    pairs = model.similar(item.pk, n)
+    items = Item.objects.in_bulk([pk for pk, _s in pairs])
+    return [item_payload(items[pk], score=s) for pk, s in pairs if pk in items]
+
+
+# --------------------------------------------------------------------------------------------- events
+def validate_events(user, rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Check a batch: returns (clean rows, errors). ``errors`` lists ``{"index", "errors"}`` per bad row.
+
+    Rows have ``item`` (id), ``kind``, optional ``weight`` (0-100, default 1) and ``timestamp`` (aware
+    datetime, not in the future; default now). Duplicates inside the batch or of stored events are errors.
+    """
+    now = timezone.now()
+    item_ids = {r.get("item") for r in rows if isinstance(r.get("item"), int)}
+    known = set(Item.objects.filter(pk__in=item_ids).values_list("id", flat=True))
+    stamps = [r.get("timestamp") or now for r in rows]
+    stored = set()
+    if known:
+        stored = set(Event.objects.filter(user=user, item_id__in=known, timestamp__gte=min(stamps),
+                                          timestamp__lte=max(stamps))
+                     .values_list("item_id", "kind", "timestamp"))
+    seen = set()
+    clean, errors = [], []
+    for index, (r, ts) in enumerate(zip(rows, stamps)):
+        problems = {}
+        if r.get("item") not in known:
+            problems["item"] = [_("Unknown item.")]
+        weight = r.get("weight", 1.0)
+        if weight is None or not (0.0 <= float(weight) <= MAX_WEIGHT) or math.isnan(float(weight)):
+            problems["weight"] = [_("Weight must be between 0 and %(max)s.") % {"max": int(MAX_WEIGHT)}]
+        if ts > now + timedelta(minutes=5):
+            problems["timestamp"] = [_("Timestamp is in the future.")]
+        key = (r.get("item"), r.get("kind"), ts)
+        if key in seen:
+            problems.setdefault("non_field_errors", []).append(_("Duplicate of an earlier event in this batch."))
+        elif key in stored:
+            problems.setdefault("non_field_errors", []).append(_("This event was already recorded."))
+        seen.add(key)
+        if problems:
+            errors.append({"index": index, "errors": problems})
+        else:
+            clean.append({"item": r["item"], "kind": r["kind"], "weight": float(weight), "timestamp": ts})
+    return clean, errors
+
+
+def record_events(user, clean_rows: list[dict]) -> int:
+    """Store validated events in one transaction (all or nothing). Nothing is stored while paused."""
+    if _profile(user).personalisation_paused:
+        hides = [r for r in clean_rows if r["kind"] in HIDING_KINDS]
+        clean_rows = hides  # an explicit "hide this" is still honoured
+    with transaction.atomic():
+        Event.objects.bulk_create([Event(user=user, item_id=r["item"], kind=r["kind"], weight=r["weight"],
+                                         timestamp=r["timestamp"]) for r in clean_rows])
+    return len(clean_rows)
+
+
+# ------------------------------------------------------------------------------- retention and privacy
+def fold_old_events(days: int | None = None) -> dict:
+    """Fold raw events older than ``days`` (MOTIF_EVENT_RETENTION_DAYS) into aggregates and delete them."""
+    days = settings.MOTIF_EVENT_RETENTION_DAYS if days is None else days
+    cutoff = timezone.now() - timedelta(days=days)
+    field_of = {Event.PLAY: "plays", Event.COMPLETE: "completes", Event.SKIP: "skips", Event.LIKE: "likes",
+                Event.DISLIKE: "dislikes", Event.NOT_INTERESTED: "not_interested"}
+    folded = 0
+    with transaction.atomic():
+        old = Event.objects.select_for_update().filter(timestamp__lt=cutoff)
+        groups = defaultdict(list)
+        for e in old.values_list("user_id", "item_id", "kind", "weight", "timestamp"):
+            groups[(e[0], e[1])].append(e[2:])
+        for (user_id, item_id), events in groups.items():
+            agg, _ = Aggregate.objects.get_or_create(user_id=user_id, item_id=item_id)
+            for kind, weight, ts in events:
+                setattr(agg, field_of[kind], getattr(agg, field_of[kind]) + 1)
+                agg.weight += KIND_VALUE[kind] * weight
+                agg.last_at = max(agg.last_at, ts) if agg.last_at else ts
+            agg.save()
+            folded += len(events)
+        old.delete()
+    return {"folded": folded, "aggregates": len(groups), "cutoff": cutoff.isoformat()}
+
+
+def onboard(user, instruments, genres, item_ids) -> int:
+    """Save the profile picks of a new user and like the items they chose."""
+    profile = _profile(user)
+    profile.instruments = list(instruments)
+    profile.genres = list(genres)
+    profile.save(update_fields=["instruments", "genres", "updated_at"])
+    now = timezone.now()
+    rows = [{"item": i, "kind": Event.LIKE, "weight": 1.0, "timestamp": now} for i in item_ids]
+    clean, _errors = validate_events(user, rows)
+    return record_events(user, clean)
+
+
+def onboarding_choices(n=24) -> list[Item]:
+    """Well-known items for a new user to pick from: the most listened, a few of each kind."""
+    imported = list(Item.objects.filter(kind=Item.KIND_IMPORTED).order_by("-listeners", "id")[: n - 8])
+    others = list(Item.objects.exclude(kind=Item.KIND_IMPORTED).order_by("-listeners", "id")[: n - len(imported)])
+    return imported + others
+
+
+def upsert_sketch(sketch) -> Item:
+    """Create or update the catalogue item of a published sketch (studio's sketch_published signal)."""
+    owner = getattr(sketch, "owner", None)
+    creator = ""
+    if owner is not None:
+        profile = getattr(owner, "profile", None)
+        creator = getattr(profile, "name", None) or owner.get_username()
+    tags = [str(t) for t in (getattr(sketch, "tags", None) or [])]
+    notes = getattr(sketch, "notes", "") or ""
+    words = [w.strip(".,;:!?()").lower() for w in str(notes).split() if len(w) > 3][:40]
+    url = sketch.get_absolute_url() if hasattr(sketch, "get_absolute_url") else ""
+    features = {"tag_counts": {**{w: 0.5 for w in words}, **{t.lower(): 2.0 for t in tags}}}
+    audio = getattr(sketch, "audio_url", None)
+    if audio:
+        features["audio_url"] = audio if isinstance(audio, str) else None
+    item, _ = Item.objects.update_or_create(
+        source="studio", external_id=str(sketch.pk),
+        defaults={"kind": Item.KIND_SKETCH, "title": getattr(sketch, "title", "") or _("Untitled sketch"),
+                  "creator": creator, "tags": tags, "features": features, "owner": owner, "url": url})
+    return item

@@ -1,0 +1,27 @@
+"""Periodic and on-demand work: retraining (a job and a Celery beat task) and event retention."""
+from celery import shared_task
+
+from jobs.registry import job_handler
+
+from . import services
+
+
+@job_handler("recommender.train", queue="cpu")
+def train_job(ctx):
+    """Retrain the feed's model; the new version swaps in when it is ready, the old one serves meanwhile."""
+    ctx.report(5, "Reading listening data")
+    version = services.train(tune=bool(ctx.params.get("tune", True)))
+    ctx.report(100, "New model active")
+    return {"version": version.pk, "metrics": version.metrics}
+
+
+@shared_task(name="recommender.retrain")
+def retrain():
+    """Celery beat: retrain and swap in atomically."""
+    return {"version": services.train().pk}
+
+
+@shared_task(name="recommender.fold_old_events")
+def fold_old_events():
+    """Celery beat: fold raw events older than MOTIF_EVENT_RETENTION_DAYS into aggregates, delete them."""
+    return services.fold_old_events()
