@@ -1,7 +1,7 @@
 """Admin registrations of the perception app (one section per analysis)."""
 from django.contrib import admin
 
-from perception.models import LyricReport
+from perception.models import LyricReport, VideoReport
 
 
 # =========================================================================== LyricReport
@@ -15,3 +15,16 @@ class LyricReportAdmin(admin.ModelAdmin):
 
 
 # =========================================================================== end LyricReport
+
+
+# =========================================================================== VideoReport
+@admin.register(VideoReport)
+class VideoReportAdmin(admin.ModelAdmin):
+    list_display = ("id", "title", "owner", "shot_count", "created")
+    list_filter = ("created",)
+    search_fields = ("title", "owner__username", "owner__email")
+    readonly_fields = ("created", "job", "report")
+    raw_id_fields = ("owner",)
+
+
+# =========================================================================== end VideoReport

@@ -3,7 +3,9 @@
 
 def export_user_data(user) -> dict:
     from perception.lyrics_services import export_reports
+    from perception.video_services import export_reports as export_video_reports
 
     return {
         "lyric_reports": export_reports(user),
+        "video_reports": export_video_reports(user),
     }

@@ -13,3 +13,16 @@ def analyze_lyrics_job(ctx):
 
 
 # =========================================================================== end lyrics
+
+
+# =========================================================================== video
+# Decoding, face detection and the optional CLIP model run in the worker (gpu queue).
+@job_handler("perception.video", queue="gpu")
+def analyze_video_job(ctx):
+    """Analyse an uploaded video: params {"path", "title", "detector"}; saves a VideoReport."""
+    from perception import video_services
+
+    return video_services.run_job(ctx)
+
+
+# =========================================================================== end video

@@ -2,7 +2,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from perception import lyrics_views
+from perception import lyrics_views, video_views
 
 app_name = "perception"
 urlpatterns = [
@@ -15,4 +15,13 @@ urlpatterns = [
     path("lyrics/<int:pk>/delete/", lyrics_views.lyrics_delete, name="lyrics_delete"),
     path("lyrics/<int:pk>/export.json", lyrics_views.lyrics_export, name="lyrics_export"),
     # --- end lyrics
+    # --- video
+    path("videos/", video_views.video_list, name="video_list"),
+    path("videos/<int:pk>/", video_views.video_detail, name="video_detail"),
+    path("videos/<int:pk>/video", video_views.video_file, name="video_file"),
+    path("videos/<int:pk>/keyframes.jpg", video_views.video_keyframes, name="video_keyframes"),
+    path("videos/<int:pk>/contact-sheet.png", video_views.video_contact_sheet, name="video_contact_sheet"),
+    path("videos/<int:pk>/export.json", video_views.video_export, name="video_export"),
+    path("videos/<int:pk>/delete/", video_views.video_delete, name="video_delete"),
+    # --- end video
 ]
