@@ -41,14 +41,23 @@ class Job(models.Model):
         return f"{self.kind} {self.id} ({self.status})"
 
     @property
+    def label(self):
+        from jobs.registry import label_of
+
+        return label_of(self.kind)
+
+    @property
     def is_active(self):
         return self.status in self.ACTIVE
 
     def to_event(self):
         """The JSON shape sent over the WebSocket and returned by the API."""
+        from jobs.registry import label_of
+
         return {
             "id": str(self.id),
             "kind": self.kind,
+            "label": label_of(self.kind),
             "status": self.status,
             "progress": self.progress,
             "message": self.message,

@@ -14,21 +14,23 @@ class Handler:
     func: Callable
     queue: str
     api: bool
+    label: str
 
 
 _handlers: dict[str, Handler] = {}
 
 
-def job_handler(kind, queue="cpu", api=False):
+def job_handler(kind, queue="cpu", api=False, label=None):
     """Register ``func`` as the handler of ``kind`` on ``queue`` ("gpu" or "cpu").
 
-    ``api=True`` lets a user submit this kind directly through ``POST /api/jobs/``.
+    ``api=True`` lets a user submit this kind directly through ``POST /api/jobs/``;
+    ``label`` is what people see for this kind (a lazy translation), the kind itself if unset.
     """
     if queue not in ("gpu", "cpu"):
         raise ValueError(f"unknown queue {queue!r}")
 
     def register(func):
-        _handlers[kind] = Handler(kind=kind, func=func, queue=queue, api=api)
+        _handlers[kind] = Handler(kind=kind, func=func, queue=queue, api=api, label=label or kind)
         return func
 
     return register
@@ -45,3 +47,9 @@ def get_handler(kind):
 def api_kinds():
     """Kinds a user may submit directly through the generic jobs API."""
     return sorted(k for k, h in _handlers.items() if h.api)
+
+
+def label_of(kind):
+    """The human name of a job kind."""
+    handler = _handlers.get(kind)
+    return str(handler.label) if handler else kind

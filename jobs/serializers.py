@@ -8,11 +8,12 @@ from jobs.registry import api_kinds
 
 class JobSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
+    label = serializers.CharField(read_only=True)
 
     class Meta:
         model = Job
         fields = [
-            "id", "kind", "status", "progress", "message", "result", "error", "queue",
+            "id", "kind", "label", "status", "progress", "message", "result", "error", "queue",
             "params", "attempts", "created_at", "started_at", "finished_at", "url",
         ]
         read_only_fields = fields

@@ -3,6 +3,7 @@ import time
 
 from celery import shared_task
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jobs import runner, services
 from jobs.errors import UserError
@@ -21,13 +22,13 @@ def reap_stale_jobs():
     return services.reap_stale_jobs()
 
 
-@job_handler("jobs.noop", queue="cpu", api=True)
+@job_handler("jobs.noop", queue="cpu", api=True, label=gettext_lazy("No-op (system check)"))
 def noop_job(ctx):
     """Does nothing: measures the job system's own round trip."""
     return {"ok": True}
 
 
-@job_handler("jobs.demo", queue="cpu", api=True)
+@job_handler("jobs.demo", queue="cpu", api=True, label=gettext_lazy("Test job"))
 def demo_job(ctx):
     """Counts to 100 over ``seconds`` (1-30): shows live progress end to end."""
     try:

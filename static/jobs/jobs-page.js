@@ -25,7 +25,7 @@ function rowFor(job) {
 function update(job) {
   const row = rowFor(job);
   row.dataset.status = job.status;
-  row.querySelector('[data-field="kind"]').textContent = job.kind;
+  row.querySelector('[data-field="kind"]').textContent = job.label || job.kind;
   row.querySelector('[data-field="status"]').textContent = STATUS_LABELS[job.status] || job.status;
   row.querySelector('[data-field="message"]').textContent = job.error || job.message || "";
   row.querySelector('[data-field="progress"]').textContent = `${job.progress}%`;

@@ -205,7 +205,7 @@ def test_jobs_page_lists_jobs_and_starts_a_demo(client, user):
     Job.objects.create(owner=user, kind="jobs.noop", status=Job.Status.SUCCEEDED, progress=100)
     page = client.get("/jobs/")
     assert page.status_code == 200
-    assert b"jobs.noop" in page.content
+    assert b"No-op (system check)" in page.content
     response = client.post("/jobs/demo/")
     assert response.status_code == 302
     assert Job.objects.filter(owner=user, kind="jobs.demo").exists()
