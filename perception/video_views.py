@@ -55,7 +55,7 @@ def video_list(request):
     reports = VideoReport.objects.filter(owner=request.user)[:PAGE_SIZE]
     return render(request, "perception/video_list.html", {
         "form": form, "reports": reports, "running": running,
-        "max_mb": video_services.limits()["max_mb"],
+        "max_mb": f"{video_services.limits()['max_mb']:g}",
     })
 
 
