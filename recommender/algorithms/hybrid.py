@@ -87,6 +87,12 @@ class Hybrid(Recommender):
         self.weights = best
         self.validation_ndcg = best_score
 
+    def __getstate__(self):
+        # The component factories (often lambdas) are only needed to fit; a fitted model pickles without them.
+        state = dict(self.__dict__)
+        state.pop("factories", None)
+        return state
+
     def component_scores(self, user_items_rows) -> dict:
         """Standardised scores of every component with a non-zero weight."""
         rows = as_csr(user_items_rows)

@@ -1,0 +1,287 @@
+"""The recommender through Django: import, training, the feed and its reasons, events, privacy."""
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.utils import timezone
+
+from recommender import services
+from recommender.exports import export_user_data
+from recommender.models import Aggregate, Event, ImportedPlay, Item, ModelVersion, UserFactor
+
+pytestmark = pytest.mark.django_db
+
+FOLK_TAGS = ["folk", "fiddle", "celtic"]
+METAL_TAGS = ["metal", "heavy", "guitar"]
+
+
+@pytest.fixture(autouse=True)
+def isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MOTIF_MODEL_DIR = str(tmp_path / "models")
+    cache.clear()
+    services.reset_serving_cache()
+    yield
+    services.reset_serving_cache()
+
+
+@pytest.fixture
+def catalogue():
+    """60 items in two tag clusters, 12 creators, 40 pseudonymous listeners of one cluster each."""
+    items = []
+    for k in range(60):
+        folk = k % 2 == 0
+        items.append(Item.objects.create(
+            kind=Item.KIND_IMPORTED, source="test", external_id=str(k), title=f"{'Folk' if folk else 'Metal'} {k}",
+            creator=f"creator {k % 12}", tags=FOLK_TAGS if folk else METAL_TAGS))
+    plays = []
+    for listener in range(40):
+        folk = listener % 2 == 0
+        cluster = [it for k, it in enumerate(items) if (k % 2 == 0) == folk]
+        for j in range(12):
+            item = cluster[(listener * 3 + j * 2) % len(cluster)]
+            plays.append(ImportedPlay(listener=f"l{listener}", item=item, plays=5 + j))
+    ImportedPlay.objects.bulk_create(plays, ignore_conflicts=True)
+    return items
+
+
+@pytest.fixture
+def trained(catalogue):
+    return services.train(components=["itemknn", "als", "content", "popularity", "ease"], tune=False)
+
+
+def page(client, session=None):
+    response = client.get("/api/feed/", {"session": session} if session else {})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def post_events(client, events):
+    return client.post("/api/events/", {"events": events}, format="json")
+
+
+def test_import_catalog_is_idempotent_and_pseudonymous(tmp_path):
+    (tmp_path / "artists.dat").write_text("id\tname\turl\tpictureURL\n1\tBjörk\thttp://x/1\t\n2\tAbba\thttp://x/2\t\n"
+                                          "3\tNobody\thttp://x/3\t\n", encoding="utf-8")
+    (tmp_path / "user_artists.dat").write_text("userID\tartistID\tweight\r\n7\t1\t100\r\n7\t2\t5\r\n8\t1\t9\r\n")
+    (tmp_path / "tags.dat").write_bytes("tagID\ttagValue\r\n1\tcafé\r\n2\tpop\r\n".encode("latin-1"))
+    (tmp_path / "user_taggedartists.dat").write_text("userID\tartistID\ttagID\tday\tmonth\tyear\n7\t1\t1\t1\t1\t2009\n")
+    for _ in range(2):
+        call_command("import_catalog", "lastfm-hetrec", "--path", str(tmp_path), "--json", stdout=open("/dev/null", "w"))
+    assert Item.objects.filter(source="lastfm-hetrec").count() == 3
+    assert ImportedPlay.objects.count() == 3
+    bjork = Item.objects.get(source="lastfm-hetrec", external_id="1")
+    assert bjork.title == "Björk" and bjork.tags == ["café"] and bjork.listeners == 2
+    listeners = set(ImportedPlay.objects.values_list("listener", flat=True))
+    assert len(listeners) == 2 and not {"7", "8"} & listeners and all(x.startswith("lfm-") for x in listeners)
+
+
+def test_feed_pages_have_reasons_no_repeats_and_a_creator_cap(trained, user, api_client):
+    Event.objects.create(user=user, item=Item.objects.get(external_id="0"), kind="like", timestamp=timezone.now())
+    first = page(api_client)
+    second = page(api_client, first["session"])
+    assert len(first["results"]) == 20 and first["personalised"]
+    ids = [r["id"] for r in first["results"] + second["results"]]
+    assert len(ids) == len(set(ids))
+    for p in (first, second):
+        creators = [r["creator"] for r in p["results"]]
+        assert max(creators.count(c) for c in creators) <= services.MAX_PER_CREATOR
+    assert all(r["reason"] for r in first["results"])
+    assert any(r["reason"].startswith("Because you liked Folk 0") for r in first["results"])
+    # the liked cluster comes first
+    assert sum("folk" in r["tags"] for r in first["results"][:10]) >= 8
+
+
+def test_a_like_changes_the_very_next_page(trained, make_user, api_client, user):
+    twin = make_user("twin")
+    start = Item.objects.get(external_id="0")
+    for u in (user, twin):
+        Event.objects.create(user=u, item=start, kind="play", timestamp=timezone.now())
+    from rest_framework.test import APIClient
+
+    twin_client = APIClient()
+    twin_client.force_authenticate(twin)
+    mine, theirs = page(api_client), page(twin_client)
+    assert [r["id"] for r in mine["results"]] == [r["id"] for r in theirs["results"]]
+    metal = next(r for r in mine["results"] if "metal" in r["tags"]) if any(
+        "metal" in r["tags"] for r in mine["results"]) else {"id": Item.objects.get(external_id="1").pk}
+    assert post_events(api_client, [{"item": metal["id"], "kind": "like"}]).status_code == 201
+    mine2, theirs2 = page(api_client, mine["session"]), page(twin_client, theirs["session"])
+    assert [r["id"] for r in mine2["results"]] != [r["id"] for r in theirs2["results"]]
+    assert sum("metal" in r["tags"] for r in mine2["results"]) > sum("metal" in r["tags"] for r in theirs2["results"])
+    assert ModelVersion.objects.count() == 1  # no retrain happened
+
+
+def test_dislike_and_not_interested_hide_items(trained, user, api_client):
+    first = page(api_client)
+    hidden = [first["results"][0]["id"], first["results"][1]["id"]]
+    response = post_events(api_client, [{"item": hidden[0], "kind": "dislike"},
+                                        {"item": hidden[1], "kind": "not_interested"}])
+    assert response.status_code == 201
+    fresh = page(api_client)
+    assert not set(hidden) & {r["id"] for r in fresh["results"]}
+
+
+def test_bad_event_batches_are_rejected_with_reasons_and_nothing_stored(trained, user, api_client):
+    item = Item.objects.first()
+    ts = timezone.now().isoformat()
+    good = {"item": item.pk, "kind": "play"}
+    cases = [
+        ([good, {"item": 999999, "kind": "play"}], 1, "item"),
+        ([good, {"item": item.pk, "kind": "play", "weight": -1}], 1, "weight"),
+        ([good, {"item": item.pk, "kind": "play", "weight": 1e9}], 1, "weight"),
+        ([good, {"item": item.pk, "kind": "play", "timestamp": (timezone.now() + timedelta(days=2)).isoformat()}],
+         1, "timestamp"),
+        ([{"item": item.pk, "kind": "like", "timestamp": ts}, {"item": item.pk, "kind": "like", "timestamp": ts}],
+         1, "non_field_errors"),
+        ([good, {"item": item.pk, "kind": "dance"}], 1, "kind"),
+        ([good, "nonsense"], 1, "item"),
+    ]
+    for rows, bad_index, field in cases:
+        response = post_events(api_client, rows)
+        assert response.status_code == 400, rows
+        errors = response.json()["errors"]
+        assert [e["index"] for e in errors] == [bad_index] and field in errors[0]["errors"], errors
+    big = post_events(api_client, [good] * 10_000)
+    assert big.status_code == 400 and "10000" in big.json()["detail"]
+    assert Event.objects.count() == 0
+    # stored duplicates are caught too
+    row = {"item": item.pk, "kind": "like", "timestamp": ts}
+    assert post_events(api_client, [row]).status_code == 201
+    again = post_events(api_client, [row])
+    assert again.status_code == 400 and Event.objects.count() == 1
+
+
+def test_no_user_sees_another_users_history(trained, user, other_user, api_client):
+    from rest_framework.test import APIClient
+
+    other = APIClient()
+    other.force_authenticate(other_user)
+    before = [r["id"] for r in page(other)["results"]]
+    liked = Item.objects.get(external_id="1")
+    assert post_events(api_client, [{"item": liked.pk, "kind": "like"}]).status_code == 201
+    after = page(other)
+    assert [r["id"] for r in after["results"]] == before
+    assert not any(liked.title in r["reason"] for r in after["results"])
+    assert export_user_data(other_user)["listening_events"] == []
+    assert len(export_user_data(user)["listening_events"]) == 1
+
+
+def test_cold_start_uses_profile_and_new_sketches_are_recommended_from_content(trained, user, api_client):
+    user.profile.instruments = ["violin"]
+    user.profile.genres = ["folk"]
+    user.profile.save()
+    sketch = Item.objects.create(kind=Item.KIND_SKETCH, source="studio", external_id="s1", title="New reel",
+                                 creator="someone", tags=["folk", "fiddle", "celtic"])
+    services.reset_serving_cache()
+    first = page(api_client)
+    assert not first["personalised"]
+    assert sketch.pk in [r["id"] for r in first["results"]]
+    assert any(r["reason"].startswith("Matches your tags: fiddle") or "folk" in r["reason"]
+               for r in first["results"])
+    assert sum("folk" in r["tags"] for r in first["results"][:10]) >= 9
+
+
+def test_similar_items_api(trained, api_client):
+    folk = Item.objects.get(external_id="0")
+    response = api_client.get(f"/api/recommendations/similar/{folk.pk}/")
+    assert response.status_code == 200
+    results = response.json()
+    assert results and folk.pk not in [r["id"] for r in results]
+    assert "folk" in results[0]["tags"]
+    assert api_client.get("/api/recommendations/similar/99999999/").status_code == 404
+
+
+def test_pause_personalisation(trained, user, api_client):
+    user.profile.personalisation_paused = True
+    user.profile.save()
+    item = Item.objects.first()
+    assert post_events(api_client, [{"item": item.pk, "kind": "like"}]).status_code == 201
+    assert not Event.objects.filter(user=user).exists()
+    assert not page(api_client)["personalised"]
+
+
+def test_retention_folds_old_events_into_aggregates(trained, user, settings):
+    settings.MOTIF_EVENT_RETENTION_DAYS = 30
+    item = Item.objects.first()
+    old = timezone.now() - timedelta(days=40)
+    Event.objects.create(user=user, item=item, kind="play", weight=2, timestamp=old)
+    Event.objects.create(user=user, item=item, kind="like", timestamp=old + timedelta(minutes=1))
+    Event.objects.create(user=user, item=item, kind="play", timestamp=timezone.now())
+    result = services.fold_old_events()
+    assert result["folded"] == 2 and Event.objects.filter(user=user).count() == 1
+    agg = Aggregate.objects.get(user=user, item=item)
+    assert (agg.plays, agg.likes, agg.weight) == (1, 1, 2 * 1.0 + 5.0)
+
+
+def test_account_deletion_removes_events_aggregates_and_learnt_factors(catalogue, user):
+    item = Item.objects.first()
+    Event.objects.create(user=user, item=item, kind="like", timestamp=timezone.now())
+    Aggregate.objects.create(user=user, item=item, plays=3, weight=3)
+    version = services.train(components=["als", "popularity"], tune=False)
+    assert UserFactor.objects.filter(user=user, version=version).exists()
+    assert export_user_data(user)["learnt_factors"]
+    user.delete()
+    assert not Event.objects.exists() and not Aggregate.objects.exists() and not UserFactor.objects.exists()
+
+
+def test_new_version_swaps_in_atomically(catalogue):
+    v1 = services.train(components=["popularity", "content"], tune=False)
+    assert services.get_model().version_id == v1.pk
+    v2 = services.train(components=["itemknn", "popularity"], tune=False)
+    assert list(ModelVersion.objects.filter(is_active=True)) == [v2]
+    services._serving["checked"] = 0  # skip the 10 s re-check interval
+    assert services.get_model().version_id == v2.pk
+
+
+def test_feed_works_before_any_training(catalogue, user, api_client):
+    assert len(page(api_client)["results"]) == 20
+
+
+def test_sketch_published_receiver_upserts_an_item(catalogue, user):
+    from recommender.signals import on_sketch_published
+
+    class FakeSketch:
+        pk = 42
+        owner = user
+        title = "Spring jig"
+        tags = ["folk", "jig"]
+        notes = "A bright tune for fiddle"
+
+        def get_absolute_url(self):
+            return "/studio/sketches/42/"
+
+    on_sketch_published(sender=None, sketch=FakeSketch())
+    on_sketch_published(sender=None, sketch=FakeSketch())
+    item = Item.objects.get(source="studio", external_id="42")
+    assert item.kind == Item.KIND_SKETCH and item.tags == ["folk", "jig"] and item.owner == user
+
+
+def test_pages_onboarding_feed_item(catalogue, client, user):
+    client.force_login(user)
+    assert client.get("/feed/").url.endswith("/feed/onboarding/")
+    response = client.post("/feed/onboarding/", {"instruments": ["violin"], "genres": ["folk"],
+                                                  "items": [catalogue[0].pk, catalogue[2].pk]})
+    assert response.status_code == 302
+    assert Event.objects.filter(user=user, kind="like").count() == 2
+    assert client.get("/feed/").status_code == 200
+    assert client.post("/feed/onboarding/", {}).status_code == 400
+    detail = client.get(f"/feed/items/{catalogue[0].pk}/")
+    assert detail.status_code == 200 and b"Similar items" in detail.content
+
+
+def test_schema_documents_the_api(api_client):
+    schema = api_client.get("/api/schema/", {"format": "json"})
+    assert schema.status_code == 200
+    paths = json.loads(schema.content)["paths"]
+    assert {"/api/feed/", "/api/events/", "/api/recommendations/similar/{item_id}/"} <= set(paths)
+
+
+def test_commands_recommend_and_train_json(catalogue, user, capsys):
+    call_command("train_recommender", "--json", "--no-tune", "--components", "itemknn", "popularity")
+    out = json.loads(capsys.readouterr().out)
+    assert out["active"] and out["items"] == 60
+    call_command("recommend", "--user", user.username, "--json")
+    assert len(json.loads(capsys.readouterr().out)["results"]) == 20
