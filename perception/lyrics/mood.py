@@ -105,14 +105,12 @@ def calibrate(scores: np.ndarray, sentiments: np.ndarray, gold: np.ndarray, song
     y = np.array(hits)
     coef = _fit_logistic(x, y)
     fitted = np.array([_logistic(coef, m, g) for m, g in rows])
-    # song_mood also shrinks confidence for short songs; report ECE on what it returns.
-    after = np.array([_logistic(coef, m, g) for m, g in rows])
     return {
         "coef": [round(c, 5) for c in coef],
         "songs": songs,
         "quadrant_accuracy": round(float(y.mean()), 4),
         "ece_raw": round(_ece(np.array(raw), y), 4),
-        "ece_calibrated": round(_ece(after, y), 4),
+        "ece_calibrated": round(_ece(fitted, y), 4),
         "mean_confidence": round(float(fitted.mean()), 4),
         "method": "logistic regression on (margin, agreement) over pseudo-songs from the validation split",
     }

@@ -59,7 +59,8 @@ def _decode_bytes(data: bytes) -> str:
 def _control_ratio(text: str) -> float:
     if not text:
         return 0.0
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t")
+    # Control characters, unassigned code points, private use and lone surrogates: signs of binary data.
+    controls = sum(1 for ch in text if unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\n\r\t")
     return controls / len(text)
 
 

@@ -56,6 +56,7 @@ class TrainConfig:
     limit: int = 0  # use only the first N training rows (tests, smoke runs)
     threads: int = 1
     skip_finetune: bool = False
+    calibrate_only: bool = False  # refit the mood confidence on the shipped default model only
     extra: dict = field(default_factory=dict)
 
 
@@ -157,21 +158,74 @@ def predict_head(head: EmotionHead, x: np.ndarray) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- fine-tune
+def run_layers(encoder: nn.Module, hidden: torch.Tensor, mask: torch.Tensor, start: int, stop: int) -> torch.Tensor:
+    """Run encoder layers ``start..stop-1`` on hidden states with a 2-D padding mask."""
+    from transformers.masking_utils import create_bidirectional_mask
+
+    attention = create_bidirectional_mask(config=encoder.config, inputs_embeds=hidden, attention_mask=mask)
+    for layer in encoder.encoder.layer[start:stop]:
+        hidden = layer(hidden, attention)
+    return hidden
+
+
+@torch.inference_mode()
+def cache_frozen(texts: list[str], tokenizer, encoder, split: int, max_length: int,
+                 batch_size: int = 128) -> list[torch.Tensor]:
+    """The frozen part's output (embeddings + layers below ``split``) per text, fp16, unpadded.
+
+    The frozen layers see every text once instead of once per epoch, and no padding is stored.
+    """
+    device = next(encoder.parameters()).device
+    out: list[torch.Tensor | None] = [None] * len(texts)
+    for idx in length_batches([len(t) for t in texts], batch_size, random.Random(0), shuffle=False):
+        batch = tokenizer([texts[i] for i in idx], padding=True, truncation=True,
+                          max_length=max_length, return_tensors="pt").to(device)
+        hidden = encoder.embeddings(input_ids=batch["input_ids"], token_type_ids=batch["token_type_ids"])
+        hidden = run_layers(encoder, hidden, batch["attention_mask"], 0, split)
+        for row, i in enumerate(idx):
+            n = int(batch["attention_mask"][row].sum())
+            out[i] = hidden[row, :n].to(torch.float16).cpu().clone()
+    return out  # type: ignore[return-value]
+
+
+def pad_cached(items: list[torch.Tensor], device) -> tuple[torch.Tensor, torch.Tensor]:
+    longest = max(t.shape[0] for t in items)
+    hidden = torch.zeros(len(items), longest, items[0].shape[1])
+    mask = torch.zeros(len(items), longest, dtype=torch.long)
+    for row, t in enumerate(items):
+        hidden[row, : t.shape[0]] = t.float()
+        mask[row, : t.shape[0]] = 1
+    return hidden.to(device), mask.to(device)
+
+
+def top_logits(encoder, head, hidden, mask, split: int) -> torch.Tensor:
+    top = run_layers(encoder, hidden, mask, split, encoder.config.num_hidden_layers)
+    return head(mean_pool(top, mask))
+
+
 def finetune(cfg: TrainConfig, train: tuple[list[str], np.ndarray], val: tuple[list[str], np.ndarray],
              init_head: EmotionHead, device: torch.device) -> tuple[nn.Module, EmotionHead, dict, list[dict]]:
+    """Fine-tune the top ``cfg.trainable_layers`` encoder layers and the head; the rest stays frozen."""
+    from safetensors.torch import save_file
+
     tokenizer, encoder = load_base_encoder(device)
     base_state = {k: v.detach().cpu().clone() for k, v in encoder.state_dict().items()}
-    n_layers = encoder.config.num_hidden_layers
-    trainable = {f"encoder.layer.{i}." for i in range(n_layers - cfg.trainable_layers, n_layers)}
+    split = encoder.config.num_hidden_layers - cfg.trainable_layers
+    trainable = tuple(f"encoder.layer.{i}." for i in range(split, encoder.config.num_hidden_layers))
     for name, param in encoder.named_parameters():
-        param.requires_grad = any(name.startswith(prefix) for prefix in trainable)
+        param.requires_grad = name.startswith(trainable)
     head = EmotionHead(dim=encoder.config.hidden_size).to(device)
     head.load_state_dict(init_head.state_dict())
 
-    texts, labels = train
-    lengths = [len(t) for t in texts]
+    started = time.time()
+    cached_train = cache_frozen(train[0], tokenizer, encoder, split, cfg.max_length)
+    cached_val = cache_frozen(val[0], tokenizer, encoder, split, cfg.max_length)
+    log.info("cached the %d frozen layers' output in %.0f s", split, time.time() - started)
+
+    labels = train[1]
+    lengths = [t.shape[0] for t in cached_train]
     rng = random.Random(cfg.seed)
-    steps_per_epoch = math.ceil(len(texts) / cfg.batch_size)
+    steps_per_epoch = math.ceil(len(cached_train) / cfg.batch_size)
     total = steps_per_epoch * cfg.epochs
     warmup = max(1, int(total * cfg.warmup))
     optimizer = torch.optim.AdamW(
@@ -185,42 +239,60 @@ def finetune(cfg: TrainConfig, train: tuple[list[str], np.ndarray], val: tuple[l
         optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
     )
     loss_fn = nn.CrossEntropyLoss()
+    params = [p for p in encoder.parameters() if p.requires_grad] + list(head.parameters())
     history = []
-    step = 0
     for epoch in range(1, cfg.epochs + 1):
         encoder.train()
         head.train()
         started, running = time.time(), 0.0
         for b, idx in enumerate(length_batches(lengths, cfg.batch_size, rng)):
-            batch = tokenizer([texts[i] for i in idx], padding=True, truncation=True,
-                              max_length=cfg.max_length, return_tensors="pt").to(device)
-            target = torch.as_tensor(labels[idx], device=device)
-            logits = head(mean_pool(encoder(**batch).last_hidden_state, batch["attention_mask"]))
-            loss = loss_fn(logits, target)
+            hidden, mask = pad_cached([cached_train[i] for i in idx], device)
+            loss = loss_fn(top_logits(encoder, head, hidden, mask, split),
+                           torch.as_tensor(labels[idx], device=device))
             optimizer.zero_grad()
             loss.backward()
-            nn.utils.clip_grad_norm_(list(encoder.parameters()) + list(head.parameters()), 1.0)
+            nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
             schedule.step()
-            step += 1
-            running += float(loss)
+            running += loss.item()
             if (b + 1) % 50 == 0:
                 log.info("epoch %d step %d/%d loss %.4f (%.1f rows/s)", epoch, b + 1, steps_per_epoch,
                          running / 50, (b + 1) * cfg.batch_size / (time.time() - started))
                 running = 0.0
         encoder.eval()
         head.eval()
-        classifier = EmotionClassifier(tokenizer, encoder, head, device, {"variant": "default"})
-        pred = np.array([LABELS.index(r.label) for r in classifier.predict(val[0], explain=False)])
+        predictions = []
+        with torch.inference_mode():
+            for idx in length_batches([t.shape[0] for t in cached_val], 128, rng, shuffle=False):
+                hidden, mask = pad_cached([cached_val[i] for i in idx], device)
+                predictions.append((idx, top_logits(encoder, head, hidden, mask, split).argmax(-1).cpu().numpy()))
+        pred = np.zeros(len(cached_val), dtype=np.int64)
+        for idx, p in predictions:
+            pred[idx] = p
         result = {"epoch": epoch, "seconds": round(time.time() - started, 1), **metrics(val[1], pred)}
         history.append(result)
         log.info("epoch %d val %s", epoch, json.dumps(result))
         tensors, meta = pack_checkpoint(encoder, base_state, head, {"variant": "default", "epoch": epoch})
-        from safetensors.torch import save_file
-
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         save_file(tensors, str(CACHE_DIR / f"emotion-default-epoch{epoch}.safetensors"), metadata=meta)
     return encoder, head, base_state, history
+
+
+# --------------------------------------------------------------------------- mood calibration
+def fit_mood_calibration(classifier: EmotionClassifier, val: tuple[list[str], np.ndarray], out: Path) -> dict:
+    """Fit the mood confidence on pseudo-songs built from the validation texts; write the JSON."""
+    from . import mood
+    from .sentiment import english_score
+
+    results = classifier.predict(val[0], explain=False)
+    scores = np.array([[r.scores[label] for label in LABELS] for r in results])
+    sentiments = np.array([english_score(t) for t in val[0]])
+    calibration = mood.calibrate(scores, sentiments, val[1])
+    calibration["date"] = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")
+    calibration["emotion_model"] = classifier.name
+    (out / mood.CALIBRATION_FILE).write_text(json.dumps(calibration, indent=2) + "\n")
+    log.info("mood calibration %s", json.dumps(calibration))
+    return calibration
 
 
 # --------------------------------------------------------------------------- main
@@ -228,6 +300,10 @@ def run(cfg: TrainConfig) -> dict:
     from safetensors.torch import save_file
 
     torch.set_num_threads(max(1, cfg.threads))
+    if cfg.calibrate_only:
+        val = read_split(Path(cfg.data) / "val.txt")
+        classifier = EmotionClassifier.load("default", Path(cfg.out), pick_device())
+        return {"mood_calibration": fit_mood_calibration(classifier, val, Path(cfg.out))}
     torch.manual_seed(cfg.seed)
     random.seed(cfg.seed)
     device = pick_device()
@@ -268,6 +344,7 @@ def run(cfg: TrainConfig) -> dict:
         summary["default"] = {**metrics(val[1], pred), "history": history,
                               "bytes": path.stat().st_size}
         log.info("default (shipped, int8 deltas) val %s", json.dumps(summary["default"]))
+        summary["mood_calibration"] = fit_mood_calibration(shipped, val, out)
     (out / "metrics.json").write_text(json.dumps({**summary, **common}, indent=2) + "\n")
     return summary
 
