@@ -41,6 +41,7 @@ def _player_config(wav_unavailable: str | None) -> dict:
             "pianoRoll": _("Piano roll"), "loading": _("Loading…"),
             "notationFailed": _("The notation could not be shown."),
             "noMidi": _("No Web MIDI output found (the browser has no Web MIDI, or no device is connected)."),
+            "noMidiShort": _("No MIDI outputs"),
             "title": _("Title"), "tags": _("Tags"), "tagsHint": _("tags, separated by commas"),
             "public": _("Public"), "delete": _("Delete"), "confirmDelete": _("Delete this sketch for good?"),
             "savedChanges": _("Saved"),

@@ -14,11 +14,25 @@ function typingIn(target) {
   return target.closest("input, textarea, select, [contenteditable]") !== null;
 }
 
-async function listOutputs(select) {
-  const outputs = await player.midiOutputs();
-  for (const output of outputs) select.append(new Option(output.name, output.id));
-  select.disabled = outputs.length === 0;
-  select.title = outputs.length ? "" : playerConfig.strings.noMidi;
+/** Web MIDI asks the musician for permission, so it is requested only when they press the button. */
+function initMidi(button, select) {
+  if (!navigator.requestMIDIAccess) {
+    button.disabled = true;
+    button.title = playerConfig.strings.noMidi;
+    return;
+  }
+  let outputs = [];
+  button.addEventListener("click", async () => {
+    outputs = await player.midiOutputs();
+    select.querySelectorAll("option[data-midi]").forEach((o) => o.remove());
+    for (const output of outputs) {
+      const option = new Option(output.name, output.id);
+      option.dataset.midi = "1";
+      select.append(option);
+    }
+    button.title = outputs.length ? "" : playerConfig.strings.noMidi;
+    if (!outputs.length) button.textContent = playerConfig.strings.noMidiShort;
+  });
   select.addEventListener("change", () => {
     player.stop();
     player.output = outputs.find((o) => o.id === select.value) || null;
@@ -42,7 +56,7 @@ export function initTransport() {
     audio.dataset.audioState = event.detail.state;
     audio.textContent = playerConfig.strings.audioStates[event.detail.state] || event.detail.state;
   });
-  listOutputs(bar.querySelector("[name=output]"));
+  initMidi(bar.querySelector("[data-midi-connect]"), bar.querySelector("[name=output]"));
   document.addEventListener("keydown", (event) => {
     if (event.code !== "Space" || typingIn(event.target) || event.target.closest("button, a")) return;
     event.preventDefault();
