@@ -440,7 +440,10 @@ def _reason(model, item, c, comps, row, liked, profile, profile_terms, titles, i
         return _("Matches your tags: %(tags)s") % {"tags": _join(list(dict.fromkeys(wanted))[:3])}
     for instrument in profile.instruments or []:
         if item.pk in instrument_top.get(instrument, ()):
-            return _("Popular with musicians who play %(instrument)s") % {"instrument": instrument}
+            from accounts.models import INSTRUMENT_CHOICES
+
+            label = str(dict(INSTRUMENT_CHOICES).get(instrument, instrument)).lower()
+            return _("Popular with musicians who play %(instrument)s") % {"instrument": label}
     return _("Popular with listeners on Motif")
 
 

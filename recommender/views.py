@@ -19,7 +19,12 @@ def feed(request):
     profile = services._profile(request.user)
     if not has_history and not profile.instruments and not profile.genres and "skip" not in request.GET:
         return redirect("recommender:onboarding")
-    return render(request, "recommender/feed.html", {"paused": profile.personalisation_paused})
+    strings = {
+        "kinds": {"imported": _("Artist"), "score": _("Score"), "sketch": _("Sketch")},
+        "loading": _("Loading…"), "end": _("That is everything for now."), "error": _("Could not load the feed."),
+        "hidden": _("Hidden. You will see less like this."), "liked": _("Liked"),
+    }
+    return render(request, "recommender/feed.html", {"paused": profile.personalisation_paused, "strings": strings})
 
 
 @login_required

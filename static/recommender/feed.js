@@ -42,6 +42,7 @@ async function react(node, itemId, kind, button) {
     await send(itemId, kind);
     if (kind === "like") {
       button.setAttribute("aria-pressed", "true");
+      button.textContent = strings.liked;
       node.classList.add("liked");
     } else {
       node.classList.add("hidden-item");
