@@ -85,16 +85,21 @@ def start_analysis(user, upload, title: str = "", detector: str = "adaptive"):
     size = getattr(upload, "size", None)
     if size is not None and size > limits()["max_mb"] * 1024 * 1024:
         _reject_size(size)
-    with tempfile.NamedTemporaryFile(suffix=ext, delete=False) as tmp:
-        for chunk in upload.chunks():
-            tmp.write(chunk)
-        tmp_path = tmp.name
-    try:
-        info = probe_file(tmp_path)
-        with open(tmp_path, "rb") as fh:
-            stored = default_storage.save(f"{UPLOAD_DIR}/uploads/{uuid.uuid4().hex}{ext}", File(fh))
-    finally:
-        os.unlink(tmp_path)
+    if hasattr(upload, "temporary_file_path"):  # large uploads are already on disk
+        info = probe_file(upload.temporary_file_path())
+        upload.seek(0)
+        stored = default_storage.save(f"{UPLOAD_DIR}/uploads/{uuid.uuid4().hex}{ext}", upload)
+    else:
+        with tempfile.NamedTemporaryFile(suffix=ext, delete=False) as tmp:
+            for chunk in upload.chunks():
+                tmp.write(chunk)
+            tmp_path = tmp.name
+        try:
+            info = probe_file(tmp_path)
+            with open(tmp_path, "rb") as fh:
+                stored = default_storage.save(f"{UPLOAD_DIR}/uploads/{uuid.uuid4().hex}{ext}", File(fh))
+        finally:
+            os.unlink(tmp_path)
     params = {
         "path": stored,
         "title": (title or Path(upload.name).stem).strip()[:200],
@@ -145,8 +150,8 @@ def run_job(ctx) -> dict:
             raise UserError(_("The video could not be analysed: %(reason)s") % {"reason": exc}) from None
         ctx.report(95, _("Drawing the contact sheet"))
         title = params.get("title") or _("Untitled video")
-        strip, tile_width = result.keyframe_strip_jpeg()
-        report = dict(result.report, keyframe_tile_width=tile_width)
+        strip, tile_width, tile_height = result.keyframe_strip_jpeg()
+        report = dict(result.report, keyframe_tile_width=tile_width, keyframe_tile_height=tile_height)
         record = VideoReport(owner=ctx.job.owner, title=title, report=report, job=ctx.job)
         record.file.name = stored
         record.contact_sheet.save(f"{uuid.uuid4().hex}.png", ContentFile(result.contact_sheet_png(title)), save=False)

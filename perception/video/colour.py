@@ -11,7 +11,7 @@ def palette(image: np.ndarray, k: int = 5, sample_width: int = 80) -> list[dict]
     h, w = image.shape[:2]
     small = cv2.resize(image, (sample_width, max(1, int(h * sample_width / w))), interpolation=cv2.INTER_AREA)
     lab = cv2.cvtColor(small, cv2.COLOR_BGR2Lab).reshape(-1, 3).astype(np.float32)
-    k = max(1, min(k, len(np.unique(lab, axis=0))))
+    k = max(1, min(k, len(lab)))
     cv2.setRNGSeed(7)
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
     _, labels, centres = cv2.kmeans(lab, k, None, criteria, 2, cv2.KMEANS_PP_CENTERS)

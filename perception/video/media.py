@@ -26,11 +26,14 @@ class AudioTrack:
 
 
 def analysis_size(width: int, height: int, target_width: int) -> tuple[int, int]:
-    """Reduced (even) size keeping the aspect ratio; never upscales."""
-    if width <= target_width:
-        w, h = width, height
-    else:
-        w, h = target_width, int(round(height * target_width / width))
+    """Reduced (even) size with about as many pixels as ``target_width`` x 9/16 of it (so
+    portrait and landscape get the same budget), by an integer factor; never upscales.
+
+    An integer factor lets OpenCV's area resampling take its fast path (about 3x cheaper than a
+    fractional one); the few edge pixels that do not fill a whole block are cropped."""
+    budget = target_width * target_width * 9 / 16
+    factor = max(1, int(round((width * height / budget) ** 0.5))) if target_width else 1
+    w, h = width // factor, height // factor
     return max(2, w - w % 2), max(2, h - h % 2)
 
 
@@ -44,9 +47,10 @@ def _to_small_bgr(frame: av.VideoFrame, size: tuple[int, int]) -> np.ndarray:
         y, uv = planes[:fh], planes[fh:].reshape(2, fh // 2, fw // 2)
         u, v = uv[0], uv[1]
         if (w, h) != (fw, fh):
-            y = cv2.resize(y, (w, h), interpolation=cv2.INTER_AREA)
-            u = cv2.resize(u, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
-            v = cv2.resize(v, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+            fx, fy = fw // w, fh // h
+            y = cv2.resize(y[: h * fy, : w * fx], (w, h), interpolation=cv2.INTER_AREA)
+            u = cv2.resize(u[: h * fy // 2, : w * fx // 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+            v = cv2.resize(v[: h * fy // 2, : w * fx // 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
         i420 = np.concatenate([y, u.reshape(-1, w), v.reshape(-1, w)])
         return cv2.cvtColor(i420, cv2.COLOR_YUV2BGR_I420)
     return frame.to_ndarray(format="bgr24", width=w, height=h)

@@ -58,7 +58,7 @@ class AnalysisResult:
     def contact_sheet_png(self, title: str = "") -> bytes:
         return contact_sheet(self.report, self.keyframes, title=title)
 
-    def keyframe_strip_jpeg(self, height: int = 90) -> tuple[bytes, int]:
+    def keyframe_strip_jpeg(self, height: int = 90) -> tuple[bytes, int, int]:
         return keyframe_strip(self.keyframes, height=height)
 
 

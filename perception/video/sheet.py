@@ -6,6 +6,9 @@ import cv2
 import numpy as np
 
 
+MAX_JPEG_SIDE = 65000
+
+
 def _clock(seconds: float) -> str:
     minutes, secs = divmod(seconds, 60)
     return f"{int(minutes)}:{secs:04.1f}"
@@ -66,12 +69,15 @@ def contact_sheet(report: dict, keyframes: list[np.ndarray], title: str = "", co
     return data.tobytes() if ok else b""
 
 
-def keyframe_strip(keyframes: list[np.ndarray], height: int = 90) -> tuple[bytes, int]:
-    """All keyframes side by side at ``height`` px (JPEG bytes, tile width) for the timeline."""
+def keyframe_strip(keyframes: list[np.ndarray], height: int = 90) -> tuple[bytes, int, int]:
+    """All keyframes side by side (JPEG bytes, tile width, tile height) for the timeline.
+
+    Tiles shrink when there are many shots: a JPEG is at most 65,535 pixels wide."""
     if not keyframes:
         keyframes = [np.zeros((height, height * 16 // 9, 3), np.uint8)]
     h0, w0 = keyframes[0].shape[:2]
+    height = max(8, min(height, int(MAX_JPEG_SIDE * h0 / (w0 * len(keyframes)))))
     tile_w = max(2, int(round(height * w0 / h0)))
     strip = np.concatenate([_fit(k, tile_w, height) for k in keyframes], axis=1)
     ok, data = cv2.imencode(".jpg", strip, [cv2.IMWRITE_JPEG_QUALITY, 80])
-    return (data.tobytes() if ok else b""), tile_w
+    return (data.tobytes() if ok else b""), tile_w, height

@@ -34,13 +34,14 @@ function seek(seconds) {
 // --- keyframe timeline (thumbnails come from one JPEG strip) and a proportional shot bar
 const timeline = document.getElementById("keyframe-timeline");
 const tile = report.keyframe_tile_width || 160;
+const tileHeight = report.keyframe_tile_height || 90;
 const buttons = shots.map((shot, i) => {
   const b = document.createElement("button");
   b.type = "button";
   b.setAttribute("role", "listitem");
   b.dataset.shot = String(i);
   b.style.width = `${tile}px`;
-  b.style.height = "90px";
+  b.style.height = `${tileHeight}px`;
   b.style.backgroundImage = `url("${timeline.dataset.strip}")`;
   b.style.backgroundPosition = `-${i * tile}px 0`;
   b.title = `${timeline.dataset.labelShot} ${i + 1}: ${clock(shot.start)}–${clock(shot.end)} · ${shot.label}`;
