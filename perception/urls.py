@@ -1,13 +1,13 @@
 """Pages of the perception app, included at /analyze/. One section per analysis."""
 from django.urls import path
-from django.views.generic import RedirectView
+from django.views.generic import TemplateView
 
 from perception import lyrics_views, video_views
 
 app_name = "perception"
 urlpatterns = [
-    # The /analyze/ landing page; the video pages may replace it with a shared index.
-    path("", RedirectView.as_view(pattern_name="perception:lyrics_list", permanent=False), name="index"),
+    # The /analyze/ landing page: links to each analysis.
+    path("", TemplateView.as_view(template_name="perception/index.html"), name="index"),
     # --- lyrics
     path("lyrics/", lyrics_views.lyrics_list, name="lyrics_list"),
     path("lyrics/compare/", lyrics_views.lyrics_compare, name="lyrics_compare"),
