@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import music21
+import numpy as np
 from music21 import converter, corpus
 
 from studio.music.grid import DUPLE_METRES, metres_of, monophonic_voice, pickup_shift
@@ -140,6 +141,18 @@ def parse_task(task: tuple) -> Work | None:
         return None
 
 
+def _to_plain(work: Work) -> tuple:
+    """A Work as builtins and arrays (``(n, 3)`` pitch/start/duration per voice) for the cache."""
+    voices = [np.array([(n.pitch, n.start, n.duration) for n in v], dtype=np.int32).reshape(-1, 3) for v in work.voices]
+    return work.work_id, work.source, work.kind, voices
+
+
+def _from_plain(row: tuple) -> Work:
+    work_id, source, kind, voices = row
+    return Work(work_id, source, kind, [[Note(int(p), int(s), int(d), voice=i) for p, s, d in v]
+                                        for i, v in enumerate(voices)])
+
+
 def _init_worker() -> None:
     try:
         import torch
@@ -158,7 +171,7 @@ def parse_corpus(workers: int = 2, limit_per_source: int | None = None, chorale_
     path = cache_root() / digest / "parsed.pkl"
     if cache and path.exists():
         with path.open("rb") as fh:
-            return pickle.load(fh), digest
+            return [_from_plain(row) for row in pickle.load(fh)], digest
     tasks = chorale_tasks(chorale_limit) + melody_tasks(limit_per_source=limit_per_source)
     works: list[Work] = []
     from tqdm import tqdm
@@ -183,7 +196,7 @@ def parse_corpus(workers: int = 2, limit_per_source: int | None = None, chorale_
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         with tmp.open("wb") as fh:
-            pickle.dump(works, fh)
+            pickle.dump([_to_plain(w) for w in works], fh)
         tmp.replace(path)
         (path.parent / "settings.json").write_text(json.dumps(
             {"music21": music21.__version__, "parse": PARSE_VERSION, **settings}, indent=1))

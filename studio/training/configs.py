@@ -19,6 +19,7 @@ class TrainConfig:
     kl_warmup: int = 2000
     max_transpose: int = 6
     conditioned_share: float = 0.5
+    val_samples: int = 128
     extra: dict = field(default_factory=dict)
 
 
@@ -28,7 +29,7 @@ CONFIGS = {
     ("vae", "default"): TrainConfig("default", VAEConfig(embed=32, enc_hidden=128, latent=128, conductor_hidden=128,
                                                          dec_hidden=160, beta=0.2, free_bits=48.0), batch_size=64),
     ("gan", "tiny"): TrainConfig("tiny", GANConfig(z_dim=8, cond_dim=8, hidden=32, critic_hidden=16, critic_steps=1),
-                                 batch_size=8, lr=1e-3, lr_final=1e-3),
+                                 batch_size=8, lr=1e-3, lr_final=1e-3, val_samples=8),
     ("gan", "default"): TrainConfig("default", GANConfig(), batch_size=32, lr=2e-4, lr_final=5e-5),
 }
 

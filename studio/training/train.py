@@ -138,6 +138,7 @@ class VAELoop:
 
     @torch.no_grad()
     def validate(self, limit: int = 512) -> dict[str, float]:
+        """Teacher-forced accuracy from the posterior mean on up to ``limit`` validation windows."""
         res = {}
         for bars, tokens in zip((2, 4), self.valid_sets):
             if len(tokens) == 0:
@@ -214,10 +215,10 @@ class GANLoop:
         return {**info, "g_loss": float(g_loss.detach())}
 
     @torch.no_grad()
-    def validate(self, limit: int = 256) -> dict[str, float]:
+    def validate(self) -> dict[str, float]:
         from studio.training.metrics import musegan_metrics
 
-        rolls = self.model.sample(min(limit, 128), generator=torch.Generator().manual_seed(0)).cpu().numpy()
+        rolls = self.model.sample(self.cfg.val_samples, generator=torch.Generator().manual_seed(0)).cpu().numpy()
         return {f"val_{k}": v for k, v in musegan_metrics(rolls, VOICE_RANGE).items()}
 
     def state(self) -> dict:

@@ -1,0 +1,63 @@
+"""services and the generate command with tiny checkpoints: output that pretty_midi and music21 read."""
+import io
+import json
+
+import pretty_midi
+import pytest
+from music21 import converter
+
+from studio import services
+from studio.music.errors import ModelUnavailable
+from studio.music.sketch import Note, Sketch
+
+
+def test_sample_vae_and_gan(tiny_models):
+    melodies = services.sample("vae", 3, 2, key="D", tempo=90, seed=1)
+    assert len(melodies) == 3 and all(m.bars == 2 and m.voices == ["melody"] and m.model == "vae" for m in melodies)
+    assert all(n.end <= 32 for m in melodies for n in m.notes)
+    again = services.sample("vae", 3, 2, key="D", tempo=90, seed=1)
+    assert [m.to_dict() for m in again] == [m.to_dict() for m in melodies]
+    passages = services.sample("gan", 2, 4, key="Am", seed=2)
+    assert passages[0].voices == ["soprano", "alto", "tenor", "bass"] and passages[0].key == "Am"
+    with pytest.raises(ValueError):
+        services.sample("vae", 1, 3)
+
+
+def test_vary_interpolate_harmonize(tiny_models):
+    a = Sketch([Note(60 + i, 4 * i, 4) for i in range(8)], 2)
+    b = Sketch([Note(72 - i, 2 * i, 2) for i in range(16)], 2)
+    assert len(services.vary(a, 0.5, 3, seed=1)) == 3
+    path = services.interpolate(a, b, 4)
+    assert len(path) == 4 and all(s.bars == 2 for s in path)
+    harmonised = services.harmonize(Sketch([Note(72, 0, 8), Note(74, 8, 8), Note(76, 16, 48), Note(77, 64, 16)], 5),
+                                    seed=3, count=2)
+    assert len(harmonised) == 2
+    for h in harmonised:
+        assert [n for n in h.notes if n.voice == 0] == [Note(72, 0, 8), Note(74, 8, 8), Note(76, 16, 48),
+                                                        Note(77, 64, 16)]
+        assert h.bars == 5 and all(n.end <= 80 for n in h.notes)
+
+
+def test_missing_checkpoint(monkeypatch, tmp_path):
+    monkeypatch.setattr(services, "DEFAULT_MODEL_DIR", tmp_path)
+    monkeypatch.delenv("MOTIF_MODEL_DIR", raising=False)
+    monkeypatch.setattr(services, "_models", {})
+    with pytest.raises(ModelUnavailable, match="not installed"):
+        services.sample("gan", 1, 4)
+
+
+@pytest.mark.parametrize("model", ["vae", "gan"])
+def test_generate_command_files_read_back(tiny_models, tmp_path, model):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("generate", model=model, count=2, bars=4, key="G", tempo=100, temperature=0.8, seed=5,
+                 out=str(tmp_path), json=True, stdout=out)
+    result = json.loads(out.getvalue())
+    assert len(result["sketches"]) == 2 and result["seconds"] >= 0
+    for row in result["sketches"]:
+        assert row["bars"] == 4
+        pm = pretty_midi.PrettyMIDI(row["midi"])
+        assert sum(len(i.notes) for i in pm.instruments) == row["notes"]
+        score = converter.parse(row["musicxml"])
+        assert len(score.flatten().notes) > 0
