@@ -244,8 +244,28 @@ class ServingModel:
             norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
             inv = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
             self.extra_features = (sp.diags(inv.astype(np.float32)) @ weighted).tocsr()
-        self.terms = {term: c for term, c in artefact.vocab.items()}
         self.n_items = len(self.item_ids)
+        knn = self.hybrid.components.get("itemknn")
+        self._knn_csc = knn.sim.tocsc() if knn is not None else None
+        self._inverse_vocab = {c: term for term, c in artefact.vocab.items()}
+
+    def top_terms(self, row, n: int = 30) -> list[str]:
+        """The strongest terms of a user's content profile."""
+        if self.content is None:
+            return []
+        profile = self.content.profiles(row)[0]
+        n = min(n, len(profile))
+        top = np.argpartition(-profile, n - 1)[:n]
+        return [self._inverse_vocab[int(j)] for j in top[np.argsort(-profile[top])] if profile[j] > 0]
+
+    def neighbour_column(self, c: int) -> np.ndarray | None:
+        """Item-kNN similarities s_jc of every model item j to item c (dense), or None without item-kNN."""
+        if self._knn_csc is None or c >= self.n_model:
+            return None
+        col = np.zeros(self.n_model, dtype=np.float32)
+        lo, hi = self._knn_csc.indptr[c], self._knn_csc.indptr[c + 1]
+        col[self._knn_csc.indices[lo:hi]] = self._knn_csc.data[lo:hi]
+        return col
 
     @property
     def content(self):
@@ -407,8 +427,8 @@ def _join(words):
     return ", ".join(words)
 
 
-def _reason(model, item, c, comps, row, liked, profile, profile_terms, titles, instrument_top):
-    """One sentence saying why ``item_pk`` is on the page."""
+def _reason(model, item, c, comps, row, liked, profile, profile_terms, user_terms, titles, instrument_top):
+    """One sentence saying why ``item`` is on the page."""
     contributions = {}
     if comps:
         cf = sum(model.hybrid.weights.get(k, 0) * comps[k][c] for k in ("ease", "itemknn", "als") if k in comps
@@ -418,9 +438,8 @@ def _reason(model, item, c, comps, row, liked, profile, profile_terms, titles, i
             contributions["content"] = model.hybrid.weights.get("content", 0) * comps["content"][c]
     best = max(contributions, key=contributions.get) if contributions else None
     if best == "cf" and row is not None and row.nnz:
-        sims = model.hybrid.components.get("itemknn") or model.hybrid.components.get("ease")
-        if sims is not None:
-            sim_row = sims.item_similarity_row(c)
+        sim_row = model.neighbour_column(c)
+        if sim_row is not None:
             weights = {int(model.item_ids[j]): float(sim_row[j] * v) for j, v in zip(row.indices, row.data)}
             because = [pk for pk, w in sorted(weights.items(), key=lambda kv: -kv[1]) if w > 0][:2]
             if because:
@@ -430,12 +449,8 @@ def _reason(model, item, c, comps, row, liked, profile, profile_terms, titles, i
                 return _("Because you listened to %(items)s") % {"items": _(" and ").join(names)}
     item_terms = {t.lower() for t in item.tags or []} | set(_terms([], item.features))
     wanted = [t for t in profile_terms if t.lower() in item_terms]
-    if not wanted and row is not None and row.nnz and model.content is not None:
-        # the user's strongest profile terms that this item shares
-        profile_vec = model.content.profiles(row)[0]
-        inverse = {v: k for k, v in model.artefact.vocab.items()}
-        top_terms = [inverse.get(int(j)) for j in np.argsort(-profile_vec)[:30] if profile_vec[j] > 0]
-        wanted = [t for t in top_terms if t in item_terms]
+    if not wanted:
+        wanted = [t for t in user_terms if t in item_terms]
     if wanted:
         return _("Matches your tags: %(tags)s") % {"tags": _join(list(dict.fromkeys(wanted))[:3])}
     for instrument in profile.instruments or []:
@@ -493,11 +508,10 @@ def feed_page(user, session: str | None = None, page_size: int = PAGE_SIZE) -> d
         if paused:
             scores = model.popularity_scores()
     # dislikes push their neighbours down
-    knn = model.hybrid.components.get("itemknn")
     for item_id in hidden:
-        c = model.col.get(int(item_id))
-        if knn is not None and c is not None and c < model.n_model:
-            scores[: model.n_model] -= 2.0 * np.asarray(knn.sim[:, c].todense()).ravel() * 1.0
+        column = model.neighbour_column(model.col.get(int(item_id), model.n_items))
+        if column is not None:
+            scores[: model.n_model] -= 2.0 * column
     excluded = set(state["shown"]) | hidden | {i for i, v in totals.items() if v > 0}
     exclude_cols = [model.col[i] for i in excluded if i in model.col]
     s = scores.astype(np.float64)
@@ -509,27 +523,29 @@ def feed_page(user, session: str | None = None, page_size: int = PAGE_SIZE) -> d
     cand = np.argpartition(-s, n_cand - 1)[:n_cand]
     cand = cand[np.argsort(-s[cand], kind="stable")]
     cand_pks = [int(model.item_ids[c]) for c in cand]
-    items = {i.pk: i for i in Item.objects.filter(pk__in=cand_pks[: page_size * 6])}
+    creators = dict(Item.objects.filter(pk__in=cand_pks[: page_size * 6]).values_list("id", "creator"))
     chosen, per_creator = [], Counter()
     for c, pk in zip(cand, cand_pks[: page_size * 6]):
-        item = items.get(pk)
-        if item is None:
+        if pk not in creators:
             continue
-        creator = (item.creator or "").lower()
+        creator = (creators[pk] or "").lower()
         if creator and per_creator[creator] >= MAX_PER_CREATOR:
             continue
         per_creator[creator] += 1
-        chosen.append((c, item))
+        chosen.append((c, pk))
         if len(chosen) == page_size:
             break
+    full = Item.objects.in_bulk([pk for _c, pk in chosen])
+    chosen = [(c, full[pk]) for c, pk in chosen if pk in full]
     titles = {}
     history_pks = [int(model.item_ids[j]) for j in row.indices]
     titles.update(dict(Item.objects.filter(pk__in=history_pks).values_list("id", "title")))
+    user_terms = model.top_terms(row) if row.nnz else []
     instrument_top = instrument_popularity() if (profile.instruments and mode != "personal") else {}
     results = []
     for c, item in chosen:
         reason = _reason(model, item, c, comps, row if row.nnz else None, liked, profile,
-                         [] if paused else profile_terms, titles, instrument_top)
+                         [] if paused else profile_terms, user_terms, titles, instrument_top)
         results.append(item_payload(item, reason=reason, score=float(s[c])))
     state["shown"] = state["shown"] + [r["id"] for r in results]
     state["page"] += 1

@@ -58,7 +58,7 @@ class _ImplicitMF(Recommender):
     def fold_in(self, user_items_rows) -> np.ndarray:
         """User factors from interaction rows, by the exact ALS least-squares step."""
         rows = as_csr(user_items_rows)
-        y = self.item_factors.astype(np.float64)
+        y = self.item_factors
         k = y.shape[1]
         out = np.zeros((rows.shape[0], k), dtype=np.float32)
         base = self._yty + self.regularization * np.eye(k)
@@ -68,7 +68,7 @@ class _ImplicitMF(Recommender):
                 continue
             idx = rows.indices[lo:hi]
             c = self.alpha * rows.data[lo:hi].astype(np.float64)
-            yu = y[idx]
+            yu = y[idx].astype(np.float64)
             a = base + (yu.T * (c - 1.0)) @ yu
             b = yu.T @ c
             out[u] = np.linalg.solve(a, b)
