@@ -17,6 +17,7 @@ class Frame:
     index: int        # analysed-frame index (0, 1, 2, ...)
     time: float       # seconds from the start of the video
     image: np.ndarray  # BGR uint8, reduced size
+    luma: np.ndarray   # the same frame's luma (Y) plane, uint8
 
 
 @dataclass
@@ -37,9 +38,9 @@ def analysis_size(width: int, height: int, target_width: int) -> tuple[int, int]
     return max(2, w - w % 2), max(2, h - h % 2)
 
 
-def _to_small_bgr(frame: av.VideoFrame, size: tuple[int, int]) -> np.ndarray:
-    """Scale the planes first and convert colour at the small size (about 10x cheaper than
-    asking swscale for a small BGR frame)."""
+def _to_small(frame: av.VideoFrame, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(BGR, luma) at the reduced size. The planes are scaled first and colour converted at the
+    small size (about 10x cheaper than asking swscale for a small BGR frame)."""
     w, h = size
     fw, fh = frame.width, frame.height
     if frame.format.name == "yuv420p" and fw % 2 == 0 and fh % 2 == 0:
@@ -52,8 +53,9 @@ def _to_small_bgr(frame: av.VideoFrame, size: tuple[int, int]) -> np.ndarray:
             u = cv2.resize(u[: h * fy // 2, : w * fx // 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
             v = cv2.resize(v[: h * fy // 2, : w * fx // 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
         i420 = np.concatenate([y, u.reshape(-1, w), v.reshape(-1, w)])
-        return cv2.cvtColor(i420, cv2.COLOR_YUV2BGR_I420)
-    return frame.to_ndarray(format="bgr24", width=w, height=h)
+        return cv2.cvtColor(i420, cv2.COLOR_YUV2BGR_I420), y
+    bgr = frame.to_ndarray(format="bgr24", width=w, height=h)
+    return bgr, cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
 
 
 class MediaReader:
@@ -119,7 +121,7 @@ class MediaReader:
                         continue
                     if decoded % self.frame_step == 0:
                         time = (frame.time if frame.time is not None else decoded / source_fps) - start
-                        yield Frame(kept, max(0.0, time), _to_small_bgr(frame, self.size))
+                        yield Frame(kept, max(0.0, time), *_to_small(frame, self.size))
                         kept += 1
                     decoded += 1
             if resampler is not None:

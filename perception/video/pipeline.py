@@ -33,7 +33,7 @@ class AnalysisOptions:
     max_fps: float = 30.0                  # sources above this keep every n-th frame
     min_shot_seconds: float = 0.4
     face_model: str | None = None          # YuNet ONNX file; Haar cascade when None
-    face_sample_fps: float = 2.0
+    face_sample_fps: float = 1.0           # plus every keyframe
     clip_model: str | None = None          # local CLIP folder; similarity groups when None
     palette_size: int = 5
     beat_tolerance: float = 0.08
@@ -88,8 +88,18 @@ def analyze_video(
     work (the job system's cancellation does), and ``cancelled()`` returning True stops it with
     :class:`AnalysisCancelled`. Raises :class:`VideoRejected` for unreadable files.
     """
+    threads = cv2.getNumThreads()
+    # Frames are small: OpenCV's worker threads cost more than they save, and the decoder
+    # already uses the other core.
+    cv2.setNumThreads(1)
+    try:
+        return _analyze(path, options or AnalysisOptions(), progress, cancelled, probe)
+    finally:
+        cv2.setNumThreads(threads)
+
+
+def _analyze(path, options: AnalysisOptions, progress, cancelled, probe) -> AnalysisResult:
     started = time.perf_counter()
-    options = options or AnalysisOptions()
     probe = probe or probe_video(path)
     reader = MediaReader(str(path), options.analysis_width, options.max_fps, options.with_audio)
     face_detector = make_face_detector(options.face_model)
@@ -119,11 +129,10 @@ def analyze_video(
             picker.cut(finder.pending[seen_raw])
             seen_raw += 1
         picker.add(frame.index, image)
-        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-        half = image[::2, ::2]
+        gray = frame.luma
         times.append(frame.time)
         bright.append(colour.brightness(gray))
-        sat.append(colour.saturation(half))
+        sat.append(colour.saturation(image[::4, ::4]))
         moves.append(colour.motion(previous_gray, gray))
         previous_gray = gray
         if frame.index % face_every == 0:
