@@ -92,23 +92,38 @@ class MelodyVAE(nn.Module):
     def decode(self, z: torch.Tensor, bars: int, temperature: float = 0.0,
                generator: torch.Generator | None = None) -> torch.Tensor:
         """Tokens ``(batch, bars*16)`` for latents ``z``: greedy when ``temperature`` is 0, sampled
-        from the softmax at that temperature otherwise."""
-        b = z.shape[0]
+        at that temperature otherwise (Gumbel-max with noise drawn from ``generator``).
+
+        The GRU cell is unrolled by hand with the input projections precomputed (the embedding part
+        as a table, the bar part once per bar): the same function as ``self.decoder``, about three
+        times faster step by step on a CPU."""
+        b, hidden = z.shape[0], self.config.dec_hidden
         cond = self.bar_embeddings(z, bars)
+        w_ih, w_hh = self.decoder.weight_ih_l0, self.decoder.weight_hh_l0
+        embed_dim = self.config.embed
+        token_proj = self.embed.weight @ w_ih[:, :embed_dim].T
+        steps = bars * STEPS_PER_BAR
+        noise = None
+        if temperature > 0:
+            u = torch.rand(steps, b, self.config.vocab_size, generator=generator).clamp_(1e-10, 1 - 1e-10)
+            noise = (-torch.log(-torch.log(u))).to(z.device)
         prev = torch.full((b,), self.start_token, dtype=torch.long, device=z.device)
         out = []
         for bar in range(bars):
             c = cond[:, bar]
-            h = torch.tanh(self.bar_to_hidden(c)).unsqueeze(0)
+            bar_proj = c @ w_ih[:, embed_dim:].T + self.decoder.bias_ih_l0
+            h = torch.tanh(self.bar_to_hidden(c))
             for _ in range(STEPS_PER_BAR):
-                x = torch.cat([self.embed(prev), c], dim=-1).unsqueeze(1)
-                o, h = self.decoder(x, h)
-                logits = self.out(o[:, 0])
-                if temperature <= 0:
-                    prev = logits.argmax(-1)
-                else:
-                    probs = F.softmax(logits / temperature, dim=-1)
-                    prev = torch.multinomial(probs, 1, generator=generator).squeeze(1)
+                gi = token_proj[prev] + bar_proj
+                gh = torch.addmm(self.decoder.bias_hh_l0, h, w_hh.T)
+                r = torch.sigmoid(gi[:, :hidden] + gh[:, :hidden])
+                u_gate = torch.sigmoid(gi[:, hidden:2 * hidden] + gh[:, hidden:2 * hidden])
+                n = torch.tanh(gi[:, 2 * hidden:] + r * gh[:, 2 * hidden:])
+                h = n + u_gate * (h - n)
+                logits = self.out(h)
+                if noise is not None:
+                    logits = logits / temperature + noise[len(out)]
+                prev = logits.argmax(-1)
                 out.append(prev)
         return torch.stack(out, dim=1)
 
