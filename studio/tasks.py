@@ -42,13 +42,10 @@ def _result(rows) -> dict:
 @job_handler("studio.generate", queue="gpu")
 def generate_job(ctx):
     p = ctx.params
-    ctx.report(5, _("Loading the model"))
-    scores = []
-    for i in range(p["count"]):
-        seed = None if p.get("seed") is None else p["seed"] + i
-        scores += _call(services.sample, p["model"], 1, p["bars"], key=p["key"], tempo=p["tempo"],
-                                  temperature=p["temperature"], seed=seed)
-        ctx.report(10 + 85 * (i + 1) // p["count"], _("Sketch %(i)d of %(n)d") % {"i": i + 1, "n": p["count"]})
+    ctx.report(10, _("Sampling %(n)d sketches") % {"n": p["count"]})
+    scores = _call(services.sample, p["model"], p["count"], p["bars"], key=p["key"], tempo=p["tempo"],
+                   temperature=p["temperature"], seed=p.get("seed"))
+    ctx.report(95, _("Saving"))
     name = MODEL_TITLES[p["model"]]
     titles = [f"{name} {i + 1} · {p['key']}" for i in range(len(scores))]
     return _result(library.store_scores(ctx.job.owner, scores, origin=Origin.GENERATED, titles=titles))
