@@ -1,7 +1,9 @@
 """HarmonyGAN: a MuseGAN-style generator of four voices x four bars, trained with WGAN-GP.
 
 Each voice is a per-16th-step choice among the pitches of :data:`~studio.music.encoding.VOICE_RANGE`
-and silence (a "voice roll"). Latents follow MuseGAN's hybrid model: a shared time-independent ``z``,
+and silence (a "voice roll"). The generator decides once per ``cell`` steps (default 2: an 8th note,
+the shortest value of 97.6 % of the chorales' notes) and holds the choice, so it cannot write
+fragmented 16th-note flicker; soprano conditions keep their full 16th resolution. Latents follow MuseGAN's hybrid model: a shared time-independent ``z``,
 a shared time-dependent one expanded per bar by a temporal network, and the same two per voice. One
 bar generator per voice turns ``[z, z_bar, z_voice, z_voice_bar, condition_bar]`` into that bar's
 logits. Outputs are binarised (one class per step) with the straight-through Gumbel-softmax, as
@@ -36,6 +38,7 @@ class GANConfig:
     gp_weight: float = 10.0
     critic_steps: int = 3
     tau: float = 1.0
+    cell: int = 2
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -57,7 +60,7 @@ class Generator(nn.Module):
         self.bar_generators = nn.ModuleList(
             nn.Sequential(nn.Linear(inp, c.hidden), nn.LayerNorm(c.hidden), nn.ReLU(),
                           nn.Linear(c.hidden, c.hidden), nn.LayerNorm(c.hidden), nn.ReLU(),
-                          nn.Linear(c.hidden, STEPS_PER_BAR * c.classes))
+                          nn.Linear(c.hidden, STEPS_PER_BAR // c.cell * c.classes))
             for _ in range(c.voices))
 
     def forward(self, z: dict[str, torch.Tensor], condition: torch.Tensor | None) -> torch.Tensor:
@@ -73,7 +76,8 @@ class Generator(nn.Module):
             voice_t = self.temporal_voice[v](z["voice_t"][:, v]).view(b, c.bars, c.z_dim)
             x = torch.cat([z["shared"].unsqueeze(1).expand(-1, c.bars, -1), shared_t,
                            z["voice"][:, v].unsqueeze(1).expand(-1, c.bars, -1), voice_t, cond], dim=-1)
-            voices.append(self.bar_generators[v](x).view(b, c.bars * STEPS_PER_BAR, c.classes))
+            cells = self.bar_generators[v](x).view(b, c.bars * STEPS_PER_BAR // c.cell, c.classes)
+            voices.append(cells.repeat_interleave(c.cell, dim=1))
         return torch.stack(voices, dim=1)
 
 
