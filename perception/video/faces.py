@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
 from abc import ABC, abstractmethod
-from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -63,9 +63,15 @@ class YuNetFaceDetector(FaceDetector):
 FACE_DETECTORS = {"haar": HaarFaceDetector, "yunet": YuNetFaceDetector}
 
 
-@lru_cache(maxsize=4)
+_local = threading.local()
+
+
 def make_face_detector(model_path: str | None = None) -> FaceDetector:
-    """YuNet when a model file is given (``MOTIF_FACE_MODEL``), else the Haar cascade."""
-    if model_path:
-        return YuNetFaceDetector(model_path)
-    return HaarFaceDetector()
+    """YuNet when a model file is given (``MOTIF_FACE_MODEL``), else the Haar cascade.
+
+    Cached per thread: OpenCV's detectors are not safe to share between threads, and the
+    embedded job runner analyses videos in a thread pool."""
+    cache = _local.__dict__.setdefault("detectors", {})
+    if model_path not in cache:
+        cache[model_path] = YuNetFaceDetector(model_path) if model_path else HaarFaceDetector()
+    return cache[model_path]
