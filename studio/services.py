@@ -81,14 +81,16 @@ def _in_key(notes: list[Note], key: str, prange) -> list[Note]:
 
 
 def sample(model: str, count: int, bars: int, key: str = "C", tempo: float = 120.0, temperature: float = 1.0,
-           seed: int | None = None) -> list[Sketch]:
-    """``count`` new sketches: melodies from the VAE, or four-voice passages from the GAN."""
+           seed: int | None = None, attributes: dict[str, float] | None = None) -> list[Sketch]:
+    """``count`` new sketches: melodies from the VAE, or four-voice passages from the GAN.
+    ``attributes`` (VAE only) pushes the latent along attribute vectors, e.g.
+    ``{"note_density": 1.0, "pitch_height": -0.5, "major_feel": 1.0}``."""
     _check(bars, count)
     parse_key(key)
     gen = _generator(seed)
     steps = bars * STEPS_PER_BAR
     if model == "vae":
-        tokens = get_model("vae").sample(count, bars, temperature, generator=gen).cpu().numpy()
+        tokens = get_model("vae").sample(count, bars, temperature, generator=gen, attributes=attributes).cpu().numpy()
         lines = [decode_line(t, MELODY_RANGE) for t in tokens]
         return [Sketch(_in_key(n, key, MELODY_RANGE), bars, tempo, key, ["melody"], "vae",
                        {"temperature": temperature, "seed": seed}) for n in lines]

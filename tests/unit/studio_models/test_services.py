@@ -19,6 +19,8 @@ def test_sample_vae_and_gan(tiny_models):
     assert [m.to_dict() for m in again] == [m.to_dict() for m in melodies]
     passages = services.sample("gan", 2, 4, key="Am", seed=2)
     assert passages[0].voices == ["soprano", "alto", "tenor", "bass"] and passages[0].key == "Am"
+    dense = services.sample("vae", 2, 2, seed=1, attributes={"note_density": 1.5})
+    assert len(dense) == 2
     with pytest.raises(ValueError):
         services.sample("vae", 1, 3)
 
