@@ -21,7 +21,7 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py prepare_site
+	$(BIN)/python manage.py prepare_site --url http://$(HOST):$(PORT)
 	$(BIN)/uvicorn motif.asgi:application --host $(HOST) --port $(PORT) --lifespan off
 
 test: install

@@ -9,6 +9,9 @@ from jobs.services import recover_orphaned_jobs
 class Command(BaseCommand):
     help = "Prepare the site for `make run`: recover orphaned jobs, seed demo data on an empty database."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="where the site will be served")
+
     def handle(self, *args, **options):
         if settings.MOTIF_MODE == "embedded":
             failed = recover_orphaned_jobs()
@@ -16,7 +19,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Marked {failed} job(s) left over from the last run as failed.")
         if "seed_demo" in get_commands():
             call_command("seed_demo")
-        url = "http://127.0.0.1:8000"
+        url = options["url"].rstrip("/")
         self.stdout.write(self.style.SUCCESS(f"\nMotif is starting on {url} ({settings.MOTIF_MODE} mode)."))
         self.stdout.write(f"  Sign up:          {url}/accounts/signup/")
         if not get_user_model().objects.filter(is_superuser=True).exists():
