@@ -58,6 +58,8 @@ def train(kind: str, config_name: str = "default", epochs: int = 1, out: Path = 
         loop.load_state(state["loop"])
         first_epoch, history, seconds_before = state["epoch"], state["history"], state["seconds"]
         log(f"resumed from epoch {first_epoch}")
+    if first_epoch >= epochs:
+        raise ValueError(f"the checkpoint in {out} has already trained {first_epoch} epochs; ask for more with --epochs")
     loop.total_steps = epochs * loop.steps_per_epoch()
     started = time.time()
     stopped_early = False
