@@ -38,24 +38,21 @@ def kind_of(url):
 
 
 def load_studio(page):
-    """Open the studio with an empty cache; returns bytes by kind and the page's timing marks (ms)."""
-    sizes = {"js": 0, "css": 0, "soundfont": 0}
-    page.on("response", lambda r: _count(sizes, r))
+    """Open the studio; returns decoded bytes by kind and the page's timing marks (ms)."""
     page.goto("/studio/")
     page.wait_for_function("performance.getEntriesByName('studio:sound-ready').length === 1", timeout=60000)
-    # The AudioWorklet's module is fetched outside the page's network events: count it by its URL.
+    sizes = {"js": 0, "css": 0, "soundfont": 0}
+    for url, size in page.evaluate("performance.getEntriesByType('resource').map(e => [e.name, e.decodedBodySize])"):
+        kind = kind_of(url)
+        if kind:
+            sizes[kind] += size
+    # The AudioWorklet's module is fetched outside the page's resource timing: count it by its URL.
     processor = page.evaluate("JSON.parse(document.getElementById('studio-config').textContent).processorUrl")
     sizes["js"] += len(page.request.get(processor).body())
     marks = page.evaluate("""() => Object.fromEntries(['studio:interactive', 'studio:sound-ready']
         .map(n => [n, performance.getEntriesByName(n)[0].startTime]))""")
     nav = page.evaluate("performance.getEntriesByType('navigation')[0].toJSON()")
     return sizes, marks, nav
-
-
-def _count(sizes, response):
-    kind = kind_of(response.url)
-    if kind and response.ok:
-        sizes[kind] += len(response.body())
 
 
 def click_to_playable(page, model, runs, count, bars):
