@@ -142,3 +142,13 @@ def test_options_from_env(monkeypatch):
     monkeypatch.delenv("MOTIF_FACE_MODEL", raising=False)
     options = AnalysisOptions.from_env(detector="content", unknown="ignored")
     assert (options.clip_model, options.face_model, options.detector) == ("/models/clip", None, "content")
+
+
+def test_face_model_path_must_exist(tmp_path, fade_clip):
+    from perception.video import VideoError
+    from perception.video.faces import FACE_DETECTORS, make_face_detector
+
+    assert set(FACE_DETECTORS) == {"haar", "yunet"}
+    assert make_face_detector(None).name == "haar"
+    with pytest.raises(VideoError, match="not a file"):
+        analyze_video(fade_clip.path, AnalysisOptions(face_model=str(tmp_path / "yunet.onnx")))

@@ -62,7 +62,7 @@ def test_list_detail_export_and_contact_sheet(saved, api_client):
     assert sheet["Content-Type"] == "image/png" and b"".join(sheet.streaming_content)[:4] == b"\x89PNG"
 
 
-@pytest.mark.parametrize("kind", ["text", "audio", "truncated", "too_big", "extension"])
+@pytest.mark.parametrize("kind", ["text", "audio", "truncated", "too_big", "too_long", "extension"])
 def test_bad_uploads_are_refused_before_queueing(kind, api_client, media, settings, tmp_path, beat_clip):
     name = "clip.mp4"
     if kind == "text":
@@ -74,6 +74,9 @@ def test_bad_uploads_are_refused_before_queueing(kind, api_client, media, settin
         data = full[: len(full) // 2]
     elif kind == "too_big":
         settings.MOTIF_MAX_UPLOAD_MB = 0.01
+        data = beat_clip.path.read_bytes()
+    elif kind == "too_long":
+        settings.MOTIF_MAX_VIDEO_SECONDS = 5  # the clip lasts 8 s
         data = beat_clip.path.read_bytes()
     else:
         data, name = beat_clip.path.read_bytes(), "clip.exe"
