@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
@@ -42,6 +43,7 @@ def _player_config(wav_unavailable: str | None) -> dict:
             "notationFailed": _("The notation could not be shown."),
             "noMidi": _("No Web MIDI output found (the browser has no Web MIDI, or no device is connected)."),
             "noMidiShort": _("No MIDI outputs"),
+            "notYours": _("This public sketch belongs to another musician: you can play and export it, not save it."),
             "title": _("Title"), "tags": _("Tags"), "tagsHint": _("tags, separated by commas"),
             "public": _("Public"), "delete": _("Delete"), "confirmDelete": _("Delete this sketch for good?"),
             "savedChanges": _("Saved"),
@@ -92,7 +94,8 @@ def library_page(request):
         ordering = "-created_at"
     found = library.search(library.owned_by(request.user).filter(saved=True), q=params.get("q", "").strip(),
                            tag=params.get("tag", "").strip(), ordering=ordering)
-    return _page(request, "studio/library.html", sketches=found[:LIBRARY_PAGE_SIZE], total=found.count(),
+    page = Paginator(found, LIBRARY_PAGE_SIZE).get_page(params.get("page"))
+    return _page(request, "studio/library.html", sketches=page.object_list, page=page, total=page.paginator.count,
                  q=params.get("q", ""), tag=params.get("tag", ""), ordering=ordering, orderings=ORDERING_LABELS)
 
 

@@ -172,5 +172,9 @@ saveButton.addEventListener("click", async () => {
   }
 });
 
+if (!sketch.is_mine) {
+  saveButton.hidden = true;
+  status.textContent = playerConfig.strings.notYours;
+}
 for (const [i, name] of score.voices.entries()) voiceSelect.append(new Option(playerConfig.strings.voiceNames[name] || name, i));
 refresh();

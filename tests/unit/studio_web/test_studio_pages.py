@@ -60,3 +60,12 @@ def test_export_user_data_and_account_deletion(user, make_sketch):
     assert data["sketches"][0]["title"] == "Mine" and data["sketches"][0]["score"]["notes"]
     user.delete()
     assert not Sketch.objects.exists()
+
+
+def test_library_pages(logged_in, user, make_sketch, settings):
+    for i in range(26):
+        make_sketch(user, f"Tune {i:02d}", saved=True)
+    first = logged_in.get("/studio/library/?ordering=title").content.decode()
+    second = logged_in.get("/studio/library/?ordering=title&page=2").content.decode()
+    assert "Tune 00" in first and "Tune 25" not in first and "Page 1 of 2" in first
+    assert "Tune 25" in second and "Tune 00" not in second
