@@ -177,7 +177,12 @@ def present(report: dict) -> dict:
         members = []
         for i in section["lines"]:
             line = lines[i]
+            explain = line.get("explain", {})
+            why_sentiment = explain.get("sentiment", [])[:3]
+            seen = {w.lower() for w, _ in why_sentiment}
             members.append({
+                "why_sentiment": why_sentiment,
+                "why_emotion": [w for w in explain.get("emotion", []) if w[0].lower() not in seen],
                 **line,
                 "colour": _rhyme_colour(line["rhyme"]["letter"]),
                 "emotion_name": EMOTION_NAMES.get(line["emotion"]["label"], line["emotion"]["label"]),
