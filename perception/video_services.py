@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -82,6 +83,7 @@ def start_analysis(user, upload, title: str = "", detector: str = "adaptive"):
     Raises VideoRejected (nothing is stored) or TooManyActiveJobs (the stored file is removed).
     """
     ext = _check_name(upload.name)
+    sweep_orphan_uploads()
     size = getattr(upload, "size", None)
     if size is not None and size > limits()["max_mb"] * 1024 * 1024:
         _reject_size(size)
@@ -117,6 +119,37 @@ def _reject_size(size: int) -> None:
     limit = limits()["max_mb"]
     mb = f"{size / (1024 * 1024):.1f} MB"
     raise VideoRejected(f"The file is {mb}; the limit is {limit:g} MB.", "too_big", size=mb, limit=f"{limit:g}")
+
+
+def sweep_orphan_uploads(min_age_seconds: float = 3600) -> int:
+    """Delete staged uploads that no queued/running job and no report refers to (a job cancelled
+    while still queued never runs, so its file is left behind). Returns how many were removed."""
+    from jobs.models import Job
+    from perception.models import VideoReport
+
+    folder = f"{UPLOAD_DIR}/uploads"
+    try:
+        _, names = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    active = {
+        (job.params or {}).get("path")
+        for job in Job.objects.filter(kind=JOB_KIND, status__in=Job.ACTIVE).only("params")
+    }
+    now = time.time()
+    removed = 0
+    for name in names:
+        path = f"{folder}/{name}"
+        if path in active or VideoReport.objects.filter(file=path).exists():
+            continue
+        try:
+            age = now - default_storage.get_modified_time(path).timestamp()
+        except (FileNotFoundError, NotImplementedError):
+            continue
+        if age >= min_age_seconds:
+            default_storage.delete(path)
+            removed += 1
+    return removed
 
 
 def _discard(path: str) -> None:

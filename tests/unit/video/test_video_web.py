@@ -163,3 +163,14 @@ def test_analyze_video_command_refuses_bad_input(tmp_path, db):
     path.write_text("nope")
     with pytest.raises(CommandError, match="not a video"):
         call_command("analyze_video", str(path), "--json")
+
+
+def test_upload_of_a_job_cancelled_while_queued_is_swept(media, user, beat_clip):
+    from jobs.services import cancel_job
+
+    stored = video_services.default_storage.save("perception/videos/uploads/q.mp4", _upload(beat_clip.path))
+    job = Job.objects.create(owner=user, kind="perception.video", params={"path": stored})
+    assert video_services.sweep_orphan_uploads(min_age_seconds=0) == 0  # still queued: kept
+    cancel_job(job)
+    assert video_services.sweep_orphan_uploads(min_age_seconds=0) == 1
+    assert _files(media) == []
