@@ -97,7 +97,8 @@ def main():
             page.click("main button[type=submit]")
             page.wait_for_url(lambda u: "/accounts/login/" not in u)
             sizes, marks, nav = load_studio(page)
-            rows = [(model, click_to_playable(page, model, args.runs, args.count, args.bars)) for model in ("vae", "gan")]
+            rows = [(model, click_to_playable(page, model, args.runs, args.count, args.bars))
+                    for model in ("vae", "gan")]
             browser.close()
     mib = lambda n: f"{n / 1024 / 1024:.2f} MiB"  # noqa: E731
     print(f"Studio page weight (uncompressed bodies): JS {mib(sizes['js'])}, CSS {sizes['css'] / 1024:.1f} KiB, "

@@ -93,7 +93,7 @@ def test_the_studio_flow(logged_in_page, screenshot):
     assert page.evaluate("document.querySelector('.sketch-card').sketch.score.notes.length") == before_count + 1
     screenshot(page, "studio-edit")
     page.click("[data-save]")
-    page.wait_for_url(re.compile(r"/studio/sketches/(?!%d/)\d+/" % first))
+    page.wait_for_url(re.compile(rf"/studio/sketches/(?!{first}/)\d+/"))
     new_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
     saved = page.request.get(f"/api/studio/sketches/{new_id}/").json()
     assert saved["parent"] == first and saved["note_count"] == before_count + 1

@@ -65,7 +65,8 @@ def test_search_filter_and_sort(api_client, user, make_sketch):
     assert api_client.get(API + "sketches/?ids=1,x").status_code == 400
 
 
-def test_rename_tag_and_publish_sends_the_signal_once(api_client, user, make_sketch, django_capture_on_commit_callbacks):
+def test_rename_tag_and_publish_sends_the_signal_once(api_client, user, make_sketch,
+                                                     django_capture_on_commit_callbacks):
     sketch = make_sketch(user)
     received = []
     handler = lambda sender, sketch, **kw: received.append(sketch.id)  # noqa: E731
@@ -164,7 +165,8 @@ def _musicxml(extra_doctype=""):
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE score-partwise PUBLIC "-//Recordare//DTD MusicXML 4.0 Partwise//EN" "http://www.musicxml.org/dtds/partwise.dtd"{extra_doctype}>
 <score-partwise version="4.0"><part-list><score-part id="P1"><part-name>&lol9;</part-name></score-part></part-list>
-<part id="P1"><measure number="1"><note><pitch><step>C</step><octave>4</octave></pitch><duration>4</duration></note></measure></part>
+<part id="P1"><measure number="1">
+<note><pitch><step>C</step><octave>4</octave></pitch><duration>4</duration></note></measure></part>
 </score-partwise>""".encode()
 
 
@@ -175,7 +177,7 @@ def _zip_bomb():
     return out.getvalue()
 
 
-BOMB = "".join(f' <!ENTITY lol{i} "{"&lol%d;" % (i - 1) * 10 if i else "lol"}">' for i in range(10))
+BOMB = "".join(f' <!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i else "lol"}">' for i in range(10))
 
 
 @pytest.mark.parametrize("name,data,message", [

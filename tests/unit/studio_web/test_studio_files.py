@@ -34,8 +34,8 @@ def test_musicxml_export_reads_back_as_the_saved_notes(make_sketch, user):
     score = melody_score(bars=2)
     sketch = make_sketch(user, score=score)
     parsed = music21.converter.parseData(file_bytes(sketch, "musicxml").decode("utf-8"), format="musicxml")
-    read = sorted((int(n.pitch.midi), round(float(n.getOffsetInHierarchy(parsed)) * 4), round(float(n.quarterLength) * 4))
-                  for n in parsed.recurse().notes)
+    read = sorted((int(n.pitch.midi), round(float(n.getOffsetInHierarchy(parsed)) * 4),
+                   round(float(n.quarterLength) * 4)) for n in parsed.recurse().notes)
     assert _merge_ties(read) == _notes(score)
 
 

@@ -31,7 +31,8 @@ def test_library_page_lists_saved_sketches_only(logged_in, user, make_sketch):
     make_sketch(user, "Kept", saved=True)
     make_sketch(user, "Draft")
     r = logged_in.get("/studio/library/?q=e")
-    sketches = json.loads(r.content.decode().split('id="studio-sketches" type="application/json">')[1].split("</script>")[0])
+    embedded = r.content.decode().split('id="studio-sketches" type="application/json">')[1]
+    sketches = json.loads(embedded.split("</script>")[0])
     assert [s["title"] for s in sketches] == ["Kept"]
 
 
