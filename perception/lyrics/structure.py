@@ -120,7 +120,7 @@ def parse_section_marker(line: str) -> tuple[str, str] | None:
         rest = match.group("rest").strip()
         # "Chorus of angels singing" is a lyric line, not a marker; a short tag after ':' is fine.
         bracketed = line.strip()[:1] in "[(【（{"
-        if rest and not bracketed and not re.search(r"[:：]", line):
+        if rest and not bracketed and (not re.search(r"[:：]", line) or len(rest.split()) > 3):
             return None
         kind = SECTION_WORDS[match.group("word").lower()] if match.group("word").lower() in SECTION_WORDS \
             else SECTION_WORDS.get(match.group("word"), "verse")

@@ -49,7 +49,10 @@ def test_section_markers(line, kind):
     assert parse_section_marker(line)[0] == kind
 
 
-@pytest.mark.parametrize("line", ["Chorus of angels singing loud", "Verse by verse we fall apart", "The bridge is burning"])
+@pytest.mark.parametrize("line", [
+    "Chorus of angels singing loud", "Verse by verse we fall apart", "The bridge is burning",
+    "Hook, line and sinker", "Chorus: sail away with me tonight",
+])
 def test_lyric_lines_are_not_markers(line):
     assert parse_section_marker(line) is None
 
