@@ -98,82 +98,90 @@ def analyze_video(
         cv2.setNumThreads(threads)
 
 
+@dataclass
+class _FramePass:
+    """Everything gathered while decoding, per analysed frame."""
+
+    finder: CutFinder
+    picker: KeyframePicker = field(default_factory=KeyframePicker)
+    times: list[float] = field(default_factory=list)
+    brightness: list[float] = field(default_factory=list)
+    saturation: list[float] = field(default_factory=list)
+    motion: list[float] = field(default_factory=list)
+    face_samples: list[tuple[int, int]] = field(default_factory=list)  # (frame index, faces)
+
+
+def _decode_pass(reader: MediaReader, options: AnalysisOptions, face_detector, tick, cancelled) -> _FramePass:
+    """The one pass over the frames: shots, keyframe candidates, light, colour, motion, faces."""
+    data: _FramePass | None = None
+    previous_luma = None
+    seen_cuts = 0
+    face_every = 1
+    for frame in reader.frames():
+        if data is None:  # the reader knows the frame rate once the file is open
+            fps = reader.fps
+            data = _FramePass(CutFinder(options.detector, fps, int(round(options.min_shot_seconds * fps))))
+            face_every = max(1, int(round(fps / options.face_sample_fps)))
+        if cancelled is not None and cancelled():
+            raise AnalysisCancelled()
+        image = frame.image
+        data.finder.process(frame.index, image)
+        while seen_cuts < len(data.finder.pending):
+            data.picker.cut(data.finder.pending[seen_cuts])
+            seen_cuts += 1
+        data.picker.add(frame.index, image)
+        data.times.append(frame.time)
+        data.brightness.append(colour.brightness(frame.luma))
+        data.saturation.append(colour.saturation(image[::4, ::4]))
+        data.motion.append(colour.motion(previous_luma, frame.luma))
+        previous_luma = frame.luma
+        if frame.index % face_every == 0:
+            data.face_samples.append((frame.index, len(face_detector.detect(image))))
+        tick(frame.index + 1, max(reader.expected_frames, frame.index + 1))
+    if data is None:
+        raise VideoRejected("The video has no frames we can decode (zero-length or damaged).", "no_frames")
+    return data
+
+
 def _analyze(path, options: AnalysisOptions, progress, cancelled, probe) -> AnalysisResult:
     started = time.perf_counter()
     probe = probe or probe_video(path)
     reader = MediaReader(str(path), options.analysis_width, options.max_fps, options.with_audio)
     face_detector = make_face_detector(options.face_model)
     tick = _Throttle(progress)
-
-    finder: CutFinder | None = None
-    picker = KeyframePicker()
-    times: list[float] = []
-    bright: list[float] = []
-    sat: list[float] = []
-    moves: list[float] = []
-    face_samples: list[tuple[int, int]] = []   # (frame index, faces found)
-    previous_gray = None
-    seen_raw = 0
-    face_every = 1
-
-    for frame in reader.frames():
-        if finder is None:
-            fps = reader.fps
-            finder = CutFinder(options.detector, fps, int(round(options.min_shot_seconds * fps)))
-            face_every = max(1, int(round(fps / options.face_sample_fps)))
-        if cancelled is not None and cancelled():
-            raise AnalysisCancelled()
-        image = frame.image
-        finder.process(frame.index, image)
-        while seen_raw < len(finder.pending):
-            picker.cut(finder.pending[seen_raw])
-            seen_raw += 1
-        picker.add(frame.index, image)
-        gray = frame.luma
-        times.append(frame.time)
-        bright.append(colour.brightness(gray))
-        sat.append(colour.saturation(image[::4, ::4]))
-        moves.append(colour.motion(previous_gray, gray))
-        previous_gray = gray
-        if frame.index % face_every == 0:
-            face_samples.append((frame.index, len(face_detector.detect(image))))
-        tick(frame.index + 1, max(reader.expected_frames, frame.index + 1))
-
-    if finder is None or not times:
-        raise VideoRejected("The video has no frames we can decode (zero-length or damaged).", "no_frames")
+    data = _decode_pass(reader, options, face_detector, tick, cancelled)
+    times = data.times
     total = len(times)
     tick(total, total, force=True)
 
-    cuts = finder.finish()
+    cuts = data.finder.finish()
     bounds = [0, *cuts, total]
     ranges = list(zip(bounds[:-1], bounds[1:]))
-    frame_len = 1.0 / reader.fps
-    duration = max(probe.duration, times[-1] + frame_len)
+    duration = max(probe.duration, times[-1] + 1.0 / reader.fps)
     edge_times = [times[i] for i in bounds[:-1]] + [duration]
 
-    picks = picker.pick(ranges)
+    picks = data.picker.pick(ranges)
     keyframes = [image for _, image in picks]
     labeller = make_labeller(options.clip_model)
     labels = labeller.label(keyframes)
 
-    sample_idx = np.array([i for i, _ in face_samples], dtype=int)
-    sample_faces = np.array([n for _, n in face_samples], dtype=int)
-    moves_arr = np.asarray(moves)
+    sample_idx = np.array([i for i, _ in data.face_samples], dtype=int)
+    sample_faces = np.array([n for _, n in data.face_samples], dtype=int)
+    motion = np.asarray(data.motion)
     shots = []
     for k, ((first, end), (index, keyframe)) in enumerate(zip(ranges, picks)):
         in_shot = (sample_idx >= first) & (sample_idx < end)
-        keyframe_faces = len(face_detector.detect(keyframe))
-        faces = max([keyframe_faces, *sample_faces[in_shot].tolist()])
-        motion_values = moves_arr[first + 1 : end]  # the first frame's change is the cut itself
+        faces = max([len(face_detector.detect(keyframe)), *sample_faces[in_shot].tolist()])
+        moving = motion[first + 1 : end]  # the first frame's change is the cut itself
         shots.append({
             "start": round(edge_times[k], 3),
             "end": round(edge_times[k + 1], 3),
             "keyframe": round(times[index], 3),
             "faces": int(faces),
             "palette": colour.palette(keyframe, options.palette_size),
-            "brightness": round(float(np.mean(bright[first:end])), 4),
-            "saturation": round(float(np.mean(sat[first:end])), 4),
-            "motion": round(float(motion_values.mean()) if motion_values.size else 0.0, 4),
+            "brightness": round(float(np.mean(data.brightness[first:end])), 4),
+            "saturation": round(float(np.mean(data.saturation[first:end])), 4),
+            "motion": round(float(moving.mean()) if moving.size else 0.0, 4),
             "label": labels[k],
         })
 
@@ -181,23 +189,22 @@ def _analyze(path, options: AnalysisOptions, progress, cancelled, probe) -> Anal
     tempo, beat_times = (None, [])
     if reader.audio.samples.size:
         tempo, beat_times = audio_mod.beats(reader.audio.samples, reader.audio.rate)
-    faces_share = float((sample_faces > 0).mean()) if sample_faces.size else 0.0
 
     report = {
         "duration": round(duration, 3),
         "fps": round(probe.fps, 3),
         "shots": shots,
         "cuts": cut_times,
-        "cuts_per_minute": round(len(cuts) / (duration / 60.0), 2) if duration else 0.0,
+        "cuts_per_minute": round(len(cuts) / (duration / 60.0), 2),
         "average_shot_length": round(duration / len(shots), 3),
         "tempo_bpm": tempo,
         "beats": beat_times,
         "cuts_on_beat_ratio": audio_mod.cuts_on_beat(cut_times, beat_times, options.beat_tolerance),
         "seconds": 0.0,
         # Beyond the command's required keys: what the page and export also show.
-        "faces_on_screen": round(faces_share, 4),
+        "faces_on_screen": round(float((sample_faces > 0).mean()) if sample_faces.size else 0.0, 4),
         "label_method": labeller.method,
-        "detector": "+".join(finder.names),
+        "detector": "+".join(data.finder.names),
         "face_detector": face_detector.name,
         "width": probe.width,
         "height": probe.height,
