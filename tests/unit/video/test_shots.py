@@ -50,3 +50,13 @@ def test_detectors_by_name():
     assert parse_detector_names("Adaptive + threshold") == ["adaptive", "threshold"]
     with pytest.raises(ValueError, match="Unknown shot detector"):
         parse_detector_names("magic")
+
+
+def test_sixty_fps_is_analysed_at_thirty(tmp_path):
+    from perception.video.synthetic import ShotSpec, make_clip
+
+    clip = make_clip(tmp_path / "sixty.mp4", [ShotSpec(50), ShotSpec(71), ShotSpec(60)], fps=60, width=160, height=120)
+    report = analyze_video(clip.path, AnalysisOptions(with_audio=False)).report
+    assert report["fps"] == 60.0 and report["analysis_fps"] == 30.0
+    # One analysed frame is two source frames: cuts land within that.
+    _assert_matches(_frames(report, 60), clip.cut_frames, tolerance=2)
