@@ -64,8 +64,10 @@ def lyrics_list(request):
             messages.error(request, str(exc))
         else:
             return redirect(report)
-    reports = LyricReport.objects.filter(owner=request.user).only(
-        "id", "title", "text", "status", "language", "mood", "created")[:PAGE_SIZE]
+    reports = list(LyricReport.objects.filter(owner=request.user).only(
+        "id", "title", "text", "status", "language", "mood", "created")[:PAGE_SIZE])
+    for report in reports:
+        report.mood_name = QUADRANT_NAMES.get(report.mood, report.mood)
     return render(request, "perception/lyrics_list.html", {
         "form": form, "reports": reports, "ready": [r for r in reports if r.status == LyricReport.Status.READY],
     })
