@@ -94,6 +94,9 @@ class SketchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
     def perform_update(self, serializer):
         library.update_sketch(serializer.instance, **serializer.validated_data)
 
+    def perform_destroy(self, instance):
+        library.delete_sketch(instance)
+
     def _file(self, kind: str) -> HttpResponse:
         sketch = self.get_object()
         try:

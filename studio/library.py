@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from studio.music.sketch import Sketch as Score
 from studio.records import Origin, Sketch
-from studio.signals import sketch_published
+from studio.signals import sketch_published, sketch_unpublished
 
 
 def visible_to(user) -> QuerySet[Sketch]:
@@ -48,8 +48,9 @@ def save_new_version(sketch: Sketch, score: Score, *, title: str | None = None) 
 
 
 def update_sketch(sketch: Sketch, **changes) -> Sketch:
-    """Apply library changes (title, tags, is_public, saved); announce the sketch when it turns public."""
+    """Apply library changes (title, tags, is_public, saved); announce it when it turns public or private."""
     becomes_public = changes.get("is_public") is True and not sketch.is_public
+    becomes_private = changes.get("is_public") is False and sketch.is_public
     for field, value in changes.items():
         setattr(sketch, field, value)
     if becomes_public:
@@ -58,7 +59,20 @@ def update_sketch(sketch: Sketch, **changes) -> Sketch:
     sketch.save()
     if becomes_public:
         transaction.on_commit(lambda: sketch_published.send(sender=Sketch, sketch=sketch))
+    if becomes_private:
+        _announce_unpublished(sketch.id)
     return sketch
+
+
+def delete_sketch(sketch: Sketch) -> None:
+    was_public, sketch_id = sketch.is_public, sketch.id
+    sketch.delete()
+    if was_public:
+        _announce_unpublished(sketch_id)
+
+
+def _announce_unpublished(sketch_id: int) -> None:
+    transaction.on_commit(lambda: sketch_unpublished.send(sender=Sketch, sketch_id=sketch_id))
 
 
 def search(queryset: QuerySet[Sketch], *, q: str = "", tag: str = "", model: str = "", origin: str = "",

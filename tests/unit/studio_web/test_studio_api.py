@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jobs.models import Job
 from studio.records import Sketch
-from studio.signals import sketch_published
+from studio.signals import sketch_published, sketch_unpublished
 
 pytestmark = pytest.mark.django_db
 API = "/api/studio/"
@@ -85,6 +85,21 @@ def test_rename_tag_and_publish_sends_the_signal_once(api_client, user, make_ske
     assert received == [sketch.id]
     sketch.refresh_from_db()
     assert sketch.saved and sketch.published_at is not None
+
+
+def test_unpublishing_and_deleting_a_public_sketch_is_announced(api_client, user, make_sketch,
+                                                                django_capture_on_commit_callbacks):
+    first, second = make_sketch(user, is_public=True), make_sketch(user, is_public=True)
+    received = []
+    handler = lambda sender, sketch_id, **kw: received.append(sketch_id)  # noqa: E731
+    sketch_unpublished.connect(handler)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            api_client.patch(f"{API}sketches/{first.id}/", {"is_public": False}, format="json")
+            api_client.delete(f"{API}sketches/{second.id}/")
+    finally:
+        sketch_unpublished.disconnect(handler)
+    assert received == [first.id, second.id]
 
 
 def test_bad_library_changes_are_400(api_client, user, make_sketch):
