@@ -23,6 +23,7 @@ from perception.video import VideoRejected
 
 PAGE_SIZE = 100
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+MAX_RANGE_BYTES = 8 * 1024 * 1024
 
 
 class VideoUploadForm(forms.Form):
@@ -101,6 +102,7 @@ def video_file(request, pk):
         start, end = int(first), min(int(last) if last else size - 1, size - 1)
     else:  # "bytes=-N": the last N bytes
         start, end = max(0, size - int(last)), size - 1
+    end = min(end, start + MAX_RANGE_BYTES - 1)  # players ask for "bytes=0-"; answer in pieces
     if start >= size or start > end:
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"

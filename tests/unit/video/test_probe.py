@@ -8,7 +8,7 @@ import pytest
 
 from perception.video import VideoRejected, probe_video
 from perception.video.probe import human_duration
-from perception.video.synthetic import ShotSpec, make_audio_only, make_clip
+from perception.video.synthetic import make_audio_only
 
 
 def _write(path, frames, size=(64, 64), rate=30, pts=None, options=None):
