@@ -43,6 +43,7 @@ def _player_config(wav_unavailable: str | None) -> dict:
             "notationFailed": _("The notation could not be shown."),
             "noMidi": _("No Web MIDI output found (the browser has no Web MIDI, or no device is connected)."),
             "noMidiShort": _("No MIDI outputs"),
+            "needsSecureContext": _("Sound needs a secure page: open the studio over HTTPS or on localhost."),
             "notYours": _("This public sketch belongs to another musician: you can play and export it, not save it."),
             "title": _("Title"), "tags": _("Tags"), "tagsHint": _("tags, separated by commas"),
             "public": _("Public"), "delete": _("Delete"), "confirmDelete": _("Delete this sketch for good?"),

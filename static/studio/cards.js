@@ -114,7 +114,7 @@ function setPlaying(card, button, playing) {
 
 export function playCard(card) {
   setActive(card);
-  return player.play(card.sketch.score, { audible: card.audible, owner: card });
+  return player.play(card.sketch.score, { audible: card.audible, owner: card }).catch(() => {}); // shown by the transport
 }
 
 /** Replace the contents of `container` with cards for `sketches`. */

@@ -24,12 +24,19 @@ class Player extends EventTarget {
 
   /** Create the audio context and load the SoundFont once (resolves when the synth can sound). */
   prepare() {
-    if (!this._loading) this._loading = this._load();
+    if (!this._loading) {
+      this._loading = this._load().catch((error) => {
+        this._loading = null;
+        this._emit("error", { message: error.message });
+        throw error;
+      });
+    }
     return this._loading;
   }
 
   async _load() {
     this.context = new AudioContext({ latencyHint: "interactive" });
+    if (!this.context.audioWorklet) throw new Error(config.strings.needsSecureContext);
     this.context.addEventListener("statechange", () => this._emit("audio", { state: this.context.state }));
     const [bank] = await Promise.all([
       fetch(config.soundfontUrl).then((r) => {

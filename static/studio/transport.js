@@ -52,6 +52,11 @@ export function initTransport() {
   bar.querySelector("[data-stop]").addEventListener("click", () => player.stop());
   player.addEventListener("start", () => (tempo.value = Math.round(player.tempo)));
   const audio = bar.querySelector("[data-audio-state]");
+  player.addEventListener("error", (event) => {
+    audio.dataset.audioState = "error";
+    audio.textContent = event.detail.message;
+    audio.classList.add("error");
+  });
   player.addEventListener("audio", (event) => {
     audio.dataset.audioState = event.detail.state;
     audio.textContent = playerConfig.strings.audioStates[event.detail.state] || event.detail.state;
@@ -64,7 +69,7 @@ export function initTransport() {
     else (active || document.querySelector(".sketch-card"))?.togglePlay();
   });
   // Warm the synth while the musician reads the page, so the first Play sounds at once.
-  const warm = () => player.prepare().catch((error) => console.warn(error));
+  const warm = () => player.prepare().catch(() => {}); // the error is shown in the transport bar
   if ("requestIdleCallback" in window) requestIdleCallback(warm, { timeout: 2000 });
   else setTimeout(warm, 500);
 }
