@@ -27,7 +27,8 @@ def clip(tmp_path):
 
 def test_upload_watch_report_timeline_and_delete(logged_in_page, media, clip, screenshot):
     page = logged_in_page
-    page.goto("/analyze/videos/")
+    page.goto("/analyze/")
+    page.click("main a:has-text('Music-video analysis')")
     expect(page.locator("h1")).to_contain_text("Music-video analysis")
     page.set_input_files("input[name=file]", str(clip.path))
     page.fill("input[name=title]", "Night drive")
