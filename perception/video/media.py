@@ -43,7 +43,7 @@ def _to_small(frame: av.VideoFrame, size: tuple[int, int]) -> tuple[np.ndarray, 
     small size (about 10x cheaper than asking swscale for a small BGR frame)."""
     w, h = size
     fw, fh = frame.width, frame.height
-    if frame.format.name == "yuv420p" and fw % 2 == 0 and fh % 2 == 0:
+    if frame.format.name == "yuv420p" and fw % 2 == 0 and fh % 2 == 0:  # limited-range 4:2:0 only
         planes = frame.to_ndarray()
         y, uv = planes[:fh], planes[fh:].reshape(2, fh // 2, fw // 2)
         u, v = uv[0], uv[1]
