@@ -27,6 +27,9 @@ def setup_users(n: int):
     import django
 
     django.setup()
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 

@@ -88,7 +88,8 @@ def main():
                 if out.returncode == 0:
                     rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
                 else:
-                    rows.append({"algorithm": name, "draws": n, "error": out.stderr.strip().splitlines()[-1][:120]})
+                    lines = out.stderr.strip().splitlines() or [f"exit status {out.returncode}"]
+                    rows.append({"algorithm": name, "draws": n, "error": lines[-1][:120]})
             except subprocess.TimeoutExpired:
                 rows.append({"algorithm": name, "draws": n, "error": f"timeout after {args.timeout} s"})
             print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
