@@ -158,10 +158,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Motif <noreply
 # --- Motif -----------------------------------------------------------------------------
 MOTIF_MODEL_DIR = os.environ.get("MOTIF_MODEL_DIR") or None
 MOTIF_MAX_UPLOAD_MB = env_int("MOTIF_MAX_UPLOAD_MB", 200)
+MOTIF_MAX_VIDEO_SECONDS = env_int("MOTIF_MAX_VIDEO_SECONDS", 1200)
 MOTIF_MAX_ACTIVE_JOBS_PER_USER = env_int("MOTIF_MAX_ACTIVE_JOBS_PER_USER", 4)
 MOTIF_EVENT_RETENTION_DAYS = env_int("MOTIF_EVENT_RETENTION_DAYS", 365)
 MOTIF_JOBS_EAGER = env_bool("MOTIF_JOBS_EAGER", False)
 MOTIF_EMBEDDED_WORKERS = env_int("MOTIF_EMBEDDED_WORKERS", 2)
+MOTIF_WARM_UP = env_bool("MOTIF_WARM_UP", True)
 MOTIF_JOB_SOFT_TIME_LIMIT = env_int("MOTIF_JOB_SOFT_TIME_LIMIT", 3300)
 MOTIF_JOB_HARD_TIME_LIMIT = env_int("MOTIF_JOB_HARD_TIME_LIMIT", 3600)
 MOTIF_JOB_MAX_ATTEMPTS = env_int("MOTIF_JOB_MAX_ATTEMPTS", 2)
@@ -222,6 +224,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "JobStatusEnum": "jobs.models.Job.Status",
+        "LyricReportStatusEnum": "perception.models.LyricReport.Status",
+    },
 }
 
 # Security. Behind HTTPS (DJANGO_HTTPS=1) the production settings pass `check --deploy`.

@@ -32,9 +32,10 @@ def live_url(transactional_db, settings):
     """Serve the site from a uvicorn server in a thread of this process (embedded mode)."""
     import uvicorn
 
+    settings.MOTIF_JOBS_EAGER = False
+    settings.MOTIF_WARM_UP = False
     from motif.asgi import application
 
-    settings.MOTIF_JOBS_EAGER = False
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(application, host="127.0.0.1", port=port, lifespan="off", log_level="warning", ws="websockets-sansio")

@@ -65,12 +65,16 @@ def flush_redis():
 
 
 def base_env(data_dir, **extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "MOTIF_"))}
+    env = {
+        k: v for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_URL", "REDIS_URL", "MOTIF_", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
     env.update({
         "DJANGO_SETTINGS_MODULE": "motif.settings",
         "DJANGO_SECRET_KEY": "integration-" + "k" * 50,
         "MOTIF_DATA_DIR": str(data_dir),
         "PYTHONUNBUFFERED": "1",
+        "MOTIF_WARM_UP": "0",
     })
     env.update({k: str(v) for k, v in extra.items()})
     return env

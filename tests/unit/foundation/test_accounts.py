@@ -169,7 +169,7 @@ def test_admin_changelists_render(admin_client):
 
 def test_production_settings_pass_check_deploy(tmp_path):
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SECRET_KEY": "x" * 30 + "-prod-secret-key-for-the-check-" + "y" * 20,
         "DJANGO_ALLOWED_HOSTS": "motif.example.org",
         "DJANGO_HTTPS": "1",
