@@ -6,7 +6,8 @@
 Expects a database where ``import_catalog lastfm-hetrec`` and ``train_recommender`` have run. Creates
 ``--clients`` users (each with a few likes, so the personal path runs), gives each an API token, starts
 uvicorn on 127.0.0.1 and lets every client fetch ``/api/feed/`` pages in a loop (a new session every 5
-pages), waiting ``--think`` seconds between its requests (0 = closed loop, as fast as possible).
+pages), waiting ``--think`` seconds on average between its requests (0 = closed loop, as fast as
+possible); with a think time the clients' first requests are spread over one think time.
 Prints p50/p95/p99 latency, throughput and errors.
 """
 import argparse
@@ -61,6 +62,8 @@ async def client(base, key, until, think, latencies, errors):
 
     async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Token {key}"}, timeout=30) as http:
         session, pages = None, 0
+        if think:  # arrivals spread over one think time, not all 50 clients at the same instant
+            await asyncio.sleep(random.uniform(0, think))
         while time.perf_counter() < until:
             t0 = time.perf_counter()
             try:

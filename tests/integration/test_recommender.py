@@ -285,3 +285,15 @@ def test_commands_recommend_and_train_json(catalogue, user, capsys):
     assert out["active"] and out["items"] == 60
     call_command("recommend", "--user", user.username, "--json")
     assert len(json.loads(capsys.readouterr().out)["results"]) == 20
+
+
+def test_retrain_job_and_beat_tasks(catalogue, user, eager_jobs):
+    from jobs.services import submit_job
+    from recommender import tasks
+
+    job = submit_job(user, "recommender.train", {"tune": False})
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    assert ModelVersion.objects.get(is_active=True).pk == job.result["version"]
+    Event.objects.create(user=user, item=catalogue[0], kind="play", timestamp=timezone.now() - timedelta(days=999))
+    assert tasks.fold_old_events()["folded"] == 1
