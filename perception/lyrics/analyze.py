@@ -83,13 +83,11 @@ class Analyzer:
     # ------------------------------------------------------------------ parts
     def _emotions(self, lines: list[str], sents: list[dict], explain: bool) -> list[dict]:
         """Model for English (or the English part of mixed lines), lexicon for Chinese."""
-        english_idx, english_text = [], []
-        for i, text in enumerate(lines):
-            latin = _english_part(text)
-            if latin:
-                english_idx.append(i)
-                english_text.append(latin)
-        predicted = dict(zip(english_idx, self.classifier.predict(english_text, explain=explain)))
+        # Choruses repeat: score each distinct English text once.
+        english = {i: _english_part(text) for i, text in enumerate(lines)}
+        unique = sorted({t for t in english.values() if t})
+        by_text = dict(zip(unique, self.classifier.predict(unique, explain=explain)))
+        predicted = {i: by_text[t] for i, t in english.items() if t}
         out = []
         for i, text in enumerate(lines):
             han, latin = len(HAN.findall(text)), len(LATIN.findall(text))
