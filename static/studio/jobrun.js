@@ -21,11 +21,13 @@ export async function runJob(path, body, { panel, results, cardOptions } = {}) {
   renderProgress(bar, { progress: 0, status: "queued" });
   try {
     const accepted = await api(path, { method: "POST", body });
+    let finished = false; // watchJob may still report a stale snapshot after the job has finished
     const job = await watchJob(accepted.id, (update) => {
+      if (finished) return;
+      finished = ["succeeded", "failed", "cancelled"].includes(update.status);
       renderProgress(bar, update);
       message.textContent = update.message || "";
     });
-    renderProgress(bar, job);
     const sketches = await fetchSketches(job.result.sketch_ids);
     return renderCards(results, sketches, cardOptions);
   } catch (failure) {

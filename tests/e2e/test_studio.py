@@ -17,9 +17,10 @@ def _run_form(page, form, expected):
     """Submit a studio form and wait for its job's bar to reach 100% and `expected` result cards (the first job
     also loads the model, which takes a while on a busy 2-core machine)."""
     page.click(f"{form} [type=submit]")
-    page.wait_for_selector('#job-panel .progress[aria-valuenow="100"]', timeout=90000)
-    page.wait_for_function(f"document.querySelectorAll('{RESULTS}').length >= {expected}")
+    page.wait_for_selector('#job-panel .progress[aria-valuenow="100"], #job-panel .form-error:not(:empty)',
+                           timeout=90000)
     assert page.inner_text("#job-panel .form-error") == ""
+    page.wait_for_function(f"document.querySelectorAll('{RESULTS}').length >= {expected}")
 
 
 def _ids(page):
