@@ -10,9 +10,6 @@ import pytest
 
 from tests.conftest import PASSWORD, require
 
-# Playwright's sync API keeps an event loop in the test thread; the test's own ORM calls
-# (fixtures, database flush) run between its calls, never concurrently with them.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 CHROMIUM = os.environ.get("MOTIF_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -52,15 +49,22 @@ def live_url(transactional_db, settings):
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module. Playwright's sync API keeps an event loop in the test
+    thread while it runs; the tests' own ORM calls happen between its calls, never during
+    them, so Django's async-safety check is relaxed for exactly that span."""
     require(shutil.which(CHROMIUM) or os.path.exists(CHROMIUM), f"Chromium is not installed at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
