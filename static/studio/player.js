@@ -112,7 +112,8 @@ class Player extends EventTarget {
     const latency = this.output ? 0 : this.context.outputLatency || this.context.baseLatency || 0;
     const step = (this.context.currentTime - latency - cur.startTime) / cur.stepDur;
     const total = cur.score.bars * 16;
-    return Math.max(0, this.loop ? step % total : Math.min(step, total));
+    // With loop on, the scheduler moves startTime a look-ahead early: wrap negative steps to the end.
+    return this.loop ? ((step % total) + total) % total : Math.max(0, Math.min(step, total));
   }
 
   _tick() {
