@@ -112,8 +112,8 @@ class Player extends EventTarget {
     const latency = this.output ? 0 : this.context.outputLatency || this.context.baseLatency || 0;
     const step = (this.context.currentTime - latency - cur.startTime) / cur.stepDur;
     const total = cur.score.bars * 16;
-    // With loop on, the scheduler moves startTime a look-ahead early: wrap negative steps to the end.
-    return this.loop ? ((step % total) + total) % total : Math.max(0, Math.min(step, total));
+    if (step < 0) return cur.wrapped ? total + step : 0; // startTime moves a look-ahead early at the loop point
+    return this.loop ? step % total : Math.min(step, total);
   }
 
   _tick() {
@@ -129,6 +129,7 @@ class Player extends EventTarget {
         }
         cur.startTime += total * cur.stepDur;
         cur.nextStep = 0;
+        cur.wrapped = true;
       }
       const t = cur.startTime + cur.nextStep * cur.stepDur;
       for (const note of cur.score.notes) {
