@@ -75,6 +75,7 @@ def song_mood(positions: list[tuple[float, float]], calibration: dict | None) ->
         confidence = 0.25 + 0.75 * agree * math.tanh(margin / 0.2)
     # Very short songs carry little evidence whatever the model says.
     confidence *= min(1.0, 0.5 + len(positions) / 8)
+    confidence = min(0.99, confidence)  # fitted on tweets: never claim certainty about a lyric
     return {"quadrant": q, "valence": round(v, 4), "arousal": round(a, 4), "confidence": round(confidence, 4)}
 
 
