@@ -47,6 +47,9 @@ def test_the_studio_flow(logged_in_page, screenshot):
     page.wait_for_timeout(300)
     after = page.evaluate("document.querySelector('#results .sketch-card').roll.playhead")
     assert after > before
+    # real instrument sound: the SoundFont synth has voices sounding (not a bare oscillator)
+    voices = "async () => (await import('/static/studio/player.js')).player.synth.voiceCount"
+    page.wait_for_function(f"({voices})().then(n => n > 0)")
     screenshot(page, "studio-playing")
     page.keyboard.press("Space")  # the space bar stops it
     page.wait_for_function("!document.querySelector('#results .sketch-card').classList.contains('playing')")
