@@ -12,12 +12,22 @@ def on_sketch_published(sender, sketch=None, **kwargs):
         upsert_sketch(sketch)
 
 
+def on_sketch_unpublished(sender, sketch_id=None, **kwargs):
+    from .services import remove_sketch
+
+    if sketch_id is not None:
+        remove_sketch(sketch_id)
+
+
 def connect_studio() -> bool:
-    """Connect to ``studio.signals.sketch_published`` if the studio provides it."""
+    """Connect to the studio's ``sketch_published`` / ``sketch_unpublished`` signals if it provides them."""
     try:
-        from studio.signals import sketch_published
+        from studio import signals as studio_signals
     except ImportError:
-        log.info("studio.signals.sketch_published not available; sketches are not added to the catalogue")
+        log.info("studio.signals not available; sketches are not added to the catalogue")
         return False
-    sketch_published.connect(on_sketch_published, dispatch_uid="recommender.sketch_published")
+    studio_signals.sketch_published.connect(on_sketch_published, dispatch_uid="recommender.sketch_published")
+    unpublished = getattr(studio_signals, "sketch_unpublished", None)
+    if unpublished is not None:
+        unpublished.connect(on_sketch_unpublished, dispatch_uid="recommender.sketch_unpublished")
     return True

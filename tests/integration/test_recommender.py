@@ -257,6 +257,25 @@ def test_sketch_published_receiver_upserts_an_item(catalogue, user):
     on_sketch_published(sender=None, sketch=FakeSketch())
     item = Item.objects.get(source="studio", external_id="42")
     assert item.kind == Item.KIND_SKETCH and item.tags == ["folk", "jig"] and item.owner == user
+    assert item.url == "/studio/sketches/42/" and item.features["tag_counts"]["folk"] == 2.0
+
+    from recommender.signals import on_sketch_unpublished
+
+    on_sketch_unpublished(sender=None, sketch_id=42)
+    assert not Item.objects.filter(source="studio", external_id="42").exists()
+
+
+def test_publishing_a_real_studio_sketch_adds_it_to_the_catalogue(catalogue, user):
+    studio_signals = pytest.importorskip("studio.signals")
+    from studio.records import Sketch
+
+    sketch = Sketch.objects.create(owner=user, title="Published tune", tags=["folk"], is_public=True,
+                                   score={"notes": [], "bars": 2}, bars=2, tempo=100.0, key="G", origin="generated")
+    studio_signals.sketch_published.send(sender=Sketch, sketch=sketch)
+    item = Item.objects.get(source="studio", external_id=str(sketch.pk))
+    assert item.title == "Published tune" and "key g" in item.features["tag_counts"]
+    studio_signals.sketch_unpublished.send(sender=Sketch, sketch_id=sketch.pk)
+    assert not Item.objects.filter(source="studio", external_id=str(sketch.pk)).exists()
 
 
 def test_pages_onboarding_feed_item(catalogue, client, user):
