@@ -59,9 +59,15 @@ export function onConnectionChange(fn) {
 // Progress events go to onProgress(job). Falls back to the REST API after a reconnect.
 export function watchJob(jobId, onProgress = () => {}) {
   return new Promise((resolve, reject) => {
+    let settled = false;
+    let latest = -1;
     const settle = (job) => {
+      // The REST answer may arrive after newer socket events: never go back in time.
+      if (settled || (!TERMINAL.has(job.status) && job.progress < latest)) return;
+      latest = job.progress;
       onProgress(job);
       if (!TERMINAL.has(job.status)) return;
+      settled = true;
       stop();
       (job.status === "succeeded" ? resolve : reject)(job);
     };

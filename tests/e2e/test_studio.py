@@ -1,13 +1,10 @@
 """The studio in a real browser: generate, play, vary, interpolate, harmonise, edit, export."""
 import io
-import os
 import re
 
 import pretty_midi
 import pytest
 
-# Playwright's sync API keeps an event loop in this thread; Django's ORM calls in fixtures are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 RESULTS = "#results .sketch-card"

@@ -7,12 +7,6 @@ from studio.music.sketch import Sketch as Score
 from studio.records import Origin, Sketch
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Users are made per test; the production hasher would cost about a second each on this machine."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def make_sketch():
     def make(owner, title="Tune", score=None, **fields):
