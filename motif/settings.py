@@ -120,7 +120,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     })
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-motif.sqlite3")}
+    # A file (not memory) so that the browser tests' server threads share it; one per test run.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-motif-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
