@@ -57,7 +57,7 @@ class Command(BaseCommand):
             if len(arrays["chorale4"]) == 0:
                 raise CommandError("no four-part 4-bar windows in the data (the GAN needs four-voice scores)")
             report = evaluate_gan(model, arrays["chorale4"], opts["samples"], opts["seed"])
-        report.update({"model": opts["model"], "checkpoint": str(path), "data": source,
+        report.update({"model": opts["model"], "checkpoint": str(path), "data_source": source,
                        "data_hash": payload["meta"].get("data_hash"), "seconds": round(time.time() - started, 1)})
         if opts["json"]:
             self.stdout.write(json.dumps(report))
