@@ -415,27 +415,21 @@ def _profile_terms(profile) -> list[str]:
 
 
 def user_history(user):
-    events = list(Event.objects.filter(user=user).values_list("item_id", "kind", "weight"))
-    aggregates = list(Aggregate.objects.filter(user=user).values_list("item_id", "weight", "dislikes",
-                                                                        "not_interested"))
+    events = list(Event.objects.filter(user=user).order_by("id").values_list("item_id", "kind", "weight"))
+    aggregates = list(Aggregate.objects.filter(user=user).order_by("id").values_list(
+        "item_id", "weight", "dislikes", "not_interested"))
     totals, hidden = _user_row_values(events, aggregates)
     liked = {i for i, k, _w in events if k == Event.LIKE}
-    return totals, hidden, liked
+    return totals, hidden, liked, hash((tuple(events), tuple(aggregates)))
 
 
 def _join(words):
     return ", ".join(words)
 
 
-def _reason(model, item, c, comps, row, liked, profile, profile_terms, user_terms, titles, instrument_top):
-    """One sentence saying why ``item`` is on the page."""
-    contributions = {}
-    if comps:
-        cf = sum(model.hybrid.weights.get(k, 0) * comps[k][c] for k in ("ease", "itemknn", "als") if k in comps
-                 and c < model.n_model)
-        contributions["cf"] = cf
-        if "content" in comps and c < model.n_model:
-            contributions["content"] = model.hybrid.weights.get("content", 0) * comps["content"][c]
+def _reason(model, item, c, contributions, row, liked, profile, profile_terms, user_terms, titles,
+            instrument_top):
+    """One sentence saying why ``item`` is on the page; ``contributions`` are its weighted blend terms."""
     best = max(contributions, key=contributions.get) if contributions else None
     if best == "cf" and row is not None and row.nnz:
         sim_row = model.neighbour_column(c)
@@ -482,8 +476,47 @@ def instrument_popularity(limit=200) -> dict:
     return result
 
 
+def _rank(model, row, totals, hidden, profile_terms, paused, excluded) -> dict:
+    """Score every item for one user; keep the best ``CANDIDATES`` with what the reasons need."""
+    comps = {}
+    if row.nnz:
+        scores, comps = model.personal_scores(row)
+        mode = "personal"
+    elif paused:
+        scores, mode = model.popularity_scores(), "popular"
+    else:
+        scores = model.term_scores(profile_terms) + 0.5 * model.popularity_scores()
+        mode = "cold" if profile_terms else "popular"
+    for item_id in hidden:  # dislikes push their neighbours down
+        column = model.neighbour_column(model.col.get(int(item_id), model.n_items))
+        if column is not None:
+            scores[: model.n_model] -= 2.0 * column
+    s = scores.astype(np.float64)
+    exclude_cols = [model.col[i] for i in excluded if i in model.col]
+    if exclude_cols:
+        s[exclude_cols] = -np.inf
+    n_cand = min(CANDIDATES, int(np.isfinite(s).sum()))
+    cand = np.argpartition(-s, n_cand - 1)[:n_cand] if n_cand > 0 else np.empty(0, dtype=np.int64)
+    cand = cand[np.argsort(-s[cand], kind="stable")]
+    contrib = []
+    for c in cand:
+        values = {}
+        if comps and c < model.n_model:
+            values["cf"] = float(sum(model.hybrid.weights.get(k, 0) * comps[k][c]
+                                     for k in ("ease", "itemknn", "als") if k in comps))
+            if "content" in comps:
+                values["content"] = float(model.hybrid.weights.get("content", 0) * comps["content"][c])
+        contrib.append(values)
+    return {"cols": [int(c) for c in cand], "scores": [float(s[c]) for c in cand], "contrib": contrib,
+            "mode": mode}
+
+
 def feed_page(user, session: str | None = None, page_size: int = PAGE_SIZE) -> dict:
-    """The next page of ``user``'s feed. ``session`` (from the previous page) keeps pages disjoint."""
+    """The next page of ``user``'s feed. ``session`` (from the previous page) keeps pages disjoint.
+
+    The ranking of a session is cached with a stamp of everything it depends on (model version, catalogue,
+    the user's events, profile); any new event changes the stamp, so the next page is re-ranked with it.
+    """
     model = get_model()
     if not session or len(session) > 64:
         session = secrets.token_urlsafe(12)
@@ -493,64 +526,59 @@ def feed_page(user, session: str | None = None, page_size: int = PAGE_SIZE) -> d
         return {"session": session, "page": state["page"] + 1, "results": [], "personalised": False}
     profile = _profile(user)
     paused = profile.personalisation_paused
-    totals, hidden, liked = ({}, set(), set()) if paused else user_history(user)
+    totals, hidden, liked, history_stamp = ({}, set(), set(), 0) if paused else user_history(user)
     if paused:  # hide what the user asked to hide, learn nothing else
         hidden = set(Event.objects.filter(user=user, kind__in=HIDING_KINDS).values_list("item_id", flat=True))
+        history_stamp = hash(tuple(sorted(hidden)))
     profile_terms = _profile_terms(profile)
     row = model.row(totals)
-    comps = {}
-    if row.nnz:
-        scores, comps = model.personal_scores(row)
-        mode = "personal"
-    else:
-        scores = model.term_scores(profile_terms) + 0.5 * model.popularity_scores()
-        mode = "cold" if profile_terms and not paused else "popular"
-        if paused:
-            scores = model.popularity_scores()
-    # dislikes push their neighbours down
-    for item_id in hidden:
-        column = model.neighbour_column(model.col.get(int(item_id), model.n_items))
-        if column is not None:
-            scores[: model.n_model] -= 2.0 * column
+    stamp = [model.version_id, model.catalogue_max_id, paused, profile.updated_at.isoformat(), history_stamp]
     excluded = set(state["shown"]) | hidden | {i for i, v in totals.items() if v > 0}
-    exclude_cols = [model.col[i] for i in excluded if i in model.col]
-    s = scores.astype(np.float64)
-    if exclude_cols:
-        s[exclude_cols] = -np.inf
-    n_cand = min(CANDIDATES, int(np.isfinite(s).sum()))
-    if n_cand <= 0:
-        return {"session": session, "page": state["page"] + 1, "results": [], "personalised": mode == "personal"}
-    cand = np.argpartition(-s, n_cand - 1)[:n_cand]
-    cand = cand[np.argsort(-s[cand], kind="stable")]
-    cand_pks = [int(model.item_ids[c]) for c in cand]
-    creators = dict(Item.objects.filter(pk__in=cand_pks[: page_size * 6]).values_list("id", "creator"))
+    ranking = state.get("ranking")
+    if ranking is not None:
+        live = [k for k, c in enumerate(ranking["cols"]) if int(model.item_ids[c]) not in excluded]
+        if ranking["stamp"] != stamp or len(live) < page_size * 2:
+            ranking = None
+        else:
+            ranking = dict(ranking, cols=[ranking["cols"][k] for k in live],
+                           scores=[ranking["scores"][k] for k in live], contrib=[ranking["contrib"][k] for k in live])
+    if ranking is None:
+        ranking = dict(_rank(model, row, totals, hidden, profile_terms, paused, excluded), stamp=stamp)
+    personalised = ranking["mode"] == "personal"
+    if not ranking["cols"]:
+        return {"session": session, "page": state["page"] + 1, "results": [], "personalised": personalised}
+    window = list(zip(ranking["cols"], ranking["scores"], ranking["contrib"]))[: page_size * 6]
+    pks = [int(model.item_ids[c]) for c, _s, _x in window]
+    creators = dict(Item.objects.filter(pk__in=pks).values_list("id", "creator"))
     chosen, per_creator = [], Counter()
-    for c, pk in zip(cand, cand_pks[: page_size * 6]):
+    for (c, score, contrib), pk in zip(window, pks):
         if pk not in creators:
             continue
         creator = (creators[pk] or "").lower()
         if creator and per_creator[creator] >= MAX_PER_CREATOR:
             continue
         per_creator[creator] += 1
-        chosen.append((c, pk))
+        chosen.append((c, score, contrib, pk))
         if len(chosen) == page_size:
             break
-    full = Item.objects.in_bulk([pk for _c, pk in chosen])
-    chosen = [(c, full[pk]) for c, pk in chosen if pk in full]
-    titles = {}
+    full = Item.objects.in_bulk([pk for *_rest, pk in chosen])
     history_pks = [int(model.item_ids[j]) for j in row.indices]
-    titles.update(dict(Item.objects.filter(pk__in=history_pks).values_list("id", "title")))
+    titles = dict(Item.objects.filter(pk__in=history_pks).values_list("id", "title")) if history_pks else {}
     user_terms = model.top_terms(row) if row.nnz else []
-    instrument_top = instrument_popularity() if (profile.instruments and mode != "personal") else {}
+    instrument_top = instrument_popularity() if (profile.instruments and not personalised) else {}
     results = []
-    for c, item in chosen:
-        reason = _reason(model, item, c, comps, row if row.nnz else None, liked, profile,
+    for c, score, contrib, pk in chosen:
+        item = full.get(pk)
+        if item is None:
+            continue
+        reason = _reason(model, item, c, contrib, row if row.nnz else None, liked, profile,
                          [] if paused else profile_terms, user_terms, titles, instrument_top)
-        results.append(item_payload(item, reason=reason, score=float(s[c])))
+        results.append(item_payload(item, reason=reason, score=score))
     state["shown"] = state["shown"] + [r["id"] for r in results]
     state["page"] += 1
+    state["ranking"] = ranking
     cache.set(key, state, SESSION_TTL)
-    return {"session": session, "page": state["page"], "results": results, "personalised": mode == "personal"}
+    return {"session": session, "page": state["page"], "results": results, "personalised": personalised}
 
 
 def item_payload(item: Item, reason: str | None = None, score: float | None = None) -> dict:
