@@ -92,7 +92,8 @@ def run(model_dir: Path, windows: int, samples: int) -> list[tuple[str, str, flo
 def table(rows) -> str:
     lines = ["| measure | goal | value | met |", "|---|---|---|---|"]
     for name, goal, value, met in rows:
-        lines.append(f"| {name} | {goal} | {value:.3f} | {'yes' if met else '**no**'} |")
+        verdict = "-" if goal in ("-", "(baseline)") else ("yes" if met else "**no**")
+        lines.append(f"| {name} | {goal} | {value:.3f} | {verdict} |")
     return "\n".join(lines)
 
 
