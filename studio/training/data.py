@@ -134,6 +134,6 @@ def load_windows(workers: int = 2, progress: bool = True, **parse_kwargs) -> tup
     return sets, digest, work_ids
 
 
-def corpus_stats(sets: dict[str, WindowSet], work_ids: list[str]) -> dict:
+def corpus_stats(sets: dict[str, WindowSet]) -> dict:
     """Counts of windows and works per set, for model cards."""
     return {name: {"windows": len(s), "works": int(len(np.unique(s.work)))} for name, s in sorted(sets.items())}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import gaussian_kde
 
-from studio.music.encoding import FIRST_PITCH_TOKEN, MELODY_RANGE, PitchRange, decode_line, roll_to_tokens
+from studio.music.encoding import MELODY_RANGE, PitchRange, decode_line, roll_to_tokens
 from studio.music.sketch import STEPS_PER_BAR
 
 MELODY_FEATURES = ("pitch_class_histogram", "pitch_range", "average_interval", "inter_onset_interval",
@@ -181,7 +181,3 @@ def voice_crossing_rate(pitch: np.ndarray) -> float:
     both = (upper >= 0) & (lower >= 0)
     return float(((upper < lower) & both).sum() / max(1, both.sum()))
 
-
-def note_count(tokens: np.ndarray) -> int:
-    """Number of note-ons in a token sequence."""
-    return int((np.asarray(tokens) >= FIRST_PITCH_TOKEN).sum())

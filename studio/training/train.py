@@ -42,8 +42,8 @@ def train(kind: str, config_name: str = "default", epochs: int = 1, out: Path = 
     set_seed(seed)
     cfg = get_config(kind, config_name)
     if sets is None:
-        sets, data_hash, work_ids = load_windows(progress=progress)
-        stats = corpus_stats(sets, work_ids)
+        sets, data_hash, _ = load_windows(progress=progress)
+        stats = corpus_stats(sets)
     else:
         stats = {name: {"windows": len(s)} for name, s in sets.items()}
     device = default_device()
