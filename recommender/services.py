@@ -26,13 +26,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
-from .algorithms.base import as_csr
-from .algorithms.content import ContentBased
 from .algorithms.hybrid import Hybrid, default_components, standardise
-from .algorithms.popularity import Popularity
 from .models import Aggregate, Event, ImportedPlay, Item, ModelVersion, UserFactor
 
 log = logging.getLogger(__name__)
@@ -319,8 +315,6 @@ class ServingModel:
             v = np.asarray((q @ sp.diags(content.idf.astype(np.float32))).todense()).ravel()
             norm = np.linalg.norm(v)
             extra = self._content_extra(v / norm if norm else None, model_scores)
-            if extra is not None:
-                extra = extra * 1.0
         sd = model_scores.std() or 1.0
         return self._extend((model_scores - model_scores.mean()) / sd, extra)
 

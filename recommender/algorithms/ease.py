@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.linalg
-import scipy.sparse as sp
 
 from .base import Recommender, as_csr
 

@@ -13,7 +13,6 @@ matrix with the chosen weights.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from .base import Recommender, as_csr
 from .metrics import holdout_split, mean_ndcg
