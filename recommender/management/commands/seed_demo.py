@@ -42,6 +42,14 @@ def _entries():
     return sorted(bundle._metadataEntries.items())  # the bundle has no public iterator over keys
 
 
+def _title_from_path(path: str, folder: str) -> str:
+    """A readable title when the score has none: "bach/bwv101.7.mxl" -> "Chorale BWV 101.7"."""
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if folder == "bach" and stem.lower().startswith("bwv"):
+        return f"Chorale BWV {stem[3:]}"
+    return stem.replace("_", " ")
+
+
 def _tags(collection_tags, title, locale):
     tags = list(collection_tags)
     lowered = (title or "").lower()
@@ -75,8 +83,10 @@ class Command(BaseCommand):
                 md = entry.metadata
                 if md is None:
                     continue
-                title = md.title or md.movementName or str(entry.sourcePath).rsplit("/", 1)[-1]
-                title = str(title).strip().rstrip(".")[:250]
+                movement = md.movementName if md.movementName and not re.search(
+                    r"\.(mxl|xml|krn|abc|mid)$", str(md.movementName)) else None
+                title = str(md.title or movement or _title_from_path(str(entry.sourcePath), folder))
+                title = title.strip().rstrip(".")[:250]
                 composer = md.composer or default_creator
                 external_id = f"{entry.sourcePath}#{entry.number or ''}"
                 total += 1
