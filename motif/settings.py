@@ -175,6 +175,8 @@ REDIS_URL = os.environ.get("REDIS_URL") or None
 MOTIF_MODE = "distributed" if REDIS_URL else "embedded"
 
 if REDIS_URL:
+    # Shared by every web process and worker (e.g. a feed session's already-shown items).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -204,6 +206,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "reap-stale-jobs": {"task": "jobs.reap_stale_jobs", "schedule": 300.0, "options": {"queue": "cpu"}},
+    "retrain-recommender": {"task": "recommender.retrain", "schedule": 86400.0, "options": {"queue": "cpu"}},
+    "fold-old-events": {"task": "recommender.fold_old_events", "schedule": 86400.0, "options": {"queue": "cpu"}},
 }
 
 REST_FRAMEWORK = {
