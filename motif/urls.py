@@ -1,6 +1,4 @@
 """Top-level URLs. Each app owns its pages (``urls``) and its API (``api_urls``)."""
-from importlib.util import find_spec
-
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -11,11 +9,6 @@ from accounts.urls import auth_urlpatterns
 
 handler404 = "motif.views.not_found"
 handler500 = "motif.views.server_error"
-
-
-def optional(prefix, module):
-    """Include an app's URL module at ``prefix`` once that app provides it."""
-    return [path(prefix, include(module))] if find_spec(module) else []
 
 
 urlpatterns = [
@@ -29,10 +22,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/", include("jobs.api_urls")),
-    *optional("studio/", "studio.urls"),
-    *optional("api/studio/", "studio.api_urls"),
-    *optional("feed/", "recommender.urls"),
-    *optional("api/", "recommender.api_urls"),
-    *optional("analyze/", "perception.urls"),
-    *optional("api/perception/", "perception.api_urls"),
+    path("studio/", include("studio.urls")),
+    path("api/studio/", include("studio.api_urls")),
+    path("feed/", include("recommender.urls")),
+    path("api/", include("recommender.api_urls")),
+    path("analyze/", include("perception.urls")),
+    path("api/perception/", include("perception.api_urls")),
 ]
