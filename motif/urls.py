@@ -1,6 +1,7 @@
 """Top-level URLs. Each app owns its pages (``urls``) and its API (``api_urls``)."""
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -13,6 +14,7 @@ handler500 = "motif.views.server_error"
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    path("favicon.ico", RedirectView.as_view(url="/static/img/motif.svg", permanent=True)),
     path("admin/", admin.site.urls),
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
