@@ -43,7 +43,8 @@ class EASE(Recommender):
         del gram
         p /= -np.diag(p)
         p[np.diag_indices_from(p)] = 0.0
-        self.B = p.astype(np.float32)
+        # C order: LAPACK returns Fortran order, and sparse @ dense would copy all of B per call.
+        self.B = np.ascontiguousarray(p, dtype=np.float32)
         del p
         return self
 

@@ -75,6 +75,8 @@ def test_ease_closed_form_two_items():
     # G = [[3,1],[1,2]], P = G^-1 = [[2,-1],[-1,3]]/5 ; B01 = -P01/P11 = 1/3, B10 = -P10/P00 = 1/2
     assert m.B == pytest.approx(np.array([[0, 1 / 3], [1 / 2, 0]]), abs=1e-6)
     assert m.score(x[1])[0].tolist() == pytest.approx([0, 1 / 3], abs=1e-6)
+    # Scoring multiplies a sparse row by B: a Fortran-ordered B would be copied whole on every call.
+    assert m.B.flags.c_contiguous
 
 
 def test_ease_item_cap_keeps_most_popular():
