@@ -4,11 +4,10 @@ from datetime import timedelta
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-
-from jobs.broadcast import user_group
 from django.db.models import Q
 from django.utils import timezone
 
+from jobs.broadcast import user_group
 from jobs.models import Job
 
 CLOSE_UNAUTHENTICATED = 4401

@@ -52,12 +52,10 @@ class Job(models.Model):
 
     def to_event(self):
         """The JSON shape sent over the WebSocket and returned by the API."""
-        from jobs.registry import label_of
-
         return {
             "id": str(self.id),
             "kind": self.kind,
-            "label": label_of(self.kind),
+            "label": self.label,
             "status": self.status,
             "progress": self.progress,
             "message": self.message,

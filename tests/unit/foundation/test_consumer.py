@@ -1,4 +1,6 @@
 """ws/jobs/: authentication, snapshot, isolation between users, flood protection."""
+import asyncio
+
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -8,9 +10,7 @@ from jobs.broadcast import remember_server_loop, send_job_event
 from jobs.consumers import CLOSE_FLOODING, CLOSE_UNAUTHENTICATED, MAX_MESSAGES_PER_WINDOW, JobConsumer
 from jobs.models import Job
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True)
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def communicator(user):
@@ -28,12 +28,6 @@ async def connect(user):
     return comm, snapshot
 
 
-def run(coro):
-    import asyncio
-
-    return asyncio.run(coro)
-
-
 def test_anonymous_socket_is_closed_with_4401():
     async def scenario():
         comm = communicator(AnonymousUser())
@@ -42,7 +36,7 @@ def test_anonymous_socket_is_closed_with_4401():
         closing = await comm.receive_output(timeout=2)
         assert closing == {"type": "websocket.close", "code": CLOSE_UNAUTHENTICATED}
 
-    run(scenario())
+    asyncio.run(scenario())
 
 
 def test_snapshot_then_only_own_updates(user, other_user):
@@ -61,7 +55,7 @@ def test_snapshot_then_only_own_updates(user, other_user):
         await comm_a.disconnect()
         await comm_b.disconnect()
 
-    run(scenario())
+    asyncio.run(scenario())
 
 
 def test_ping_and_flood(user):
@@ -76,4 +70,4 @@ def test_ping_and_flood(user):
             output = await comm.receive_output(timeout=2)
         assert output["code"] == CLOSE_FLOODING
 
-    run(scenario())
+    asyncio.run(scenario())
