@@ -1,7 +1,6 @@
 """REST API for lyric reports: submit (HTTP 202 + job), list, read, delete, export, compare."""
 from __future__ import annotations
 
-from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -15,6 +14,7 @@ from rest_framework.response import Response
 from jobs.api import accepted_response
 from jobs.serializers import JobSerializer
 from perception import lyrics_services
+from perception.downloads import json_download
 from perception.lyrics.structure import LyricsInputError
 from perception.models import LyricReport
 
@@ -102,10 +102,7 @@ class LyricReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     def export(self, request, pk=None):
         """The report as a JSON file download."""
         report = self.get_object()
-        response = JsonResponse(lyrics_services.export_json(report), json_dumps_params={"ensure_ascii": False,
-                                                                                          "indent": 2})
-        response["Content-Disposition"] = f'attachment; filename="lyric-report-{report.pk}.json"'
-        return response
+        return json_download(lyrics_services.export_json(report), f"lyric-report-{report.pk}.json")
 
     @extend_schema(
         parameters=[OpenApiParameter("a", int, required=True), OpenApiParameter("b", int, required=True)],

@@ -4,7 +4,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from jobs.errors import TooManyActiveJobs
 from perception import lyrics_services
+from perception.downloads import json_download
 from perception.lyrics.structure import LyricsInputError
 from perception.models import LyricReport
 
@@ -98,9 +98,7 @@ def lyrics_delete(request, pk):
 @login_required
 def lyrics_export(request, pk):
     report = get_object_or_404(LyricReport, pk=pk, owner=request.user)
-    response = JsonResponse(lyrics_services.export_json(report), json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="lyric-report-{report.pk}.json"'
-    return response
+    return json_download(lyrics_services.export_json(report), f"lyric-report-{report.pk}.json")
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from jobs.api import accepted_response
 from jobs.serializers import JobSerializer
 from perception import video_services
+from perception.downloads import json_download
 from perception.models import VideoReport
 from perception.video import VideoRejected
 
@@ -104,9 +105,7 @@ class VideoReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     def export(self, request, pk=None):
         """The report as a JSON file download."""
         record = self.get_object()
-        response = JsonResponse(record.export_json(), json_dumps_params={"ensure_ascii": False, "indent": 2})
-        response["Content-Disposition"] = f'attachment; filename="video-report-{record.pk}.json"'
-        return response
+        return json_download(record.export_json(), f"video-report-{record.pk}.json")
 
     @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="contact-sheet")

@@ -9,7 +9,7 @@ import re
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jobs.errors import TooManyActiveJobs
 from jobs.models import Job
 from perception import video_services
+from perception.downloads import json_download
 from perception.models import VideoReport
 from perception.video import VideoRejected
 
@@ -137,9 +138,7 @@ def video_contact_sheet(request, pk):
 @login_required
 def video_export(request, pk):
     record = _owned(request, pk)
-    response = JsonResponse(record.export_json(), json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="video-report-{record.pk}.json"'
-    return response
+    return json_download(record.export_json(), f"video-report-{record.pk}.json")
 
 
 @login_required
