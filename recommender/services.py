@@ -470,7 +470,7 @@ def instrument_popularity(limit=200) -> dict:
     return result
 
 
-def _rank(model, row, totals, hidden, profile_terms, paused, excluded) -> dict:
+def _rank(model, row, hidden, profile_terms, paused, excluded) -> dict:
     """Score every item for one user; keep the best ``CANDIDATES`` with what the reasons need."""
     comps = {}
     if row.nnz:
@@ -537,7 +537,7 @@ def feed_page(user, session: str | None = None, page_size: int = PAGE_SIZE) -> d
             ranking = dict(ranking, cols=[ranking["cols"][k] for k in live],
                            scores=[ranking["scores"][k] for k in live], contrib=[ranking["contrib"][k] for k in live])
     if ranking is None:
-        ranking = dict(_rank(model, row, totals, hidden, profile_terms, paused, excluded), stamp=stamp)
+        ranking = dict(_rank(model, row, hidden, profile_terms, paused, excluded), stamp=stamp)
     personalised = ranking["mode"] == "personal"
     if not ranking["cols"]:
         return {"session": session, "page": state["page"] + 1, "results": [], "personalised": personalised}
