@@ -7,7 +7,6 @@ computed from their current events on every request (fold-in), so a like changes
 """
 from __future__ import annotations
 
-import logging
 import math
 import os
 import pickle
@@ -30,8 +29,6 @@ from django.utils.translation import gettext as _
 
 from .algorithms.hybrid import Hybrid, default_components, standardise
 from .models import Aggregate, Event, ImportedPlay, Item, ModelVersion, UserFactor
-
-log = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 MAX_PER_CREATOR = 2
@@ -159,8 +156,8 @@ def _paused_user_ids():
     return Profile.objects.filter(personalisation_paused=True).values_list("user_id", flat=True)
 
 
-def fit_artefact(components=None, tune=True, seed=0) -> tuple[Artefact, dict, list]:
-    """Fit a hybrid on the database's interactions. Returns (artefact, stats, row users)."""
+def fit_artefact(components=None, tune=True, seed=0) -> tuple[Artefact, dict, tuple]:
+    """Fit a hybrid on the database's interactions. Returns (artefact, stats, (matrix, row users))."""
     matrix, item_ids, terms, row_users = build_training_matrix()
     features, vocab = _feature_matrix(terms)
     factories = default_components(seed=seed)
@@ -228,7 +225,7 @@ class ServingModel:
         self.catalogue_max_id = catalogue_max_id
         self.hybrid = artefact.model
         self.n_model = len(artefact.item_ids)
-        content = self.hybrid.components.get("content")
+        content = self.content
         extra = list(Item.objects.filter(id__gt=int(artefact.item_ids.max()) if self.n_model else 0)
                      .order_by("id").values_list("id", "tags", "features"))
         self.item_ids = np.concatenate([artefact.item_ids, np.array([e[0] for e in extra], dtype=np.int64)])
@@ -328,14 +325,13 @@ class ServingModel:
         c = self.col.get(int(item_pk))
         if c is None:
             return []
+        content = self.content
         if c < self.n_model:
             s = self._extend(self.hybrid.item_similarity_row(c), None)
-            content = self.content
             if content is not None and self.extra_features is not None:
                 raw = np.asarray(self.extra_features @ content.features[c].T.toarray()).ravel()
                 s[self.n_model:] = raw * (s[: self.n_model].std() or 1.0)
         else:
-            content = self.content
             f = self.extra_features[c - self.n_model]
             s = np.zeros(self.n_items, dtype=np.float32)
             s[: self.n_model] = np.asarray((content.features @ f.T).todense()).ravel()
@@ -647,8 +643,8 @@ def validate_events(user, rows: list[dict]) -> tuple[list[dict], list[dict]]:
 def record_events(user, clean_rows: list[dict]) -> int:
     """Store validated events in one transaction (all or nothing). Nothing is stored while paused."""
     if _profile(user).personalisation_paused:
-        hides = [r for r in clean_rows if r["kind"] in HIDING_KINDS]
-        clean_rows = hides  # an explicit "hide this" is still honoured
+        # an explicit "hide this" is still honoured
+        clean_rows = [r for r in clean_rows if r["kind"] in HIDING_KINDS]
     with transaction.atomic():
         Event.objects.bulk_create([Event(user=user, item_id=r["item"], kind=r["kind"], weight=r["weight"],
                                          timestamp=r["timestamp"]) for r in clean_rows])
