@@ -19,11 +19,11 @@ from studio.music.errors import ModelUnavailable, ScoreError
 from studio.music.io import load_score, to_midi, to_musicxml
 from studio.music.keys import parse_key, shift_to_key, transpose_notes
 from studio.music.sketch import STEPS_PER_BAR, VOICE_NAMES_SATB, Note, Sketch
+from studio.training.checkpoints import FILENAMES, load_checkpoint
 
 __all__ = ["ModelUnavailable", "ScoreError", "sample", "vary", "interpolate", "harmonize", "load_score", "to_midi", "to_musicxml", "get_model"]
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "checkpoints"
-FILENAMES = {"vae": "melody_vae.pt", "gan": "harmony_gan.pt"}
 MAX_COUNT = 64
 _models: dict[tuple[str, str], object] = {}
 _lock = threading.Lock()
@@ -41,8 +41,6 @@ def model_path(kind: str, model_dir: str | Path | None = None) -> Path:
 
 def get_model(kind: str, model_dir: str | Path | None = None):
     """The loaded model (cached per process and path)."""
-    from studio.training.checkpoints import load_checkpoint
-
     path = model_path(kind, model_dir)
     with _lock:
         cache_key = (kind, str(path))
