@@ -30,7 +30,7 @@ def test_pages_need_a_login(client):
 def test_library_page_lists_saved_sketches_only(logged_in, user, make_sketch):
     make_sketch(user, "Kept", saved=True)
     make_sketch(user, "Draft")
-    r = logged_in.get("/studio/library/?q=e")
+    r = logged_in.get("/studio/library/?q=t")  # both titles match the search: only ``saved`` tells them apart
     embedded = r.content.decode().split('id="studio-sketches" type="application/json">')[1]
     sketches = json.loads(embedded.split("</script>")[0])
     assert [s["title"] for s in sketches] == ["Kept"]
@@ -63,7 +63,7 @@ def test_export_user_data_and_account_deletion(user, make_sketch):
     assert not Sketch.objects.exists()
 
 
-def test_library_pages(logged_in, user, make_sketch, settings):
+def test_library_pages(logged_in, user, make_sketch):
     for i in range(26):
         make_sketch(user, f"Tune {i:02d}", saved=True)
     first = logged_in.get("/studio/library/?ordering=title").content.decode()
