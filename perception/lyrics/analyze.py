@@ -226,8 +226,3 @@ def _meta_summary(meta: dict) -> dict:
         out["val_accuracy"] = meta["val"].get("accuracy")
         out["val_macro_f1"] = meta["val"].get("macro_f1")
     return out
-
-
-def analyze_text(raw: str | bytes, progress: Progress | None = None) -> dict:
-    """Convenience: analyse with the shared, lazily loaded models."""
-    return Analyzer.shared().analyze(raw, progress=progress)
