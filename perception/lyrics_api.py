@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from jobs.api import accepted_response
 from jobs.serializers import JobSerializer
 from perception import lyrics_services
-from perception.downloads import json_download
+from perception.downloads import AbsoluteLinksMixin, json_download
 from perception.lyrics.structure import LyricsInputError
 from perception.models import LyricReport
 
@@ -38,7 +38,7 @@ class LyricSubmitSerializer(serializers.Serializer):
         return attrs
 
 
-class LyricReportListSerializer(serializers.ModelSerializer):
+class LyricReportListSerializer(AbsoluteLinksMixin, serializers.ModelSerializer):
     title = serializers.CharField(source="display_title", read_only=True)
     url = serializers.SerializerMethodField()
     page = serializers.SerializerMethodField()
@@ -54,10 +54,6 @@ class LyricReportListSerializer(serializers.ModelSerializer):
 
     def get_page(self, obj) -> str:
         return self._absolute(obj.get_absolute_url())
-
-    def _absolute(self, path):
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
 
 
 class LyricReportSerializer(LyricReportListSerializer):

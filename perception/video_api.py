@@ -14,7 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from jobs.api import accepted_response
 from jobs.serializers import JobSerializer
 from perception import video_services
-from perception.downloads import json_download
+from perception.downloads import AbsoluteLinksMixin, json_download
 from perception.models import VideoReport
 from perception.video import VideoRejected
 
@@ -26,7 +26,7 @@ class VideoUploadSerializer(serializers.Serializer):
                                        help_text="How shots are found.")
 
 
-class VideoReportListSerializer(serializers.ModelSerializer):
+class VideoReportListSerializer(AbsoluteLinksMixin, serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     page = serializers.SerializerMethodField()
     summary = serializers.SerializerMethodField()
@@ -35,10 +35,6 @@ class VideoReportListSerializer(serializers.ModelSerializer):
         model = VideoReport
         fields = ("id", "title", "created", "summary", "url", "page")
         read_only_fields = fields
-
-    def _absolute(self, path: str) -> str:
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
 
     def get_url(self, obj) -> str:
         return self._absolute(reverse("perception_api:videos-detail", args=[obj.pk]))
