@@ -109,13 +109,6 @@ def pitch_bounds(tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lo, hi
 
 
-def transpose_tokens(tokens: np.ndarray, shift: int) -> np.ndarray:
-    """Transpose note-on tokens by ``shift`` semitones (no range check)."""
-    out = np.asarray(tokens).copy()
-    out[out >= FIRST_PITCH_TOKEN] += shift
-    return out
-
-
 def random_transpose(tokens: np.ndarray, prange: PitchRange, rng: np.random.Generator, max_shift: int = 6) -> np.ndarray:
     """Each row transposed by a random shift in ``[-max_shift, max_shift]`` that keeps it in range
     (augmentation; a row with no room stays where it is)."""
