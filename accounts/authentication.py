@@ -12,7 +12,7 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
     keyword = "Token"
 
     def authenticate_credentials(self, key):
-        token = ApiToken.objects.select_related("user").filter(digest=hash_token(key)).first()
+        token = ApiToken.objects.select_related("user", "user__profile").filter(digest=hash_token(key)).first()
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked API token."))
         if not token.user.is_active:

@@ -1,19 +1,26 @@
 """Feed API latency under concurrent clients, on loopback.
 
     MOTIF_DATA_DIR=/path/with/db OMP_NUM_THREADS=1 python benchmarks/recommender_load.py \
-        [--clients 50] [--seconds 20] [--think 0] [--workers 1]
+        [--clients 50] [--seconds 20] [--think 0] [--workers 1] [--tool wrk|httpx] [--redis URL]
 
 Expects a database where ``import_catalog lastfm-hetrec`` and ``train_recommender`` have run. Creates
 ``--clients`` users (each with a few likes, so the personal path runs), gives each an API token, starts
 uvicorn on 127.0.0.1 and lets every client fetch ``/api/feed/`` pages in a loop (a new session every 5
-pages), waiting ``--think`` seconds on average between its requests (0 = closed loop, as fast as
-possible); with a think time the clients' first requests are spread over one think time.
+pages), waiting ``--think`` seconds on average between its requests (exponentially distributed; 0 =
+closed loop, as fast as possible).
+
+The load comes from ``wrk`` (Debian package ``wrk``; one thread per client, ``feed_load.lua``) when it is
+installed, else from asyncio ``httpx`` clients in this process, which cost the server CPU on a small box.
+With ``--workers`` above 1, pass ``--redis`` so that the server processes share the feed sessions (as in
+distributed mode); in-process caches would give each process its own.
 Prints p50/p95/p99 latency, throughput and errors.
 """
 import argparse
 import asyncio
 import os
 import random
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -88,18 +95,50 @@ def percentile(values, q):
     return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
 
 
+def run_wrk(base, keys, args) -> dict:
+    """Run wrk with feed_load.lua (after a 3 s warm-up run); returns its RESULT figures (ms)."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".tokens", delete=False) as fh:
+        fh.write("\n".join(keys) + "\n")
+    env = dict(os.environ, FEED_TOKENS=fh.name, FEED_THINK_MS=str(args.think * 1000))
+    script = os.path.join(ROOT, "benchmarks", "feed_load.lua")
+
+    def wrk(seconds):
+        cmd = ["wrk", "-t", str(args.clients), "-c", str(args.clients), "-d", f"{int(seconds)}s", "--timeout", "30s",
+               "-s", script, base]
+        return subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+
+    wrk(3)  # warm-up
+    out = wrk(args.seconds)
+    os.unlink(fh.name)
+    for line in out.splitlines():
+        if line.startswith(("ERRORS", "status")):
+            print(line, file=sys.stderr)
+    match = re.search(r"RESULT (.*)", out)
+    if not match:
+        raise SystemExit(f"wrk printed no result:\n{out}")
+    return {k: float(v) for k, v in (kv.split("=") for kv in match.group(1).split())}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--think", type=float, default=0.0, help="mean seconds between a client's requests")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--tool", choices=["wrk", "httpx"], default="wrk" if shutil.which("wrk") else "httpx")
+    parser.add_argument("--redis", default=None, help="REDIS_URL for the server (shared cache across workers)")
     args = parser.parse_args()
     keys = setup_users(args.clients)
     port = free_port()
-    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    # No warm-up: it compiles librosa kernels for jobs, which would compete with the first minute of requests.
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MOTIF_WARM_UP="0")
+    if args.redis:
+        env["REDIS_URL"] = args.redis
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "motif.asgi:application", "--host", "127.0.0.1",
                                "--port", str(port), "--workers", str(args.workers), "--log-level", "warning",
+                               "--timeout-keep-alive", "30",  # think times above uvicorn's 5 s default
                                "--no-access-log"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -116,24 +155,34 @@ def main():
                 raise SystemExit("server did not come up")
             time.sleep(0.5)
 
-        async def run():
-            latencies, errors = [], []
-            warm_until = time.perf_counter() + 3
-            await asyncio.gather(*(client(base, k, warm_until, args.think, [], []) for k in keys))
-            until = time.perf_counter() + args.seconds
-            await asyncio.gather(*(client(base, k, until, args.think, latencies, errors) for k in keys))
-            return latencies, errors
-
-        latencies, errors = asyncio.run(run())
+        if args.tool == "wrk":
+            figures = run_wrk(base, keys, args)
+        else:
+            figures = run_httpx(base, keys, args)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    print("| tool | clients | think s | workers | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print(f"| {args.tool} | {args.clients} | {args.think} | {args.workers} | {figures['requests']:.0f} | "
+          f"{figures['requests'] / figures['seconds']:.0f} | {figures['p50']:.1f} | {figures['p95']:.1f} | "
+          f"{figures['p99']:.1f} | {figures['max']:.1f} | {figures['errors']:.0f} |")
+
+
+def run_httpx(base, keys, args) -> dict:
+    """asyncio httpx clients in this process; the same figures as :func:`run_wrk`."""
+    async def run():
+        latencies, errors = [], []
+        warm_until = time.perf_counter() + 3
+        await asyncio.gather(*(client(base, k, warm_until, args.think, [], []) for k in keys))
+        until = time.perf_counter() + args.seconds
+        await asyncio.gather(*(client(base, k, until, args.think, latencies, errors) for k in keys))
+        return latencies, errors
+
+    latencies, errors = asyncio.run(run())
     ms = [x * 1000 for x in latencies]
-    print("| clients | think s | workers | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    print(f"| {args.clients} | {args.think} | {args.workers} | {len(ms)} | {len(ms) / args.seconds:.0f} | "
-          f"{percentile(ms, .5):.1f} | {percentile(ms, .95):.1f} | {percentile(ms, .99):.1f} | {max(ms):.1f} | "
-          f"{len(errors)} |")
+    return {"requests": len(ms), "seconds": args.seconds, "p50": percentile(ms, .5), "p95": percentile(ms, .95),
+            "p99": percentile(ms, .99), "max": max(ms), "errors": len(errors)}
 
 
 if __name__ == "__main__":

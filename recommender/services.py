@@ -23,11 +23,11 @@ import scipy.sparse as sp
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .algorithms.hybrid import Hybrid, default_components, standardise
+from .cards import Card, catalogue, item_terms, table_stamp
 from .models import Aggregate, Event, ImportedPlay, Item, ModelVersion, UserFactor
 
 PAGE_SIZE = 20
@@ -69,17 +69,6 @@ def model_dir() -> Path:
     path = base / "recommender"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def _terms(item_tags, features) -> Counter:
-    counts = Counter()
-    tag_counts = (features or {}).get("tag_counts")
-    if tag_counts:
-        for tag, n in tag_counts.items():
-            counts[str(tag).lower()] += float(n)
-    for tag in item_tags or []:
-        counts[str(tag).lower()] += 1.0
-    return counts
 
 
 def _feature_matrix(term_rows, vocab=None):
@@ -147,7 +136,7 @@ def build_training_matrix():
             rows.append(r); cols.append(col[i]); vals.append(math.log1p(v))
     matrix = sp.csr_matrix((vals, (rows, cols)), shape=(r + 1, len(item_ids)), dtype=np.float32)
     matrix.sum_duplicates()
-    return matrix, item_ids, [_terms(t, f) for _pk, t, f in items], row_users
+    return matrix, item_ids, [item_terms(t, f) for _pk, t, f in items], row_users
 
 
 def _paused_user_ids():
@@ -232,7 +221,7 @@ class ServingModel:
         self.col = {int(pk): c for c, pk in enumerate(self.item_ids)}
         self.extra_features = None
         if content is not None and extra:
-            counts, _ = _feature_matrix([_terms(t, f) for _pk, t, f in extra], artefact.vocab)
+            counts, _ = _feature_matrix([item_terms(t, f) for _pk, t, f in extra], artefact.vocab)
             weighted = counts @ sp.diags(content.idf.astype(np.float32))
             norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
             inv = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
@@ -251,14 +240,13 @@ class ServingModel:
         top = np.argpartition(-profile, n - 1)[:n]
         return [self._inverse_vocab[int(j)] for j in top[np.argsort(-profile[top])] if profile[j] > 0]
 
-    def neighbour_column(self, c: int) -> np.ndarray | None:
-        """Item-kNN similarities s_jc of every model item j to item c (dense), or None without item-kNN."""
+    def neighbours(self, c: int) -> tuple[np.ndarray, np.ndarray]:
+        """Model items j with a non-zero item-kNN similarity s_jc to item c, and those similarities
+        (empty without item-kNN or for an item added after training)."""
         if self._knn_csc is None or c >= self.n_model:
-            return None
-        col = np.zeros(self.n_model, dtype=np.float32)
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
         lo, hi = self._knn_csc.indptr[c], self._knn_csc.indptr[c + 1]
-        col[self._knn_csc.indices[lo:hi]] = self._knn_csc.data[lo:hi]
-        return col
+        return self._knn_csc.indices[lo:hi], self._knn_csc.data[lo:hi]
 
     @property
     def content(self):
@@ -362,7 +350,9 @@ def get_model() -> ServingModel | None:
         if current is not None and time.monotonic() - _serving["checked"] < VERSION_CHECK_SECONDS:
             return current
         active = ModelVersion.objects.filter(is_active=True).values_list("id", "path").first()
-        max_id = Item.objects.aggregate(m=Max("id"))["m"] or 0
+        stamp = table_stamp()
+        catalogue.refresh(stamp)
+        max_id = stamp[1]
         active_id = active[0] if active else None
         if current is None or current.version_id != active_id or current.catalogue_max_id != max_id:
             if not max_id:
@@ -386,14 +376,19 @@ def get_model() -> ServingModel | None:
 
 def reset_serving_cache() -> None:
     _serving.update(model=None, checked=0.0)
+    catalogue.reset()
 
 
 # ----------------------------------------------------------------------------------------------- feed
 def _profile(user):
+    """The user's profile, created on first use (token authentication loads it with the user)."""
     from accounts.models import Profile
 
-    profile, _ = Profile.objects.get_or_create(user=user)
-    return profile
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        profile, _ = Profile.objects.get_or_create(user=user)
+        return profile
 
 
 def _profile_terms(profile) -> list[str]:
@@ -413,37 +408,51 @@ def user_history(user):
     return totals, hidden, liked, hash((tuple(events), tuple(aggregates)))
 
 
-def _join(words):
-    return ", ".join(words)
+class _Reasons:
+    """The one-sentence reason of each item on a page; computes what only some reasons need lazily."""
 
+    def __init__(self, model, row, liked, profile, profile_terms, instrument_top, cards):
+        self.model, self.row, self.liked, self.profile = model, row, liked, profile
+        self.profile_terms, self.instrument_top, self.cards = profile_terms, instrument_top, cards
+        self.history = dict(zip(row.indices.tolist(), row.data.tolist())) if row is not None else {}
+        self._user_terms = None
+        self._and = _(" and ")
 
-def _reason(model, item, c, contributions, row, liked, profile, profile_terms, user_terms, titles,
-            instrument_top):
-    """One sentence saying why ``item`` is on the page; ``contributions`` are its weighted blend terms."""
-    best = max(contributions, key=contributions.get) if contributions else None
-    if best == "cf" and row is not None and row.nnz:
-        sim_row = model.neighbour_column(c)
-        if sim_row is not None:
-            weights = {int(model.item_ids[j]): float(sim_row[j] * v) for j, v in zip(row.indices, row.data)}
-            because = [pk for pk, w in sorted(weights.items(), key=lambda kv: -kv[1]) if w > 0][:2]
+    @property
+    def user_terms(self) -> list[str]:
+        if self._user_terms is None:
+            self._user_terms = self.model.top_terms(self.row) if self.history else []
+        return self._user_terms
+
+    def _because(self, c: int) -> list[int]:
+        """Up to two history items that most support item column ``c`` through item-kNN."""
+        idx, sims = self.model.neighbours(c)
+        sim = dict(zip(idx.tolist(), sims.tolist()))
+        weights = [(sim[j] * v, j) for j, v in self.history.items() if j in sim]
+        best = sorted(weights, key=lambda wj: -wj[0])
+        return [int(self.model.item_ids[j]) for w, j in best if w > 0][:2]
+
+    def __call__(self, card: Card, c: int, cf: float | None, content: float | None) -> str:
+        """``cf`` and ``content`` are the item's weighted blend terms (None when it has none)."""
+        if cf is not None and (content is None or cf >= content) and self.history:
+            because = self._because(c)
             if because:
-                names = [titles.get(pk, "?") for pk in because]
-                if any(pk in liked for pk in because):
-                    return _("Because you liked %(items)s") % {"items": _(" and ").join(names)}
-                return _("Because you listened to %(items)s") % {"items": _(" and ").join(names)}
-    item_terms = {t.lower() for t in item.tags or []} | set(_terms([], item.features))
-    wanted = [t for t in profile_terms if t.lower() in item_terms]
-    if not wanted:
-        wanted = [t for t in user_terms if t in item_terms]
-    if wanted:
-        return _("Matches your tags: %(tags)s") % {"tags": _join(list(dict.fromkeys(wanted))[:3])}
-    for instrument in profile.instruments or []:
-        if item.pk in instrument_top.get(instrument, ()):
-            from accounts.models import INSTRUMENT_CHOICES
+                names = self._and.join(self.cards[pk].title if pk in self.cards else "?" for pk in because)
+                if any(pk in self.liked for pk in because):
+                    return _("Because you liked %(items)s") % {"items": names}
+                return _("Because you listened to %(items)s") % {"items": names}
+        wanted = [t for t in self.profile_terms if t.lower() in card.terms]
+        if not wanted:
+            wanted = [t for t in self.user_terms if t in card.terms]
+        if wanted:
+            return _("Matches your tags: %(tags)s") % {"tags": ", ".join(list(dict.fromkeys(wanted))[:3])}
+        for instrument in self.profile.instruments or []:
+            if card.pk in self.instrument_top.get(instrument, ()):
+                from accounts.models import INSTRUMENT_CHOICES
 
-            label = str(dict(INSTRUMENT_CHOICES).get(instrument, instrument)).lower()
-            return _("Popular with musicians who play %(instrument)s") % {"instrument": label}
-    return _("Popular with listeners on Motif")
+                label = str(dict(INSTRUMENT_CHOICES).get(instrument, instrument)).lower()
+                return _("Popular with musicians who play %(instrument)s") % {"instrument": label}
+        return _("Popular with listeners on Motif")
 
 
 def instrument_popularity(limit=200) -> dict:
@@ -467,7 +476,8 @@ def instrument_popularity(limit=200) -> dict:
 
 
 def _rank(model, row, hidden, profile_terms, paused, excluded) -> dict:
-    """Score every item for one user; keep the best ``CANDIDATES`` with what the reasons need."""
+    """Score every item for one user; keep the best ``CANDIDATES`` (as arrays: item columns, blended
+    scores, and the collaborative and content blend terms the reasons compare, NaN where absent)."""
     comps = {}
     if row.nnz:
         scores, comps = model.personal_scores(row)
@@ -478,9 +488,8 @@ def _rank(model, row, hidden, profile_terms, paused, excluded) -> dict:
         scores = model.term_scores(profile_terms) + 0.5 * model.popularity_scores()
         mode = "cold" if profile_terms else "popular"
     for item_id in hidden:  # dislikes push their neighbours down
-        column = model.neighbour_column(model.col.get(int(item_id), model.n_items))
-        if column is not None:
-            scores[: model.n_model] -= 2.0 * column
+        idx, sims = model.neighbours(model.col.get(int(item_id), model.n_items))
+        scores[idx] -= 2.0 * sims
     s = scores.astype(np.float64)
     exclude_cols = [model.col[i] for i in excluded if i in model.col]
     if exclude_cols:
@@ -488,17 +497,31 @@ def _rank(model, row, hidden, profile_terms, paused, excluded) -> dict:
     n_cand = min(CANDIDATES, int(np.isfinite(s).sum()))
     cand = np.argpartition(-s, n_cand - 1)[:n_cand] if n_cand > 0 else np.empty(0, dtype=np.int64)
     cand = cand[np.argsort(-s[cand], kind="stable")]
-    contrib = []
-    for c in cand:
-        values = {}
-        if comps and c < model.n_model:
-            values["cf"] = float(sum(model.hybrid.weights.get(k, 0) * comps[k][c]
-                                     for k in ("ease", "itemknn", "als") if k in comps))
-            if "content" in comps:
-                values["content"] = float(model.hybrid.weights.get("content", 0) * comps["content"][c])
-        contrib.append(values)
-    return {"cols": [int(c) for c in cand], "scores": [float(s[c]) for c in cand], "contrib": contrib,
-            "mode": mode}
+    ranking = {"cols": cand.astype(np.int32), "scores": s[cand].astype(np.float32), "mode": mode,
+               "cf": None, "content": None}
+    if comps:
+        inside = cand < model.n_model
+        weights = model.hybrid.weights
+        cf = np.full(len(cand), np.nan, dtype=np.float32)
+        cf[inside] = sum((weights.get(k, 0) * comps[k][cand[inside]] for k in ("ease", "itemknn", "als") if k in comps),
+                         np.zeros(int(inside.sum()), dtype=np.float32))
+        ranking["cf"] = cf
+        if "content" in comps:
+            content = np.full(len(cand), np.nan, dtype=np.float32)
+            content[inside] = weights.get("content", 0) * comps["content"][cand[inside]]
+            ranking["content"] = content
+    return ranking
+
+
+def _without(ranking: dict, keep: np.ndarray) -> dict:
+    """The ranking restricted to the candidates where ``keep`` is true."""
+    return {k: v[keep] if isinstance(v, np.ndarray) else v for k, v in ranking.items()}
+
+
+def _blend_term(values, k: int) -> float | None:
+    if values is None or np.isnan(values[k]):
+        return None
+    return float(values[k])
 
 
 def feed_page(user, session: str | None = None, page_size: int = PAGE_SIZE) -> dict:
@@ -506,6 +529,8 @@ def feed_page(user, session: str | None = None, page_size: int = PAGE_SIZE) -> d
 
     The ranking of a session is cached with a stamp of everything it depends on (model version, catalogue,
     the user's events, profile); any new event changes the stamp, so the next page is re-ranked with it.
+    Titles, creators and tags come from the in-memory catalogue cards, so a page reads only the user's
+    own rows from the database.
     """
     model = get_model()
     if not session or len(session) > 64:
@@ -526,44 +551,35 @@ def feed_page(user, session: str | None = None, page_size: int = PAGE_SIZE) -> d
     excluded = set(state["shown"]) | hidden | {i for i, v in totals.items() if v > 0}
     ranking = state.get("ranking")
     if ranking is not None:
-        live = [k for k, c in enumerate(ranking["cols"]) if int(model.item_ids[c]) not in excluded]
-        if ranking["stamp"] != stamp or len(live) < page_size * 2:
+        if ranking["stamp"] != stamp:
             ranking = None
         else:
-            ranking = dict(ranking, cols=[ranking["cols"][k] for k in live],
-                           scores=[ranking["scores"][k] for k in live], contrib=[ranking["contrib"][k] for k in live])
+            shown = np.fromiter(excluded, dtype=np.int64, count=len(excluded))
+            keep = ~np.isin(model.item_ids[ranking["cols"]], shown)
+            ranking = _without(ranking, keep) if keep.sum() >= page_size * 2 else None
     if ranking is None:
         ranking = dict(_rank(model, row, hidden, profile_terms, paused, excluded), stamp=stamp)
     personalised = ranking["mode"] == "personal"
-    if not ranking["cols"]:
-        return {"session": session, "page": state["page"] + 1, "results": [], "personalised": personalised}
-    window = list(zip(ranking["cols"], ranking["scores"], ranking["contrib"]))[: page_size * 6]
-    pks = [int(model.item_ids[c]) for c, _s, _x in window]
-    creators = dict(Item.objects.filter(pk__in=pks).values_list("id", "creator"))
+    cards = catalogue.cards
     chosen, per_creator = [], Counter()
-    for (c, score, contrib), pk in zip(window, pks):
-        if pk not in creators:
+    for k in range(min(len(ranking["cols"]), page_size * 6)):
+        card = cards.get(int(model.item_ids[ranking["cols"][k]]))
+        if card is None:
             continue
-        creator = (creators[pk] or "").lower()
+        creator = card.creator.lower()
         if creator and per_creator[creator] >= MAX_PER_CREATOR:
             continue
         per_creator[creator] += 1
-        chosen.append((c, score, contrib, pk))
+        chosen.append((k, card))
         if len(chosen) == page_size:
             break
-    full = Item.objects.in_bulk([pk for *_rest, pk in chosen])
-    history_pks = [int(model.item_ids[j]) for j in row.indices]
-    titles = dict(Item.objects.filter(pk__in=history_pks).values_list("id", "title")) if history_pks else {}
-    user_terms = model.top_terms(row) if row.nnz else []
     instrument_top = instrument_popularity() if (profile.instruments and not personalised) else {}
-    results = []
-    for c, score, contrib, pk in chosen:
-        item = full.get(pk)
-        if item is None:
-            continue
-        reason = _reason(model, item, c, contrib, row if row.nnz else None, liked, profile,
-                         [] if paused else profile_terms, user_terms, titles, instrument_top)
-        results.append(item_payload(item, reason=reason, score=score))
+    reason = _Reasons(model, row if row.nnz else None, liked, profile, [] if paused else profile_terms,
+                      instrument_top, cards)
+    results = [card.payload(reason=reason(card, int(ranking["cols"][k]), _blend_term(ranking["cf"], k),
+                                          _blend_term(ranking["content"], k)),
+                            score=float(ranking["scores"][k]))
+               for k, card in chosen]
     state["shown"] = state["shown"] + [r["id"] for r in results]
     state["page"] += 1
     state["ranking"] = ranking
@@ -571,33 +587,13 @@ def feed_page(user, session: str | None = None, page_size: int = PAGE_SIZE) -> d
     return {"session": session, "page": state["page"], "results": results, "personalised": personalised}
 
 
-def item_payload(item: Item, reason: str | None = None, score: float | None = None) -> dict:
-    payload = {"id": item.pk, "kind": item.kind, "title": item.title, "creator": item.creator,
-               "tags": list(item.tags or [])[:6], "url": item.url or None, "audio_url": audio_url(item)}
-    if reason is not None:
-        payload["reason"] = reason
-    if score is not None:
-        payload["score"] = round(score, 4)
-    return payload
-
-
-def audio_url(item: Item) -> str | None:
-    from django.urls import reverse
-
-    if item.kind == Item.KIND_SCORE:
-        return reverse("recommender:item-midi", args=[item.pk])
-    if item.kind == Item.KIND_SKETCH:
-        return (item.features or {}).get("audio_url") or None
-    return None
-
-
 def similar_items(item: Item, n: int = 10) -> list[dict]:
+    """Cards of the ``n`` items most similar to ``item``, with their similarity as ``score``."""
     model = get_model()
     if model is None:
         return []
-    pairs = model.similar(item.pk, n)
-    items = Item.objects.in_bulk([pk for pk, _s in pairs])
-    return [item_payload(items[pk], score=s) for pk, s in pairs if pk in items]
+    cards = catalogue.cards
+    return [cards[pk].payload(score=s) for pk, s in model.similar(item.pk, n) if pk in cards]
 
 
 # --------------------------------------------------------------------------------------------- events

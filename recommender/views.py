@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import services
+from .cards import card_of
 from .models import Event, Item
 
 
@@ -56,7 +57,7 @@ def onboarding(request):
 def item_detail(request, item_id):
     item = get_object_or_404(Item, pk=item_id)
     return render(request, "recommender/item.html", {
-        "item": item, "audio_url": services.audio_url(item), "similar": services.similar_items(item)})
+        "item": item, "audio_url": card_of(item).audio_url, "similar": services.similar_items(item)})
 
 
 @login_required

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from recommender.models import ImportedPlay, Item
@@ -79,8 +80,11 @@ class Command(BaseCommand):
                 else:
                     new.append(Item(**fields))
             Item.objects.bulk_create(new, batch_size=BATCH)
-            Item.objects.bulk_update(update, ["title", "creator", "tags", "features", "url", "listeners"],
-                                     batch_size=BATCH)
+            now = timezone.now()
+            for item in update:  # bulk_update skips auto_now, and the feed's catalogue cards watch updated_at
+                item.updated_at = now
+            Item.objects.bulk_update(update, ["title", "creator", "tags", "features", "url", "listeners",
+                                              "updated_at"], batch_size=BATCH)
             created = len(new)
             ids = dict(Item.objects.filter(source=SOURCE).values_list("external_id", "id"))
             objs = [ImportedPlay(listener=pseudonym(u), item_id=ids[a], plays=int(w))

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from recommender import services
+from recommender.cards import card_of
 from recommender.models import Item
 
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
             item = Item.objects.filter(pk=opts["similar"]).first()
             if item is None:
                 raise CommandError("No such item.")
-            result = {"item": services.item_payload(item), "similar": services.similar_items(item)}
+            result = {"item": card_of(item).payload(), "similar": services.similar_items(item)}
         elif opts["user"]:
             user = get_user_model().objects.filter(username=opts["user"]).first()
             if user is None:
