@@ -316,3 +316,42 @@ def test_retrain_job_and_beat_tasks(catalogue, user, eager_jobs):
     assert ModelVersion.objects.get(is_active=True).pk == job.result["version"]
     Event.objects.create(user=user, item=catalogue[0], kind="play", timestamp=timezone.now() - timedelta(days=999))
     assert tasks.fold_old_events()["folded"] == 1
+
+
+def test_feed_cards_follow_renames_and_deletions(trained, user, api_client, monkeypatch):
+    from recommender import cards
+
+    monkeypatch.setattr(services, "VERSION_CHECK_SECONDS", 0.0)
+    first = page(api_client)["results"]
+    renamed, deleted = Item.objects.get(pk=first[0]["id"]), Item.objects.get(pk=first[1]["id"])
+    renamed.title = "Renamed while serving"
+    renamed.save()
+    assert cards.catalogue.cards[renamed.pk].title != renamed.title  # not refreshed until the next check
+    deleted.delete()
+    services.get_model()
+    assert cards.catalogue.cards[renamed.pk].title == "Renamed while serving"
+    assert deleted.pk not in cards.catalogue.cards
+    titles = {r["id"]: r["title"] for r in page(api_client)["results"]}
+    assert deleted.pk not in titles
+    similar = api_client.get(f"/api/recommendations/similar/{first[2]['id']}/").json()
+    assert deleted.pk not in {s["id"] for s in similar}
+
+
+def test_catalogue_refresh_is_incremental_until_something_is_deleted(catalogue, django_assert_num_queries):
+    from recommender.cards import Catalogue, table_stamp
+
+    cat = Catalogue()
+    cat.refresh(table_stamp())
+    assert len(cat.cards) == 60 and cat.cards[catalogue[0].pk].terms == tuple(FOLK_TAGS)
+    added = Item.objects.create(kind=Item.KIND_SCORE, source="test", external_id="new", title="New score",
+                                tags=["Chorale"])
+    before = cat.cards
+    cat.refresh(table_stamp())
+    assert cat.cards is not before and cat.cards[added.pk].audio_url.endswith(f"/{added.pk}/midi/")
+    assert cat.cards[added.pk].payload(reason="r", score=1.23456)["score"] == 1.2346
+    catalogue[1].delete()
+    cat.refresh(table_stamp())
+    assert catalogue[1].pk not in cat.cards and len(cat.cards) == 60
+    stamp = table_stamp()
+    with django_assert_num_queries(0):
+        cat.refresh(stamp)
