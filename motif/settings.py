@@ -112,7 +112,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
     # WAL lets the web process read while a job thread writes; NORMAL sync is safe under WAL.
     DATABASES["default"]["OPTIONS"].update({
@@ -165,6 +164,8 @@ MOTIF_EVENT_RETENTION_DAYS = env_int("MOTIF_EVENT_RETENTION_DAYS", 365)
 MOTIF_JOBS_EAGER = env_bool("MOTIF_JOBS_EAGER", False)
 MOTIF_EMBEDDED_WORKERS = env_int("MOTIF_EMBEDDED_WORKERS", 2)
 MOTIF_WARM_UP = env_bool("MOTIF_WARM_UP", True)
+# Threads serving HTTP in each server process (see motif/asgi.py); WebSockets need none.
+MOTIF_HTTP_THREADS = env_int("MOTIF_HTTP_THREADS", 4)
 MOTIF_JOB_SOFT_TIME_LIMIT = env_int("MOTIF_JOB_SOFT_TIME_LIMIT", 3300)
 MOTIF_JOB_HARD_TIME_LIMIT = env_int("MOTIF_JOB_HARD_TIME_LIMIT", 3600)
 MOTIF_JOB_MAX_ATTEMPTS = env_int("MOTIF_JOB_MAX_ATTEMPTS", 2)
