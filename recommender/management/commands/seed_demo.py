@@ -2,9 +2,11 @@
 score the first time someone plays it). Idempotent and fast (a few seconds)."""
 import json
 import re
+import string
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from recommender.models import Item
 
@@ -27,6 +29,12 @@ COLLECTIONS = {
     "handel": (5, "G.F. Handel", ["baroque", "classical"]),
     "trecento": (10, "Trecento", ["medieval", "italy", "vocal"]),
 }
+# Folders of one composer: their scores' composer fields are sometimes garbled ("W.AMozart.").
+ONE_COMPOSER = {"bach", "palestrina", "monteverdi", "mozart", "beethoven", "haydn", "schumann", "joplin",
+                "corelli", "handel"}
+WORK_NUMBERS = [(re.compile(r"opus(\d+)no(\d+)", re.I), "Op. {} No. {}"), (re.compile(r"opus(\d+)", re.I), "Op. {}"),
+                (re.compile(r"k(\d+)", re.I), "K. {}"), (re.compile(r"bwv(\S+)", re.I), "BWV {}")]
+VOICE_PARTS = {"canto", "cantus", "soprano", "alto", "altus", "tenor", "basso", "bassus", "bass", "score"}
 FORMS = ["reel", "jig", "hornpipe", "strathspey", "waltz", "march", "polka", "air", "lament", "song", "dance",
          "chorale", "mass", "madrigal", "sonata", "quartet", "minuet", "gavotte", "schottische", "fling",
          "benedictus", "sanctus", "agnus", "kyrie", "gloria", "credo", "rag"]
@@ -42,12 +50,49 @@ def _entries():
     return sorted(bundle._metadataEntries.items())  # the bundle has no public iterator over keys
 
 
-def _title_from_path(path: str, folder: str) -> str:
-    """A readable title when the score has none: "bach/bwv101.7.mxl" -> "Chorale BWV 101.7"."""
-    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    if folder == "bach" and stem.lower().startswith("bwv"):
-        return f"Chorale BWV {stem[3:]}"
-    return stem.replace("_", " ")
+def _work_name(name: str) -> str:
+    """A catalogue number from a corpus folder or file name: "opus59no1" -> "Op. 59 No. 1", "k458" -> "K. 458"."""
+    for pattern, template in WORK_NUMBERS:
+        match = pattern.fullmatch(name)
+        if match:
+            return template.format(*match.groups())
+    return name.replace("_", " ")
+
+
+def _usable(name: str | None, stem: str) -> str | None:
+    """``name`` when it reads as a title: not a file name, a number, a voice part or scanning debris."""
+    name = (name or "").strip().rstrip(".")
+    if not name or name == stem or name.lower() in VOICE_PARTS or re.fullmatch(
+            r"movement\d+|\d+|madrigal[.\d]+|.*\.(mxl|xml|krn|abc|mid)", name, re.I):
+        return None
+    if sum(ch.isalpha() or ch.isspace() for ch in name) < 0.7 * len(name):
+        return None
+    return string.capwords(name) if name.islower() or name.isupper() else name
+
+
+def readable_title(title: str | None, movement: str | None, path: str) -> str:
+    """A title for a corpus score from its title and movement fields, or from its path when they say
+    nothing: "haydn/opus1no1/movement3.mxl" -> "Op. 1 No. 1, movement 3", "bach/bwv101.7.mxl" ->
+    "Chorale BWV 101.7", "monteverdi/madrigal.3.3.mxl" -> "Madrigal, book 3 no. 3"."""
+    parts = path.split("/")
+    stem = parts[-1].rsplit(".", 1)[0]
+    numbered = re.fullmatch(r"movement(\d+)", stem, re.I)
+    title, movement = _usable(title, stem), _usable(movement, stem)
+    if title and movement and movement != title:
+        return f"{title}: {movement}"
+    if title:
+        return f"{title}, movement {numbered.group(1)}" if numbered else title
+    if numbered and len(parts) > 2:
+        return f"{_work_name(parts[-2])}, movement {numbered.group(1)}"
+    if movement:
+        return movement
+    madrigal = re.fullmatch(r"madrigal\.(\d+)\.(\d+)", stem, re.I)
+    if madrigal:
+        return "Madrigal, book {} no. {}".format(*madrigal.groups())
+    if parts[0] == "bach" and stem.lower().startswith("bwv"):
+        return f"Chorale {_work_name(stem)}"
+    name = _work_name(stem)
+    return string.capwords(name) if name.islower() else name
 
 
 def _tags(collection_tags, title, locale):
@@ -73,8 +118,9 @@ class Command(BaseCommand):
             folder = str(entry.sourcePath).split("/", 1)[0]
             if folder in COLLECTIONS:
                 by_collection.setdefault(folder, []).append((key, entry))
-        existing = set(Item.objects.filter(source=SOURCE).values_list("external_id", flat=True))
-        new, total = [], 0
+        existing = {e: (pk, t, c) for e, pk, t, c in Item.objects.filter(source=SOURCE).values_list(
+            "external_id", "id", "title", "creator")}
+        new, renamed, total = [], [], 0
         for folder, (count, default_creator, tags) in COLLECTIONS.items():
             entries = by_collection.get(folder, [])
             count = max(1, int(count * opts["scale"]))
@@ -83,16 +129,17 @@ class Command(BaseCommand):
                 md = entry.metadata
                 if md is None:
                     continue
-                movement = md.movementName if md.movementName and not re.search(
-                    r"\.(mxl|xml|krn|abc|mid)$", str(md.movementName)) else None
-                title = str(md.title or movement or _title_from_path(str(entry.sourcePath), folder))
-                title = title.strip().rstrip(".")[:250]
-                composer = md.composer or default_creator
+                path = str(entry.sourcePath)
+                title = readable_title(md.title, md.movementName, path)[:250]
+                composer = default_creator if folder in ONE_COMPOSER else (md.composer or default_creator)
                 external_id = f"{entry.sourcePath}#{entry.number or ''}"
                 total += 1
                 if external_id in existing:
+                    pk, old_title, old_creator = existing[external_id]
+                    if (old_title, old_creator) != (title, str(composer)[:250]):  # titles made by an older version
+                        renamed.append(Item(pk=pk, title=title, creator=str(composer)[:250], updated_at=timezone.now()))
                     continue
-                existing.add(external_id)
+                existing[external_id] = (None, title, composer)
                 new.append(Item(kind=Item.KIND_SCORE, source=SOURCE, external_id=external_id, title=title,
                                 creator=str(composer)[:250],
                                 tags=_tags(tags, title, md.localeOfComposition),
@@ -101,7 +148,8 @@ class Command(BaseCommand):
                                           "region": md.localeOfComposition or ""}))
         with transaction.atomic():
             Item.objects.bulk_create(new, batch_size=1000)
-        result = {"source": SOURCE, "works": total, "created": len(new)}
+            Item.objects.bulk_update(renamed, ["title", "creator", "updated_at"], batch_size=1000)
+        result = {"source": SOURCE, "works": total, "created": len(new), "renamed": len(renamed)}
         if opts["json"]:
             self.stdout.write(json.dumps(result))
         else:
