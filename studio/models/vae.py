@@ -4,7 +4,8 @@ Encoder: token embeddings -> bidirectional GRU -> Gaussian posterior ``q(z|x)``.
 Decoder: hierarchical, as MusicVAE's: ``z`` -> a *conductor* GRU that emits one embedding per bar ->
 a bar-level GRU that writes the 16 tokens of that bar autoregressively (the previous token and the bar
 embedding as input, the hidden state reset from the bar embedding at every bar).
-The KL term is weighted by ``beta`` (annealed in training) above ``free_bits`` nats, so the latent is used.
+The KL term is weighted by ``beta`` (annealed in training) above ``free_bits_per_bar`` nats per bar of the
+window, so the latent is used and a 4-bar window may carry twice the information of a 2-bar one.
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ class VAEConfig:
     dec_hidden: int = 256
     max_bars: int = 4
     beta: float = 0.2
-    free_bits: float = 48.0
+    free_bits_per_bar: float = 48.0
     dropout: float = 0.0
 
     def to_dict(self) -> dict:
@@ -137,7 +138,8 @@ class MelodyVAE(nn.Module):
         recon = F.cross_entropy(logits.transpose(1, 2), tokens, reduction="none").sum(1)
         kl = 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum(1)
         beta = self.config.beta if beta is None else beta
-        loss = (recon + beta * torch.clamp(kl - self.config.free_bits, min=0)).mean()
+        free_bits = self.config.free_bits_per_bar * tokens.shape[1] / STEPS_PER_BAR
+        loss = (recon + beta * torch.clamp(kl - free_bits, min=0)).mean()
         accuracy = (logits.argmax(-1) == tokens).float().mean()
         return {"loss": loss, "recon": recon.mean(), "kl": kl.mean(), "accuracy": accuracy}
 

@@ -36,9 +36,12 @@ def _lr_at(step: int, total: int, lr: float, lr_final: float) -> float:
 
 def train(kind: str, config_name: str = "default", epochs: int = 1, out: Path = Path("studio/checkpoints"),
           resume: bool = False, seed: int = 0, max_minutes: float | None = None, sets: dict | None = None,
-          data_hash: str | None = None, progress: bool = True, log=print) -> dict:
+          data_hash: str | None = None, progress: bool = True, log=print, init: Path | None = None,
+          model_overrides: dict | None = None) -> dict:
     """Train a ``"vae"`` or ``"gan"``; returns the checkpoint's meta dict (with ``path``).
-    ``sets`` (window sets) and ``data_hash`` may be given instead of the music21 corpus."""
+    ``sets`` (window sets) and ``data_hash`` may be given instead of the music21 corpus.
+    ``init`` (a checkpoint of the same kind and architecture) starts from its weights: fine-tuning with
+    a fresh optimiser, e.g. under a changed loss setting; its training record is kept in the meta."""
     set_seed(seed)
     cfg = get_config(kind, config_name)
     if sets is None:
@@ -47,11 +50,12 @@ def train(kind: str, config_name: str = "default", epochs: int = 1, out: Path = 
     else:
         stats = {name: {"windows": len(s)} for name, s in sets.items()}
     device = default_device()
-    model = build_model(kind, cfg.model.to_dict()).to(device)
+    model = build_model(kind, {**cfg.model.to_dict(), **(model_overrides or {})}).to(device)
     out = Path(out)
     path, resume_path = out / FILENAMES[kind], out / FILENAMES[kind].replace(".pt", ".resume.pt")
     loop = VAELoop(model, cfg, sets, device, seed) if kind == "vae" else GANLoop(model, cfg, sets, device, seed)
     first_epoch, history, seconds_before = 0, [], 0.0
+    initialised_from = _load_init(model, kind, init, device) if init is not None else None
     if resume and resume_path.exists():
         state = torch.load(resume_path, map_location=device, weights_only=False)
         load_weights(model, state["model"])
@@ -89,8 +93,8 @@ def train(kind: str, config_name: str = "default", epochs: int = 1, out: Path = 
         meta = loop.finish_meta({"config_name": config_name, "seed": seed, "epochs": epoch + 1,
                                  "planned_epochs": epochs, "history": history, "data_hash": data_hash,
                                  "data": stats, "train_seconds": record["seconds"], "device": str(device),
-                                 "stopped_early": stopped_early, "metrics": {k: v for k, v in record.items()
-                                                                            if k.startswith("val_")}})
+                                 "stopped_early": stopped_early, "initialised_from": initialised_from,
+                                 "metrics": {k: v for k, v in record.items() if k.startswith("val_")}})
         save_checkpoint(path, kind, model, meta)
         torch.save({"model": model.state_dict(), "loop": loop.state(), "epoch": epoch + 1, "history": history,
                     "seconds": record["seconds"]}, resume_path)
@@ -98,6 +102,21 @@ def train(kind: str, config_name: str = "default", epochs: int = 1, out: Path = 
             log(f"stopped after {max_minutes} minutes (time budget)")
             break
     return {**meta, "path": str(path)}
+
+
+def _load_init(model, kind: str, path: Path, device) -> dict:
+    """Copy the weights of checkpoint ``path`` into ``model``; the summary of how it was trained."""
+    payload = torch.load(Path(path), map_location=device, weights_only=False)
+    if payload.get("kind") != kind:
+        raise ValueError(f"{path} holds a {payload.get('kind')!r} model, not a {kind!r}")
+    try:
+        load_weights(model, payload["state_dict"])
+    except RuntimeError as exc:
+        raise ValueError(f"{path} has another architecture than this config: {str(exc).splitlines()[0]}") from None
+    meta = payload.get("meta", {})
+    return {"file": Path(path).name, "config": payload.get("config"), "epochs": meta.get("epochs"),
+            "train_seconds": meta.get("train_seconds"), "history": meta.get("history"),
+            "initialised_from": meta.get("initialised_from")}
 
 
 class VAELoop:

@@ -15,6 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("--epochs", type=int, default=1)
         parser.add_argument("--out", default=str(Path(__file__).resolve().parents[2] / "checkpoints"))
         parser.add_argument("--resume", action="store_true", help="continue from <out>/*.resume.pt")
+        parser.add_argument("--init", default=None,
+                            help="start from this checkpoint's weights (same architecture), with a fresh optimiser")
+        parser.add_argument("--free-bits-per-bar", type=float, default=None,
+                            help="VAE: KL nats per bar left unpenalised (overrides the config's value)")
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--max-minutes", type=float, default=None, help="stop (and save) after this long")
         parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (the box is shared)")
@@ -29,7 +33,10 @@ class Command(BaseCommand):
         os.environ.setdefault("OMP_NUM_THREADS", str(opts["threads"]))
         log = (lambda msg: self.stderr.write(msg)) if opts["json"] else self.stdout.write
         meta = train(opts["model"], opts["config"], epochs=opts["epochs"], out=Path(opts["out"]),
-                     resume=opts["resume"], seed=opts["seed"], max_minutes=opts["max_minutes"], log=log)
+                     resume=opts["resume"], seed=opts["seed"], max_minutes=opts["max_minutes"], log=log,
+                     init=Path(opts["init"]) if opts["init"] else None,
+                     model_overrides=({"free_bits_per_bar": opts["free_bits_per_bar"]}
+                                      if opts["free_bits_per_bar"] is not None else None))
         if opts["json"]:
             self.stdout.write(json.dumps(meta, default=str))
         else:

@@ -10,7 +10,7 @@ from studio.training.checkpoints import load_checkpoint
 
 def test_vae_loss_falls_in_a_few_steps(tiny_sets):
     torch.manual_seed(0)
-    model = MelodyVAE(VAEConfig(embed=16, enc_hidden=32, latent=8, conductor_hidden=32, dec_hidden=32, free_bits=0))
+    model = MelodyVAE(VAEConfig(embed=16, enc_hidden=32, latent=8, conductor_hidden=32, dec_hidden=32, free_bits_per_bar=0))
     batch = torch.from_numpy(tiny_sets["melody2_train"].tokens[:16].astype(np.int64))
     opt = torch.optim.Adam(model.parameters(), lr=1e-2)
     losses = []
@@ -64,3 +64,37 @@ def test_checkpoint_round_trip_and_vae_operations(tiny_checkpoints, tiny_sets):
     assert vae.vary(x[0], 0.0, 2).shape == (2, 64)
     g = torch.Generator().manual_seed(1)
     assert vae.sample(4, 2, 1.0, generator=g, attributes={"pitch_height": 2.0}).shape == (4, 32)
+
+
+def test_init_starts_from_a_checkpoint_with_overrides_and_records_it(tiny_checkpoints, tiny_sets, tmp_path):
+    from studio.training.train import train
+
+    source = tiny_checkpoints / "melody_vae.pt"
+    before, _ = load_checkpoint(source, torch.device("cpu"))
+    meta = train("vae", "tiny", epochs=1, out=tmp_path, sets=tiny_sets, data_hash="tiny", progress=False,
+                 log=lambda m: None, init=source, model_overrides={"free_bits_per_bar": 3.0})
+    assert meta["initialised_from"]["file"] == "melody_vae.pt"
+    assert meta["initialised_from"]["epochs"] == 1
+    after, _ = load_checkpoint(tmp_path / "melody_vae.pt", torch.device("cpu"))
+    assert after.config.free_bits_per_bar == 3.0 and before.config.free_bits_per_bar == 2.0
+    fresh = MelodyVAE(before.config)
+    # Fine-tuned weights stay near the source's, far from a fresh initialisation.
+    w0, w1, wf = before.out.weight, after.out.weight, fresh.out.weight
+    assert (w1 - w0).norm() < (w1 - wf).norm()
+
+
+def test_init_refuses_another_kind_or_architecture(tiny_checkpoints, tiny_sets, tmp_path):
+    import pytest
+
+    from studio.training.train import train
+
+    with pytest.raises(ValueError, match="not a 'vae'"):
+        train("vae", "tiny", epochs=1, out=tmp_path, sets=tiny_sets, progress=False, log=lambda m: None,
+              init=tiny_checkpoints / "harmony_gan.pt")
+    big = MelodyVAE(VAEConfig(enc_hidden=48))
+    from studio.training.checkpoints import save_checkpoint
+
+    save_checkpoint(tmp_path / "other.pt", "vae", big, {})
+    with pytest.raises(ValueError, match="another architecture"):
+        train("vae", "tiny", epochs=1, out=tmp_path, sets=tiny_sets, progress=False, log=lambda m: None,
+              init=tmp_path / "other.pt")
