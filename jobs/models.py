@@ -27,6 +27,8 @@ class Job(models.Model):
     result = models.JSONField(_("result"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     queue = models.CharField(_("queue"), max_length=16, default="cpu")
+    language = models.CharField(_("language"), max_length=16, blank=True,
+                                help_text=_("The requester's language: progress messages and errors are written in it."))
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)

@@ -6,6 +6,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jobs import progress
@@ -69,7 +70,14 @@ def _finish(job, **fields):
 
 
 def execute(job_id):
-    """Run the job ``job_id`` to a terminal state. Safe to call again for the same job."""
+    """Run the job ``job_id`` to a terminal state, writing its messages in the requester's language.
+    Safe to call again for the same job."""
+    language = Job.objects.filter(pk=job_id).values_list("language", flat=True).first()
+    with translation.override(language or settings.LANGUAGE_CODE):
+        _execute(job_id)
+
+
+def _execute(job_id):
     job = _claim(job_id)
     if job is None:
         return

@@ -4,7 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jobs.broadcast import send_job_event
@@ -30,7 +30,8 @@ def submit_job(user, kind, params=None):
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         if Job.objects.filter(owner=user, status__in=Job.ACTIVE).count() >= limit:
             raise TooManyActiveJobs(limit)
-        job = Job.objects.create(owner=user, kind=kind, params=params or {}, queue=handler.queue)
+        job = Job.objects.create(owner=user, kind=kind, params=params or {}, queue=handler.queue,
+                                 language=translation.get_language() or "")
         if not settings.MOTIF_JOBS_EAGER:
             transaction.on_commit(lambda: _announce_and_dispatch(job))
     if settings.MOTIF_JOBS_EAGER:

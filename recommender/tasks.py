@@ -1,5 +1,6 @@
 """Periodic and on-demand work: retraining (a job and a Celery beat task) and event retention."""
 from celery import shared_task
+from django.utils.translation import gettext as _
 
 from jobs.registry import job_handler
 
@@ -9,9 +10,9 @@ from . import services
 @job_handler("recommender.train", queue="cpu")
 def train_job(ctx):
     """Retrain the feed's model; the new version swaps in when it is ready, the old one serves meanwhile."""
-    ctx.report(5, "Reading listening data")
+    ctx.report(5, _("Reading listening data"))
     version = services.train(tune=bool(ctx.params.get("tune", True)))
-    ctx.report(100, "New model active")
+    ctx.report(100, _("New model active"))
     return {"version": version.pk, "metrics": version.metrics}
 
 

@@ -67,6 +67,24 @@ def test_eager_job_succeeds_with_its_result(user, eager_jobs):
     assert job.started_at and job.finished_at
 
 
+def test_a_job_writes_its_messages_in_the_requesters_language(user, settings):
+    from django.utils import translation
+
+    settings.MOTIF_JOBS_EAGER = False
+    with translation.override("zh-hans"):
+        done = submit_job(user, "tests.reports", {"value": 1})
+        crashed = submit_job(user, "tests.crashes")
+    assert (done.language, crashed.language) == ("zh-hans", "zh-hans")
+    with translation.override("en"):  # a worker's own language does not matter
+        runner.execute(done.pk)
+        runner.execute(crashed.pk)
+        assert translation.get_language() == "en"
+    done.refresh_from_db()
+    crashed.refresh_from_db()
+    assert done.message == "完成"
+    assert crashed.status == Job.Status.FAILED and crashed.error == "运行此作业时出错，错误已记录，请重试。"
+
+
 def test_user_error_becomes_the_jobs_message(user, eager_jobs):
     job = submit_job(user, "tests.fails_for_user")
     assert job.status == Job.Status.FAILED
