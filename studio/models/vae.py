@@ -6,6 +6,11 @@ a bar-level GRU that writes the 16 tokens of that bar autoregressively (the prev
 embedding as input, the hidden state reset from the bar embedding at every bar).
 The KL term is weighted by ``beta`` (annealed in training) above ``free_bits_per_bar`` nats per bar of the
 window, so the latent is used and a 4-bar window may carry twice the information of a 2-bar one.
+
+With that many free nats the posteriors are narrow and their means fill a region much smaller than the
+N(0, I) prior, so new melodies are drawn from a Gaussian fitted to the posterior means of the training
+windows (one per window length, stored with the weights; "ex-post density estimation", Ghosh et al. 2020),
+and from N(0, I) only when no fit is stored.
 """
 from __future__ import annotations
 
@@ -18,6 +23,9 @@ from torch import nn
 
 from studio.music.encoding import MELODY_RANGE
 from studio.music.sketch import STEPS_PER_BAR
+
+
+PRIOR_BARS = (2, 4)
 
 
 @dataclass
@@ -59,6 +67,9 @@ class MelodyVAE(nn.Module):
         self.out = nn.Linear(c.dec_hidden, c.vocab_size)
         self.register_buffer("attributes", torch.zeros(0, c.latent), persistent=True)
         self.attribute_names: list[str] = []
+        # Latent prior fitted after training, per window length PRIOR_BARS[k]: mean and Cholesky factor.
+        self.register_buffer("prior_mean", torch.zeros(0, c.latent), persistent=True)
+        self.register_buffer("prior_scale_tril", torch.zeros(0, c.latent, c.latent), persistent=True)
 
     # -- encoder ---------------------------------------------------------------------------------
     def encode(self, tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -148,13 +159,28 @@ class MelodyVAE(nn.Module):
     def device(self) -> torch.device:
         return self.out.weight.device
 
+    def prior_sample(self, n: int, bars: int, temperature: float = 1.0,
+                     generator: torch.Generator | None = None) -> torch.Tensor:
+        """``n`` latents from the prior for ``bars``-bar melodies, their spread scaled by ``temperature``:
+        the fitted Gaussian of that window length (the nearest one fitted) or N(0, I)."""
+        eps = torch.randn(n, self.config.latent, generator=generator, device="cpu").to(self.device)
+        eps = eps * max(temperature, 1e-3)
+        if len(self.prior_mean) == 0:
+            return eps
+        k = min(range(len(self.prior_mean)), key=lambda i: abs(PRIOR_BARS[i] - bars))
+        return self.prior_mean[k] + eps @ self.prior_scale_tril[k].T
+
+    def set_latent_prior(self, means: torch.Tensor, scale_trils: torch.Tensor) -> None:
+        """Store fitted prior Gaussians, one per length of :data:`PRIOR_BARS`."""
+        self.prior_mean = means.detach().to(self.device, torch.float32)
+        self.prior_scale_tril = scale_trils.detach().to(self.device, torch.float32)
+
     @torch.no_grad()
     def sample(self, n: int, bars: int = 2, temperature: float = 1.0, generator: torch.Generator | None = None,
                attributes: dict[str, float] | None = None) -> torch.Tensor:
-        """``n`` new melodies from the prior (latent scaled by ``temperature``, tokens sampled at
-        ``temperature``), optionally pushed along attribute vectors."""
-        z = torch.randn(n, self.config.latent, generator=generator, device="cpu").to(self.device)
-        z = self.apply_attributes(z * max(temperature, 1e-3), attributes)
+        """``n`` new melodies from the prior (latent spread scaled by ``temperature``, tokens sampled at
+        half of it), optionally pushed along attribute vectors."""
+        z = self.apply_attributes(self.prior_sample(n, bars, temperature, generator), attributes)
         return self.decode(z, bars, temperature=temperature * 0.5, generator=generator)
 
     @torch.no_grad()
@@ -178,7 +204,7 @@ class MelodyVAE(nn.Module):
         """``count`` variations of one melody: its latent moved towards random prior points by
         ``amount`` (0 = the reconstruction, 1 = unrelated samples) along a great circle."""
         mu, _ = self.encode(tokens.unsqueeze(0))
-        noise = torch.randn(count, self.config.latent, generator=generator, device="cpu").to(self.device)
+        noise = self.prior_sample(count, tokens.shape[0] // STEPS_PER_BAR, generator=generator)
         z = torch.cat([slerp(mu, noise[i:i + 1], amount) for i in range(count)])
         return self.decode(z, tokens.shape[0] // STEPS_PER_BAR)
 

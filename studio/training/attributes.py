@@ -1,5 +1,6 @@
-"""Attribute vectors of the MelodyVAE latent space (MusicVAE section 5.3): for each attribute, the
-mean posterior of the training windows in its top quartile minus that of its bottom quartile."""
+"""Statistics of the MelodyVAE latent space from the training windows: attribute vectors (MusicVAE
+section 5.3: for each attribute, the mean posterior of the windows in its top quartile minus that of its
+bottom quartile) and the fitted latent prior new melodies are drawn from."""
 from __future__ import annotations
 
 import numpy as np
@@ -35,17 +36,46 @@ def window_attributes(tokens: np.ndarray) -> np.ndarray:
 
 
 @torch.no_grad()
+def posterior_means(model, tokens: np.ndarray, device, batch: int = 512) -> torch.Tensor:
+    """Posterior means of ``tokens`` (rows of one window length), on the CPU."""
+    was_training = model.training
+    model.eval()
+    mus = torch.cat([model.encode(torch.from_numpy(tokens[i:i + batch]).long().to(device))[0].cpu()
+                     for i in range(0, len(tokens), batch)])
+    model.train(was_training)
+    return mus
+
+
+def fit_latent_prior(model, windows: dict[int, np.ndarray], device, limit: int = 8000, seed: int = 0):
+    """``(means, scale_trils)``: a full-covariance Gaussian fitted to the posterior means of up to
+    ``limit`` training windows of each length in :data:`~studio.models.vae.PRIOR_BARS`
+    (``windows`` maps bars to token rows); N(0, I) for a length with too few windows."""
+    from studio.models.vae import PRIOR_BARS
+
+    latent = model.config.latent
+    means, trils = [], []
+    for bars in PRIOR_BARS:
+        tokens = windows.get(bars, np.zeros((0, bars * 16), dtype=np.int64))
+        rows = tokens[np.random.default_rng(seed).permutation(len(tokens))[:limit]]
+        if len(rows) <= latent:
+            means.append(torch.zeros(latent))
+            trils.append(torch.eye(latent))
+            continue
+        mus = posterior_means(model, rows, device).double()
+        cov = torch.cov(mus.T) + 1e-4 * torch.eye(latent, dtype=torch.float64)
+        means.append(mus.mean(0).float())
+        trils.append(torch.linalg.cholesky(cov).float())
+    return torch.stack(means), torch.stack(trils)
+
+
+@torch.no_grad()
 def compute_attribute_vectors(model, tokens: np.ndarray, device, limit: int = 4000, seed: int = 0):
     """``(names, vectors)`` with one latent direction per attribute, from up to ``limit`` windows."""
     rng = np.random.default_rng(seed)
     rows = tokens[rng.permutation(len(tokens))[:limit]]
     if len(rows) < 8:
         return list(ATTRIBUTES), torch.zeros(len(ATTRIBUTES), model.config.latent)
-    was_training = model.training
-    model.eval()
-    mus = torch.cat([model.encode(torch.from_numpy(rows[i:i + 512]).long().to(device))[0].cpu()
-                     for i in range(0, len(rows), 512)])
-    model.train(was_training)
+    mus = posterior_means(model, rows, device)
     values = np.stack([window_attributes(t) for t in rows])
     vectors = []
     for j in range(len(ATTRIBUTES)):

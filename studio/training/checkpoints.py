@@ -36,9 +36,14 @@ def save_checkpoint(path: Path, kind: str, model, meta: dict, optimizer_state: d
 
 
 def load_weights(model, state: dict) -> None:
-    """Load a state dict, first giving the VAE's attribute buffer the stored shape."""
-    if "attributes" in state:
-        model.attributes = torch.zeros_like(state["attributes"])
+    """Load a state dict, first giving the VAE's fitted buffers the stored shapes; a VAE saved before
+    the latent prior was fitted keeps the N(0, I) prior."""
+    state = dict(state)
+    for name in ("attributes", "prior_mean", "prior_scale_tril"):
+        if name in state:
+            setattr(model, name, torch.zeros_like(state[name]))
+        elif isinstance(model, MelodyVAE) and name != "attributes":
+            state[name] = getattr(model, name)
     model.load_state_dict(state)
 
 

@@ -179,11 +179,12 @@ class VAELoop:
         self.rng.bit_generator.state = state["rng"]
 
     def finish_meta(self, meta: dict) -> dict:
-        """Attribute vectors are computed from the training windows before each save."""
-        from studio.training.attributes import compute_attribute_vectors
+        """Attribute vectors and the latent prior are computed from the training windows before each save."""
+        from studio.training.attributes import compute_attribute_vectors, fit_latent_prior
 
         names, vectors = compute_attribute_vectors(self.model, self.train_sets[0], self.device)
         self.model.set_attributes(names, vectors)
+        self.model.set_latent_prior(*fit_latent_prior(self.model, dict(zip((2, 4), self.train_sets)), self.device))
         return meta
 
 

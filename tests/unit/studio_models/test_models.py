@@ -98,3 +98,34 @@ def test_init_refuses_another_kind_or_architecture(tiny_checkpoints, tiny_sets, 
     with pytest.raises(ValueError, match="another architecture"):
         train("vae", "tiny", epochs=1, out=tmp_path, sets=tiny_sets, progress=False, log=lambda m: None,
               init=tmp_path / "other.pt")
+
+
+def test_trained_vae_samples_from_a_prior_fitted_to_its_posteriors(tiny_checkpoints, tiny_sets):
+    from studio.models.vae import PRIOR_BARS
+    from studio.training.attributes import fit_latent_prior, posterior_means
+
+    model, _ = load_checkpoint(tiny_checkpoints / "melody_vae.pt", torch.device("cpu"))
+    latent = model.config.latent
+    assert model.prior_mean.shape == (len(PRIOR_BARS), latent)
+    assert model.prior_scale_tril.shape == (len(PRIOR_BARS), latent, latent)
+    windows = {2: tiny_sets["melody2_train"].tokens.astype(np.int64), 4: tiny_sets["melody4_train"].tokens.astype(np.int64)}
+    means, trils = fit_latent_prior(model, windows, torch.device("cpu"))
+    mus = posterior_means(model, windows[4], torch.device("cpu"))
+    assert torch.allclose(means[1], mus.mean(0), atol=1e-5)
+    assert torch.allclose(trils[1] @ trils[1].T, torch.cov(mus.T) + 1e-4 * torch.eye(latent), atol=1e-4)
+    z = model.prior_sample(20000, 4, generator=torch.Generator().manual_seed(0))
+    assert torch.allclose(z.mean(0), model.prior_mean[1], atol=0.05)
+    assert torch.allclose(z.std(0), torch.diagonal(trils[1] @ trils[1].T).sqrt(), rtol=0.1)
+    assert model.sample(3, 2, generator=torch.Generator().manual_seed(1)).shape == (3, 32)
+
+
+def test_a_vae_saved_without_a_fitted_prior_loads_with_the_standard_normal(tiny_checkpoints):
+    from studio.training.checkpoints import build_model, load_weights
+
+    payload = torch.load(tiny_checkpoints / "melody_vae.pt", weights_only=False)
+    old = {k: v for k, v in payload["state_dict"].items() if not k.startswith("prior_")}
+    model = build_model("vae", payload["config"])
+    load_weights(model, old)
+    assert len(model.prior_mean) == 0
+    z = model.prior_sample(20000, 2, generator=torch.Generator().manual_seed(0))
+    assert z.mean().abs() < 0.02 and abs(float(z.std()) - 1.0) < 0.02
