@@ -24,6 +24,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -97,8 +98,6 @@ def percentile(values, q):
 
 def run_wrk(base, keys, args) -> dict:
     """Run wrk with feed_load.lua (after a 3 s warm-up run); returns its RESULT figures (ms)."""
-    import tempfile
-
     with tempfile.NamedTemporaryFile("w", suffix=".tokens", delete=False) as fh:
         fh.write("\n".join(keys) + "\n")
     env = dict(os.environ, FEED_TOKENS=fh.name, FEED_THINK_MS=str(args.think * 1000))
@@ -109,9 +108,11 @@ def run_wrk(base, keys, args) -> dict:
                "-s", script, base]
         return subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
 
-    wrk(3)  # warm-up
-    out = wrk(args.seconds)
-    os.unlink(fh.name)
+    try:
+        wrk(3)  # warm-up
+        out = wrk(args.seconds)
+    finally:
+        os.unlink(fh.name)
     for line in out.splitlines():
         if line.startswith(("ERRORS", "status")):
             print(line, file=sys.stderr)

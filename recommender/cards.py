@@ -14,6 +14,7 @@ from collections import Counter
 from typing import NamedTuple
 
 from django.db.models import Count, Max, Q, Sum
+from django.urls import reverse
 
 from .models import Item
 
@@ -57,8 +58,6 @@ class Card(NamedTuple):
 
 
 def _card(pk, kind, title, creator, tags, features, url) -> Card:
-    from django.urls import reverse
-
     if kind == Item.KIND_SCORE:
         audio = reverse("recommender:item-midi", args=[pk])
     elif kind == Item.KIND_SKETCH:

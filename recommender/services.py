@@ -503,8 +503,7 @@ def _rank(model, row, hidden, profile_terms, paused, excluded) -> dict:
         inside = cand < model.n_model
         weights = model.hybrid.weights
         cf = np.full(len(cand), np.nan, dtype=np.float32)
-        cf[inside] = sum((weights.get(k, 0) * comps[k][cand[inside]] for k in ("ease", "itemknn", "als") if k in comps),
-                         np.zeros(int(inside.sum()), dtype=np.float32))
+        cf[inside] = sum(weights.get(k, 0) * comps[k][cand[inside]] for k in ("ease", "itemknn", "als") if k in comps)
         ranking["cf"] = cf
         if "content" in comps:
             content = np.full(len(cand), np.nan, dtype=np.float32)

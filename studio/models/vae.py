@@ -203,10 +203,11 @@ class MelodyVAE(nn.Module):
     def vary(self, tokens: torch.Tensor, amount: float, count: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """``count`` variations of one melody: its latent moved towards random prior points by
         ``amount`` (0 = the reconstruction, 1 = unrelated samples) along a great circle."""
+        bars = tokens.shape[0] // STEPS_PER_BAR
         mu, _ = self.encode(tokens.unsqueeze(0))
-        noise = self.prior_sample(count, tokens.shape[0] // STEPS_PER_BAR, generator=generator)
+        noise = self.prior_sample(count, bars, generator=generator)
         z = torch.cat([slerp(mu, noise[i:i + 1], amount) for i in range(count)])
-        return self.decode(z, tokens.shape[0] // STEPS_PER_BAR)
+        return self.decode(z, bars)
 
     def set_attributes(self, names: list[str], vectors: torch.Tensor) -> None:
         """Store attribute vectors (one latent direction per name)."""

@@ -42,8 +42,9 @@ def load_weights(model, state: dict) -> None:
     for name in ("attributes", "prior_mean", "prior_scale_tril"):
         if name in state:
             setattr(model, name, torch.zeros_like(state[name]))
-        elif isinstance(model, MelodyVAE) and name != "attributes":
-            state[name] = getattr(model, name)
+    if isinstance(model, MelodyVAE):
+        for name in ("prior_mean", "prior_scale_tril"):
+            state.setdefault(name, getattr(model, name))
     model.load_state_dict(state)
 
 
