@@ -1,13 +1,14 @@
 """Periodic and on-demand work: retraining (a job and a Celery beat task) and event retention."""
 from celery import shared_task
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jobs.registry import job_handler
 
 from . import services
 
 
-@job_handler("recommender.train", queue="cpu")
+@job_handler("recommender.train", queue="cpu", label=gettext_lazy("Retrain the recommendations"))
 def train_job(ctx):
     """Retrain the feed's model; the new version swaps in when it is ready, the old one serves meanwhile."""
     ctx.report(5, _("Reading listening data"))

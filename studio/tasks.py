@@ -39,7 +39,7 @@ def _result(rows) -> dict:
     return {"sketch_ids": [row.id for row in rows]}
 
 
-@job_handler("studio.generate", queue="gpu")
+@job_handler("studio.generate", queue="gpu", label=gettext_lazy("Generate sketches"))
 def generate_job(ctx):
     p = ctx.params
     ctx.report(10, _("Sampling %(n)d sketches") % {"n": p["count"]})
@@ -51,7 +51,7 @@ def generate_job(ctx):
     return _result(library.store_scores(ctx.job.owner, scores, origin=Origin.GENERATED, titles=titles))
 
 
-@job_handler("studio.vary", queue="gpu")
+@job_handler("studio.vary", queue="gpu", label=gettext_lazy("Vary a sketch"))
 def vary_job(ctx):
     p = ctx.params
     source = _source(ctx, p["sketch"])
@@ -63,7 +63,7 @@ def vary_job(ctx):
     return _result(rows)
 
 
-@job_handler("studio.interpolate", queue="gpu")
+@job_handler("studio.interpolate", queue="gpu", label=gettext_lazy("Interpolate between two melodies"))
 def interpolate_job(ctx):
     p = ctx.params
     a, b = _source(ctx, p["a"]), _source(ctx, p["b"])
@@ -76,7 +76,7 @@ def interpolate_job(ctx):
     return _result(rows)
 
 
-@job_handler("studio.harmonize", queue="gpu")
+@job_handler("studio.harmonize", queue="gpu", label=gettext_lazy("Harmonise a melody"))
 def harmonize_job(ctx):
     p = ctx.params
     source = _source(ctx, p["sketch"])

@@ -227,3 +227,18 @@ def test_jobs_page_lists_jobs_and_starts_a_demo(client, user):
     response = client.post("/jobs/demo/")
     assert response.status_code == 302
     assert Job.objects.filter(owner=user, kind="jobs.demo").exists()
+
+
+def test_every_product_job_kind_has_a_human_label_in_both_languages():
+    from django.utils import translation
+
+    from jobs.registry import _handlers, label_of
+
+    product = [kind for kind in _handlers if not kind.startswith("tests.")]
+    assert {"studio.generate", "perception.video", "recommender.train"} <= set(product)
+    for kind in product:
+        with translation.override("en"):
+            english = label_of(kind)
+        with translation.override("zh-hans"):
+            chinese = label_of(kind)
+        assert english != kind and chinese != english, (kind, english, chinese)
