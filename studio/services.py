@@ -2,10 +2,12 @@
 write scores. Plain functions on :class:`~studio.music.sketch.Sketch` objects; no Django ORM.
 
 Models are loaded once per process (a module-level cache) from ``$MOTIF_MODEL_DIR`` when it holds the
-checkpoint, otherwise from ``studio/checkpoints/``.
+checkpoint (``melody_vae.safetensors``, ``harmony_gan.safetensors``), otherwise from ``studio/checkpoints/``.
+An old pickled ``.pt`` there is never loaded: it is logged once with the command that converts it.
 """
 from __future__ import annotations
 
+import logging
 import os
 import random
 import threading
@@ -19,7 +21,7 @@ from studio.music.errors import ModelUnavailable, ScoreError
 from studio.music.io import load_score, to_midi, to_musicxml
 from studio.music.keys import parse_key, shift_to_key, transpose_notes
 from studio.music.sketch import STEPS_PER_BAR, VOICE_NAMES_SATB, Note, Sketch
-from studio.training.checkpoints import FILENAMES, load_checkpoint
+from studio.training.checkpoints import CONVERT_HINT, FILENAMES, LEGACY_SUFFIX, load_checkpoint
 
 __all__ = ["ModelUnavailable", "ScoreError", "sample", "vary", "interpolate", "harmonize", "load_score", "to_midi", "to_musicxml", "get_model"]
 
@@ -27,6 +29,8 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "checkpoints"
 MAX_COUNT = 64
 _models: dict[tuple[str, str], object] = {}
 _lock = threading.Lock()
+_legacy_reported: set[Path] = set()
+log = logging.getLogger(__name__)
 
 
 def model_path(kind: str, model_dir: str | Path | None = None) -> Path:
@@ -36,7 +40,16 @@ def model_path(kind: str, model_dir: str | Path | None = None) -> Path:
     for folder in (model_dir, os.environ.get("MOTIF_MODEL_DIR")):
         if folder and (Path(folder) / FILENAMES[kind]).exists():
             return Path(folder) / FILENAMES[kind]
+        if folder:
+            _report_legacy((Path(folder) / FILENAMES[kind]).with_suffix(LEGACY_SUFFIX))
     return DEFAULT_MODEL_DIR / FILENAMES[kind]
+
+
+def _report_legacy(path: Path) -> None:
+    """Log (once per process) an old pickled checkpoint that is skipped."""
+    if path not in _legacy_reported and path.exists():
+        _legacy_reported.add(path)
+        log.warning("%s is an old pickled checkpoint and is not loaded; %s %s", path, CONVERT_HINT, path)
 
 
 def get_model(kind: str, model_dir: str | Path | None = None):

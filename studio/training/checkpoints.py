@@ -1,15 +1,31 @@
-"""Saving and loading studio model checkpoints: weights plus config, metrics and the data hash."""
+"""Saving and loading studio model checkpoints without pickle.
+
+A checkpoint is one ``.safetensors`` file: the model's tensors (the weights and the VAE's fitted
+buffers: attribute vectors and latent prior) and, in the file's metadata, one JSON document with the
+model kind, config, attribute names and training meta (metrics, data hash, history). Reading one
+parses tensors and JSON only, so a file in ``MOTIF_MODEL_DIR`` cannot run code when it is loaded.
+"""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import torch
+from safetensors import SafetensorError, safe_open
+from safetensors.torch import load_file, save_file
 
 from studio.models import default_device
 from studio.models.gan import GANConfig, HarmonyGAN
 from studio.models.vae import MelodyVAE, VAEConfig
 
-FILENAMES = {"vae": "melody_vae.pt", "gan": "harmony_gan.pt"}
+FILENAMES = {"vae": "melody_vae.safetensors", "gan": "harmony_gan.safetensors"}
+HEADER_KEY = "motif"
+LEGACY_SUFFIX = ".pt"
+CONVERT_HINT = "convert it with: python manage.py convert_studio_checkpoint"
+
+
+class CheckpointError(ValueError):
+    """A file that is not a readable studio checkpoint."""
 
 
 def build_model(kind: str, config: dict):
@@ -21,18 +37,53 @@ def build_model(kind: str, config: dict):
     raise ValueError(f"unknown model kind {kind!r}")
 
 
-def save_checkpoint(path: Path, kind: str, model, meta: dict, optimizer_state: dict | None = None) -> None:
-    """Write a checkpoint atomically. ``meta`` holds metrics, data hash, training info..."""
+def _write(path: Path, tensors: dict, header: dict) -> None:
+    """Write tensors plus the JSON header atomically (temporary file, then rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    payload = {"kind": kind, "config": model.config.to_dict(), "state_dict": state, "meta": meta,
-               "attribute_names": getattr(model, "attribute_names", [])}
-    if optimizer_state is not None:
-        payload["optimizer"] = optimizer_state
-    tmp = path.with_suffix(".tmp")
-    torch.save(payload, tmp)
+    plain = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
+    tmp = path.with_name(path.name + ".tmp")
+    save_file(plain, tmp, metadata={HEADER_KEY: json.dumps(header)})
     tmp.replace(path)
+
+
+def save_checkpoint(path: Path, kind: str, model, meta: dict) -> None:
+    """Write a checkpoint atomically. ``meta`` (JSON-serialisable) holds metrics, data hash, training info..."""
+    _write(path, model.state_dict(), {"kind": kind, "config": model.config.to_dict(), "meta": meta,
+                                      "attribute_names": list(getattr(model, "attribute_names", []))})
+
+
+def read_checkpoint(path: Path) -> dict:
+    """The checkpoint's payload: ``kind``, ``config``, ``meta``, ``attribute_names`` and ``state_dict``
+    (CPU tensors). Raises :class:`CheckpointError` for anything else, including an old pickled ``.pt``."""
+    path = Path(path)
+    if path.suffix == LEGACY_SUFFIX:
+        raise CheckpointError(f"{path} is an old pickled checkpoint, which is never loaded; {CONVERT_HINT} {path}")
+    try:
+        with safe_open(str(path), framework="pt") as fh:
+            header = json.loads((fh.metadata() or {})[HEADER_KEY])
+        state = load_file(str(path))
+    except (SafetensorError, KeyError, json.JSONDecodeError, OSError) as exc:
+        raise CheckpointError(f"{path} is not a studio checkpoint ({exc.__class__.__name__}: {exc})") from None
+    return {**header, "state_dict": state}
+
+
+def convert_legacy_checkpoint(source: Path, target: Path | None = None) -> Path:
+    """Rewrite an old pickled ``.pt`` checkpoint as safetensors plus JSON (``target`` defaults to the same
+    name with ``.safetensors``). The old file is read with ``torch.load(weights_only=True)``: tensors and
+    plain containers only."""
+    source = Path(source)
+    target = Path(target) if target else source.with_suffix(".safetensors")
+    payload = torch.load(source, map_location="cpu", weights_only=True)
+    try:
+        header = {"kind": payload["kind"], "config": payload["config"], "meta": payload.get("meta", {}),
+                  "attribute_names": list(payload.get("attribute_names", []))}
+        state = payload["state_dict"]
+    except (KeyError, TypeError) as exc:
+        raise CheckpointError(f"{source} is not a studio checkpoint (no {exc})") from None
+    load_weights(build_model(header["kind"], header["config"]), state)  # refuses weights that do not fit
+    _write(target, state, header)
+    return target
 
 
 def load_weights(model, state: dict) -> None:
@@ -41,7 +92,7 @@ def load_weights(model, state: dict) -> None:
     state = dict(state)
     for name in ("attributes", "prior_mean", "prior_scale_tril"):
         if name in state:
-            setattr(model, name, torch.zeros_like(state[name]))
+            setattr(model, name, torch.zeros_like(state[name], device=getattr(model, name).device))
     if isinstance(model, MelodyVAE):
         for name in ("prior_mean", "prior_scale_tril"):
             state.setdefault(name, getattr(model, name))
@@ -51,7 +102,7 @@ def load_weights(model, state: dict) -> None:
 def load_checkpoint(path: Path, device: torch.device | None = None):
     """``(model, payload)`` from a checkpoint, the model in eval mode on ``device`` (default: CUDA
     when present)."""
-    payload = torch.load(Path(path), map_location="cpu", weights_only=False)
+    payload = read_checkpoint(path)
     model = build_model(payload["kind"], payload["config"])
     load_weights(model, payload["state_dict"])
     if payload.get("attribute_names"):

@@ -1,8 +1,9 @@
 """Training loops of the studio models, with progress, time budget, checkpoints and resume.
 
 ``train(kind, ...)`` is what ``manage.py train_studio`` calls. The clean checkpoint (weights, config,
-metrics, data hash) goes to ``<out>/<melody_vae|harmony_gan>.pt``; the optimiser state needed by
-``--resume`` goes beside it in ``*.resume.pt`` and is not meant to be committed.
+metrics, data hash) goes to ``<out>/<melody_vae|harmony_gan>.safetensors``; the optimiser state needed
+by ``--resume`` goes beside it in ``*.resume.pt`` (plain tensors and containers, read back with
+``torch.load(weights_only=True)``) and is not meant to be committed.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import torch
 
 from studio.models import default_device
 from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, random_transpose, tokens_to_roll
-from studio.training.checkpoints import FILENAMES, build_model, load_weights, save_checkpoint
+from studio.training.checkpoints import FILENAMES, build_model, load_weights, read_checkpoint, save_checkpoint
 from studio.training.configs import get_config
 from studio.training.data import WindowSet, corpus_stats, load_windows
 
@@ -52,12 +53,13 @@ def train(kind: str, config_name: str = "default", epochs: int = 1, out: Path = 
     device = default_device()
     model = build_model(kind, {**cfg.model.to_dict(), **(model_overrides or {})}).to(device)
     out = Path(out)
-    path, resume_path = out / FILENAMES[kind], out / FILENAMES[kind].replace(".pt", ".resume.pt")
+    path = out / FILENAMES[kind]
+    resume_path = path.with_suffix(".resume.pt")
     loop = VAELoop(model, cfg, sets, device, seed) if kind == "vae" else GANLoop(model, cfg, sets, device, seed)
     first_epoch, history, seconds_before = 0, [], 0.0
-    initialised_from = _load_init(model, kind, init, device) if init is not None else None
+    initialised_from = _load_init(model, kind, init) if init is not None else None
     if resume and resume_path.exists():
-        state = torch.load(resume_path, map_location=device, weights_only=False)
+        state = torch.load(resume_path, map_location=device, weights_only=True)
         load_weights(model, state["model"])
         loop.load_state(state["loop"])
         first_epoch, history, seconds_before = state["epoch"], state["history"], state["seconds"]
@@ -104,9 +106,9 @@ def train(kind: str, config_name: str = "default", epochs: int = 1, out: Path = 
     return {**meta, "path": str(path)}
 
 
-def _load_init(model, kind: str, path: Path, device) -> dict:
+def _load_init(model, kind: str, path: Path) -> dict:
     """Copy the weights of checkpoint ``path`` into ``model``; the summary of how it was trained."""
-    payload = torch.load(Path(path), map_location=device, weights_only=False)
+    payload = read_checkpoint(path)
     if payload.get("kind") != kind:
         raise ValueError(f"{path} holds a {payload.get('kind')!r} model, not a {kind!r}")
     try:

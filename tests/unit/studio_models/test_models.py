@@ -54,7 +54,7 @@ def test_slerp_ends_and_norm():
 
 
 def test_checkpoint_round_trip_and_vae_operations(tiny_checkpoints, tiny_sets):
-    vae, payload = load_checkpoint(tiny_checkpoints / "melody_vae.pt", torch.device("cpu"))
+    vae, payload = load_checkpoint(tiny_checkpoints / "melody_vae.safetensors", torch.device("cpu"))
     assert payload["meta"]["data_hash"] == "tiny" and payload["config"]["latent"] == 16
     assert vae.attribute_names == ["note_density", "pitch_height", "major_feel"]
     x = torch.from_numpy(tiny_sets["melody4_valid"].tokens[:2].astype(np.int64))
@@ -69,13 +69,13 @@ def test_checkpoint_round_trip_and_vae_operations(tiny_checkpoints, tiny_sets):
 def test_init_starts_from_a_checkpoint_with_overrides_and_records_it(tiny_checkpoints, tiny_sets, tmp_path):
     from studio.training.train import train
 
-    source = tiny_checkpoints / "melody_vae.pt"
+    source = tiny_checkpoints / "melody_vae.safetensors"
     before, _ = load_checkpoint(source, torch.device("cpu"))
     meta = train("vae", "tiny", epochs=1, out=tmp_path, sets=tiny_sets, data_hash="tiny", progress=False,
                  log=lambda m: None, init=source, model_overrides={"free_bits_per_bar": 3.0})
-    assert meta["initialised_from"]["file"] == "melody_vae.pt"
+    assert meta["initialised_from"]["file"] == "melody_vae.safetensors"
     assert meta["initialised_from"]["epochs"] == 1
-    after, _ = load_checkpoint(tmp_path / "melody_vae.pt", torch.device("cpu"))
+    after, _ = load_checkpoint(tmp_path / "melody_vae.safetensors", torch.device("cpu"))
     assert after.config.free_bits_per_bar == 3.0 and before.config.free_bits_per_bar == 2.0
     fresh = MelodyVAE(before.config)
     # Fine-tuned weights stay near the source's, far from a fresh initialisation.
@@ -90,21 +90,21 @@ def test_init_refuses_another_kind_or_architecture(tiny_checkpoints, tiny_sets, 
 
     with pytest.raises(ValueError, match="not a 'vae'"):
         train("vae", "tiny", epochs=1, out=tmp_path, sets=tiny_sets, progress=False, log=lambda m: None,
-              init=tiny_checkpoints / "harmony_gan.pt")
+              init=tiny_checkpoints / "harmony_gan.safetensors")
     big = MelodyVAE(VAEConfig(enc_hidden=48))
     from studio.training.checkpoints import save_checkpoint
 
-    save_checkpoint(tmp_path / "other.pt", "vae", big, {})
+    save_checkpoint(tmp_path / "other.safetensors", "vae", big, {})
     with pytest.raises(ValueError, match="another architecture"):
         train("vae", "tiny", epochs=1, out=tmp_path, sets=tiny_sets, progress=False, log=lambda m: None,
-              init=tmp_path / "other.pt")
+              init=tmp_path / "other.safetensors")
 
 
 def test_trained_vae_samples_from_a_prior_fitted_to_its_posteriors(tiny_checkpoints, tiny_sets):
     from studio.models.vae import PRIOR_BARS
     from studio.training.attributes import fit_latent_prior, posterior_means
 
-    model, _ = load_checkpoint(tiny_checkpoints / "melody_vae.pt", torch.device("cpu"))
+    model, _ = load_checkpoint(tiny_checkpoints / "melody_vae.safetensors", torch.device("cpu"))
     latent = model.config.latent
     assert model.prior_mean.shape == (len(PRIOR_BARS), latent)
     assert model.prior_scale_tril.shape == (len(PRIOR_BARS), latent, latent)
@@ -120,9 +120,9 @@ def test_trained_vae_samples_from_a_prior_fitted_to_its_posteriors(tiny_checkpoi
 
 
 def test_a_vae_saved_without_a_fitted_prior_loads_with_the_standard_normal(tiny_checkpoints):
-    from studio.training.checkpoints import build_model, load_weights
+    from studio.training.checkpoints import build_model, load_weights, read_checkpoint
 
-    payload = torch.load(tiny_checkpoints / "melody_vae.pt", weights_only=False)
+    payload = read_checkpoint(tiny_checkpoints / "melody_vae.safetensors")
     old = {k: v for k, v in payload["state_dict"].items() if not k.startswith("prior_")}
     model = build_model("vae", payload["config"])
     load_weights(model, old)
