@@ -1,20 +1,20 @@
 """The recommender's business logic: training from the database, the feed with explanations, events,
 similar items, retention and privacy. Views, API and tasks call these functions.
 
-Serving: the active ``ModelVersion``'s artefact (item-side parameters only, no per-user data) is loaded
-once per process and swapped in atomically when a newer version becomes active. A user's scores are
+Serving: the active ``ModelVersion``'s artefact (item-side parameters only, no per-user data; plain arrays
+and JSON, see :mod:`recommender.artefacts`) is loaded once per process and swapped in atomically when a
+newer version becomes active. An artefact that cannot be read (an old pickled one included) is ignored
+with a log line, and the feed is served as before the first training until the next one. A user's scores are
 computed from their current events on every request (fold-in), so a like changes the next page at once.
 """
 from __future__ import annotations
 
+import logging
 import math
-import os
-import pickle
 import secrets
 import threading
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .algorithms.hybrid import Hybrid, default_components, standardise
+from .artefacts import SUFFIX, Artefact, ArtefactError, load_artefact, save_artefact
 from .cards import Card, catalogue, item_terms, table_stamp
 from .models import Aggregate, Event, ImportedPlay, Item, ModelVersion, UserFactor
 
@@ -53,17 +54,10 @@ INSTRUMENT_TERMS = {
 }
 
 
+log = logging.getLogger(__name__)
+
+
 # ------------------------------------------------------------------------------------------- artefact
-@dataclass
-class Artefact:
-    """What a model version stores on disk: item-side parameters only."""
-
-    model: Hybrid
-    item_ids: np.ndarray          # Item pk of each column
-    vocab: dict                   # term -> feature column
-    params: dict = field(default_factory=dict)
-
-
 def model_dir() -> Path:
     base = Path(settings.MOTIF_MODEL_DIR) if settings.MOTIF_MODEL_DIR else Path(settings.DATA_DIR)
     path = base / "recommender"
@@ -173,11 +167,7 @@ def train(components=None, tune=True, seed=0, activate=True) -> ModelVersion:
         algorithm="hybrid", params=artefact.params, metrics=metrics, n_users=stats["n_users"],
         n_items=stats["n_items"], n_interactions=stats["n_interactions"], train_seconds=stats["train_seconds"],
         path="")
-    final = model_dir() / f"model-{version.pk}.pkl"
-    tmp = final.with_suffix(".tmp")
-    with open(tmp, "wb") as fh:
-        pickle.dump(artefact, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, final)
+    final = save_artefact(artefact, model_dir() / f"model-{version.pk}{SUFFIX}")
     version.path = str(final)
     version.save(update_fields=["path"])
     _store_user_factors(version, artefact, matrix, row_users)
@@ -208,9 +198,10 @@ def activate_version(version: ModelVersion) -> None:
 class ServingModel:
     """An artefact plus the catalogue items added after it was trained (scored from content only)."""
 
-    def __init__(self, artefact: Artefact, version_id, catalogue_max_id):
+    def __init__(self, artefact: Artefact, version_id, catalogue_max_id, active_id=None):
         self.artefact = artefact
-        self.version_id = version_id
+        self.version_id = version_id  # the version whose artefact this is; None for the fallback
+        self.active_id = active_id if active_id is not None else version_id  # the active version when loaded
         self.catalogue_max_id = catalogue_max_id
         self.hybrid = artefact.model
         self.n_model = len(artefact.item_ids)
@@ -331,12 +322,25 @@ class ServingModel:
 
 _serving = {"model": None, "checked": 0.0}
 _serving_lock = threading.Lock()
+_ignored_artefacts: set[str] = set()
 
 
 def _fallback_artefact() -> Artefact:
     """Before the first training: content and popularity from the catalogue (fast, no tuning)."""
     artefact, _stats, _ = fit_artefact(components=["content", "popularity"], tune=False)
     return artefact
+
+
+def _read_artefact(path: str) -> Artefact | None:
+    """The artefact stored at ``path``, or None when it is missing or unreadable (logged once per file)."""
+    try:
+        return load_artefact(path)
+    except (ArtefactError, FileNotFoundError) as exc:
+        if path not in _ignored_artefacts:
+            _ignored_artefacts.add(path)
+            log.warning("Recommender artefact %s ignored (%s); serving content and popularity until the next "
+                        "training.", path, exc)
+        return None
 
 
 def get_model() -> ServingModel | None:
@@ -354,22 +358,20 @@ def get_model() -> ServingModel | None:
         catalogue.refresh(stamp)
         max_id = stamp[1]
         active_id = active[0] if active else None
-        if current is None or current.version_id != active_id or current.catalogue_max_id != max_id:
+        if current is None or current.active_id != active_id or current.catalogue_max_id != max_id:
             if not max_id:
                 _serving.update(model=None, checked=time.monotonic())
                 return None
             artefact = None
-            if active and active[1] and os.path.exists(active[1]):
-                if current is not None and current.version_id == active_id:
-                    artefact = current.artefact
-                else:
-                    with open(active[1], "rb") as fh:  # our own file, written by train()
-                        artefact = pickle.load(fh)
+            if current is not None and current.version_id is not None and current.version_id == active_id:
+                artefact = current.artefact
+            elif active and active[1]:
+                artefact = _read_artefact(active[1])
+            version_id = active_id if artefact is not None else None
             if artefact is None:
                 artefact = _fallback_artefact()
-                active_id = None
             # One assignment: requests already running keep the old model, new ones get this one.
-            _serving["model"] = ServingModel(artefact, active_id, max_id)
+            _serving["model"] = ServingModel(artefact, version_id, max_id, active_id)
         _serving["checked"] = time.monotonic()
         return _serving["model"]
 

@@ -11,6 +11,10 @@ The one small interface, modelled on the ``implicit`` library:
   once without a retrain ("online fold-in"), and a fitted model holds no per-user data;
 - ``recommend(userid, user_items, N)`` ranks the unseen items of one user;
 - ``similar_items(itemid, N)`` ranks the items most similar to one item.
+
+A fitted model is saved as plain data (see :mod:`recommender.artefacts`): its ``hyperparameters``
+(constructor arguments, JSON values) and its ``fitted_arrays`` (numpy arrays or scipy sparse matrices,
+item-side only); :meth:`Recommender.from_fitted` rebuilds it from them.
 """
 from __future__ import annotations
 
@@ -50,11 +54,35 @@ def top_n_rows(scores: np.ndarray, n: int) -> np.ndarray:
 
 
 class Recommender:
-    """Base class: subclasses implement ``fit``, ``score`` and ``item_similarity_row``."""
+    """Base class: subclasses implement ``fit``, ``score`` and ``item_similarity_row``, and name what a
+    saved model keeps in ``hyperparameters`` and ``fitted_arrays``."""
 
     name = "base"
 
     n_items: int = 0
+    hyperparameters: tuple[str, ...] = ()
+    fitted_arrays: tuple[str, ...] = ()
+
+    def get_params(self) -> dict:
+        """The constructor arguments, by name."""
+        return {name: getattr(self, name) for name in self.hyperparameters}
+
+    def fitted_state(self) -> dict:
+        """The fitted arrays (numpy or scipy sparse) that serving needs, by name."""
+        return {name: getattr(self, name) for name in self.fitted_arrays}
+
+    @classmethod
+    def from_fitted(cls, params: dict, n_items: int, arrays: dict) -> "Recommender":
+        """A fitted model rebuilt from :meth:`get_params`, ``n_items`` and :meth:`fitted_state`."""
+        model = cls(**params)
+        model.n_items = n_items
+        for name in cls.fitted_arrays:
+            setattr(model, name, arrays[name])
+        model._prepare()
+        return model
+
+    def _prepare(self) -> None:
+        """Compute what derives from the fitted arrays (after ``fit`` or :meth:`from_fitted`)."""
 
     def fit(self, user_items, item_features=None) -> "Recommender":  # pragma: no cover - abstract
         raise NotImplementedError

@@ -38,6 +38,7 @@ def tfidf(counts) -> tuple[sp.csr_matrix, np.ndarray]:
 
 class ContentBased(Recommender):
     name = "content"
+    fitted_arrays = ("features", "idf")
 
     def fit(self, user_items, item_features=None):
         r = as_csr(user_items)
@@ -47,7 +48,6 @@ class ContentBased(Recommender):
         if item_features.shape[0] != self.n_items:
             raise ValueError("item_features must have one row per item")
         self.features, self.idf = tfidf(item_features)
-        self.features_t = self.features.T.tocsr()
         return self
 
     def profiles(self, user_items_rows) -> np.ndarray:

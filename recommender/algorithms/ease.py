@@ -21,6 +21,8 @@ from .base import Recommender, as_csr
 
 class EASE(Recommender):
     name = "ease"
+    hyperparameters = ("l2", "max_items", "min_users")
+    fitted_arrays = ("items", "B")
 
     def __init__(self, l2: float = 500.0, max_items: int = 8000, min_users: int = 2):
         self.l2 = l2

@@ -86,11 +86,12 @@ class Hybrid(Recommender):
         self.weights = best
         self.validation_ndcg = best_score
 
-    def __getstate__(self):
-        # The component factories (often lambdas) are only needed to fit; a fitted model pickles without them.
-        state = dict(self.__dict__)
-        state.pop("factories", None)
-        return state
+    @classmethod
+    def from_components(cls, components: dict, weights: dict, n_items: int) -> "Hybrid":
+        """A fitted blend of already fitted ``components`` (name -> Recommender) with ``weights``."""
+        model = cls({}, weights=weights, tune=False)
+        model.components, model.n_items = dict(components), n_items
+        return model
 
     def component_scores(self, user_items_rows) -> dict:
         """Standardised scores of every component with a non-zero weight."""

@@ -54,6 +54,8 @@ class ItemKNN(Recommender):
     """Item-item CF. ``similarity`` is "cosine" or "adjusted_cosine"."""
 
     name = "itemknn"
+    hyperparameters = ("similarity", "k", "shrinkage", "block_size")
+    fitted_arrays = ("sim",)
 
     def __init__(self, similarity: str = "cosine", k: int = 100, shrinkage: float = 10.0,
                  block_size: int = 2048):

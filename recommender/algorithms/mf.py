@@ -9,14 +9,15 @@ convention: unobserved cells have confidence 1),
 BPR maximises sum_{(u,i,j)} ln sigmoid(x_u . y_i - x_u . y_j) - lambda ||theta||^2 over sampled triples
 of a played item ``i`` and an unplayed item ``j``.
 
-The score is score(u, i) = x_u . y_i. Only the item factors ``Y`` are kept after fitting; a user's
+The score is score(u, i) = x_u . y_i. Only the item factors ``Y`` are saved with a fitted model; a user's
 factors are recomputed from their row by one exact ALS half-step ("fold-in"),
 
     x_u = (Y^T Y + lambda I + Y^T (C_u - I) Y)^{-1} Y^T C_u p_u,
 
 so a new like changes the user's scores immediately and the model holds no per-user data. For BPR
 the same least-squares projection is used for fold-in (BPR has no closed form); ``learned_user_factors``
-keeps the factors BPR learnt for the users in the training matrix for evaluation.
+keeps the factors learnt for the users in the training matrix for offline evaluation (in memory only:
+serving folds users in, so a saved model holds no per-user data).
 
 On a machine with CUDA, ``implicit``'s GPU models are used and the factors are copied back to the CPU.
 """
@@ -37,6 +38,8 @@ def _gpu_available() -> bool:
 
 
 class _ImplicitMF(Recommender):
+    fitted_arrays = ("item_factors",)
+
     def _make_model(self):  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -49,11 +52,14 @@ class _ImplicitMF(Recommender):
             model = model.to_cpu()
         self.item_factors = np.asarray(model.item_factors, dtype=np.float32)
         self.learned_user_factors = np.asarray(model.user_factors, dtype=np.float32)
+        self._prepare()
+        return self
+
+    def _prepare(self) -> None:
         y = self.item_factors.astype(np.float64)
         self._yty = y.T @ y
         norms = np.linalg.norm(self.item_factors, axis=1)
         self._item_norms = np.where(norms > 0, norms, 1.0)
-        return self
 
     def fold_in(self, user_items_rows) -> np.ndarray:
         """User factors from interaction rows, by the exact ALS least-squares step."""
@@ -88,6 +94,7 @@ class _ImplicitMF(Recommender):
 
 class ALS(_ImplicitMF):
     name = "als"
+    hyperparameters = ("factors", "regularization", "alpha", "iterations", "random_state", "num_threads")
 
     def __init__(self, factors: int = 64, regularization: float = 0.05, alpha: float = 2.0,
                  iterations: int = 15, random_state: int = 0, num_threads: int = 1):
@@ -110,6 +117,7 @@ class ALS(_ImplicitMF):
 class BPR(_ImplicitMF):
     name = "bpr"
     alpha = 1.0
+    hyperparameters = ("factors", "learning_rate", "regularization", "iterations", "random_state", "num_threads")
 
     def __init__(self, factors: int = 64, learning_rate: float = 0.05, regularization: float = 0.01,
                  iterations: int = 100, random_state: int = 0, num_threads: int = 1):

@@ -14,6 +14,7 @@ from .base import Recommender, as_csr
 
 class Popularity(Recommender):
     name = "popularity"
+    fitted_arrays = ("counts", "item_scores")
 
     def fit(self, user_items, item_features=None):
         r = as_csr(user_items)
