@@ -11,16 +11,17 @@ Metres: only duple metres whose bars tile a 4/4 bar (4/4, 2/2, and 2/4 whose bar
 change to one, are skipped whole: their bars cannot be put on a 16-step bar without distorting the
 rhythm. Anacruses are shifted so that the first full bar starts on a bar line of the 16-step grid.
 
-The parse result is cached in ``~/.cache/motif/studio/<hash>/parsed.pkl`` where the hash covers the
-music21 version, :data:`PARSE_VERSION` and the settings.
+The parse result is cached in ``~/.cache/motif/studio/<hash>/parsed.npz`` (plain arrays, read with
+``allow_pickle=False``) where the hash covers the music21 version, :data:`PARSE_VERSION` and the settings.
+A ``parsed.pkl`` left there by older code is never read.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import multiprocessing as mp
 import os
-import pickle
 import re
 import sys
 from dataclasses import dataclass, field
@@ -37,6 +38,8 @@ PARSE_VERSION = 1
 MELODY_SOURCES = ("essenFolksong", "oneills1850", "airdsAirs", "ryansMammoth", "nottingham-dataset", "miscFolk")
 HEADER_METRES = {"C": "4/4", "C|": "2/2"}
 SATB = ("soprano", "alto", "tenor", "bass")
+CACHE_FILE = "parsed.npz"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -141,16 +144,36 @@ def parse_task(task: tuple) -> Work | None:
         return None
 
 
-def _to_plain(work: Work) -> tuple:
-    """A Work as builtins and arrays (``(n, 3)`` pitch/start/duration per voice) for the cache."""
-    voices = [np.array([(n.pitch, n.start, n.duration) for n in v], dtype=np.int32).reshape(-1, 3) for v in work.voices]
-    return work.work_id, work.source, work.kind, voices
+def save_works(path: Path, works: list[Work]) -> None:
+    """Write works as plain arrays (ids, sources and kinds as strings; voices per work, notes per voice,
+    and every note's pitch/start/duration), atomically."""
+    voices = [v for w in works for v in w.voices]
+    notes = np.array([(n.pitch, n.start, n.duration) for v in voices for n in v], dtype=np.int32).reshape(-1, 3)
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as fh:
+        np.savez(fh, work_id=np.array([w.work_id for w in works], dtype=str),
+                 source=np.array([w.source for w in works], dtype=str),
+                 kind=np.array([w.kind for w in works], dtype=str),
+                 voices_per_work=np.array([len(w.voices) for w in works], dtype=np.int32),
+                 notes_per_voice=np.array([len(v) for v in voices], dtype=np.int32), notes=notes)
+    tmp.replace(path)
 
 
-def _from_plain(row: tuple) -> Work:
-    work_id, source, kind, voices = row
-    return Work(work_id, source, kind, [[Note(int(p), int(s), int(d), voice=i) for p, s, d in v]
-                                        for i, v in enumerate(voices)])
+def load_works(path: Path) -> list[Work]:
+    """The works written by :func:`save_works`."""
+    with np.load(path, allow_pickle=False) as z:
+        ids, sources, kinds = z["work_id"].tolist(), z["source"].tolist(), z["kind"].tolist()
+        voices_per_work, notes_per_voice = z["voices_per_work"].tolist(), z["notes_per_voice"].tolist()
+        notes = z["notes"].tolist()
+    works, voice, first = [], 0, 0
+    for work_id, source, kind, count in zip(ids, sources, kinds, voices_per_work):
+        voices = []
+        for i in range(count):
+            end = first + notes_per_voice[voice]
+            voices.append([Note(p, s, d, voice=i) for p, s, d in notes[first:end]])
+            voice, first = voice + 1, end
+        works.append(Work(work_id, source, kind, voices))
+    return works
 
 
 def _init_worker() -> None:
@@ -168,10 +191,11 @@ def parse_corpus(workers: int = 2, limit_per_source: int | None = None, chorale_
     settings = {"sources": list(MELODY_SOURCES), "metres": sorted(DUPLE_METRES),
                 "limit_per_source": limit_per_source, "chorale_limit": chorale_limit}
     digest = settings_hash(settings)
-    path = cache_root() / digest / "parsed.pkl"
+    path = cache_root() / digest / CACHE_FILE
     if cache and path.exists():
-        with path.open("rb") as fh:
-            return [_from_plain(row) for row in pickle.load(fh)], digest
+        return load_works(path), digest
+    if cache and path.with_suffix(".pkl").exists():
+        log.warning("%s (a pickle from older code) is ignored; the corpus is parsed again", path.with_suffix(".pkl"))
     tasks = chorale_tasks(chorale_limit) + melody_tasks(limit_per_source=limit_per_source)
     works: list[Work] = []
     from tqdm import tqdm
@@ -194,10 +218,7 @@ def parse_corpus(workers: int = 2, limit_per_source: int | None = None, chorale_
     works.sort(key=lambda w: w.work_id)
     if cache:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump([_to_plain(w) for w in works], fh)
-        tmp.replace(path)
+        save_works(path, works)
         (path.parent / "settings.json").write_text(json.dumps(
             {"music21": music21.__version__, "parse": PARSE_VERSION, **settings}, indent=1))
     return works, digest
