@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from django.utils.translation import gettext as _
 
 from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, decode_line, encode_line, roll_to_tokens
 from studio.music.errors import ModelUnavailable, ScoreError
@@ -59,11 +60,15 @@ def get_model(kind: str, model_dir: str | Path | None = None):
         cache_key = (kind, str(path))
         if cache_key not in _models:
             if not path.exists():
-                raise ModelUnavailable(f"The {kind.upper()} model is not installed (no checkpoint at {path}).")
+                log.error("No %s checkpoint at %s", kind, path)
+                raise ModelUnavailable(_("The %(model)s model is not installed on this site; please tell its "
+                                         "administrator.") % {"model": kind.upper()})
             try:
-                _models[cache_key], _ = load_checkpoint(path)
-            except Exception as exc:  # noqa: BLE001
-                raise ModelUnavailable(f"The {kind.upper()} model could not be loaded: {exc}") from exc
+                _models[cache_key], _payload = load_checkpoint(path)
+            except Exception:  # noqa: BLE001 - any unreadable file: the detail goes to the log
+                log.exception("The %s checkpoint %s could not be loaded", kind, path)
+                raise ModelUnavailable(_("The %(model)s model could not be loaded; please tell the site's "
+                                         "administrator.") % {"model": kind.upper()}) from None
         return _models[cache_key]
 
 
@@ -164,7 +169,7 @@ def interpolate(a: Sketch, b: Sketch, steps: int) -> list[Sketch]:
         raise ValueError("steps must be between 2 and 16")
     bars = max(_window_bars(a), _window_bars(b))
     ta, shift = _melody_tokens(a, bars)
-    tb, _ = _melody_tokens(b, bars)
+    tb, _shift_b = _melody_tokens(b, bars)
     vae = get_model("vae")
     out = vae.interpolate(torch.from_numpy(ta).to(vae.device), torch.from_numpy(tb).to(vae.device), steps).cpu().numpy()
     return [_melody_sketch(t, shift, a, bars, {"source": "interpolate", "position": i / (steps - 1)})

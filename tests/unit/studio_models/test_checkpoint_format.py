@@ -7,6 +7,7 @@ import logging
 import pytest
 import torch
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from studio import services
 from studio.music.errors import ModelUnavailable
@@ -105,11 +106,15 @@ def test_services_skip_a_legacy_file_in_the_model_dir_with_a_log_line(tiny_check
     assert len(warnings) == 1 and "convert_studio_checkpoint" in warnings[0]
 
 
-def test_a_file_that_is_not_a_checkpoint_makes_the_model_unavailable(tmp_path, monkeypatch):
+def test_a_file_that_is_not_a_checkpoint_makes_the_model_unavailable(tmp_path, monkeypatch, caplog):
     (tmp_path / "harmony_gan.safetensors").write_bytes(json.dumps({"not": "tensors"}).encode())
     monkeypatch.setenv("MOTIF_MODEL_DIR", str(tmp_path))
     monkeypatch.setattr(services, "_models", {})
-    with pytest.raises(ModelUnavailable, match="could not be loaded"):
+    with pytest.raises(ModelUnavailable, match="could not be loaded; please tell") as caught:
+        services.get_model("gan")
+    assert str(tmp_path) not in str(caught.value)  # the musician gets a sentence, the log gets the detail
+    assert any(str(tmp_path) in r.getMessage() and r.exc_info for r in caplog.records)
+    with translation.override("zh-hans"), pytest.raises(ModelUnavailable, match="GAN 模型无法加载"):
         services.get_model("gan")
 
 
