@@ -4,8 +4,8 @@ similar items, retention and privacy. Views, API and tasks call these functions.
 Serving: the active ``ModelVersion``'s artefact (item-side parameters only, no per-user data; plain arrays
 and JSON, see :mod:`recommender.artefacts`) is loaded once per process and swapped in atomically when a
 newer version becomes active. An artefact that cannot be read (an old pickled one included) is ignored
-with a log line, and the feed is served as before the first training until the next one. A user's scores are
-computed from their current events on every request (fold-in), so a like changes the next page at once.
+with a log line, and the feed is served as before the first training until the next one. A user's scores
+are computed from their current events on every request (fold-in), so a like changes the next page at once.
 """
 from __future__ import annotations
 
@@ -198,10 +198,10 @@ def activate_version(version: ModelVersion) -> None:
 class ServingModel:
     """An artefact plus the catalogue items added after it was trained (scored from content only)."""
 
-    def __init__(self, artefact: Artefact, version_id, catalogue_max_id, active_id=None):
+    def __init__(self, artefact: Artefact, version_id, catalogue_max_id, active_id):
         self.artefact = artefact
         self.version_id = version_id  # the version whose artefact this is; None for the fallback
-        self.active_id = active_id if active_id is not None else version_id  # the active version when loaded
+        self.active_id = active_id  # the version that was active when this was loaded
         self.catalogue_max_id = catalogue_max_id
         self.hybrid = artefact.model
         self.n_model = len(artefact.item_ids)
