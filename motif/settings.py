@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, WASM_UNSAFE_EVAL
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -298,6 +299,26 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "motif.ratelimits.client_ip"
 AXES_DISABLE_ACCESS_LOG = True
+
+# Content-Security-Policy (django-csp 4): scripts and styles from our own origin only, never inline
+# and never eval. The studio's import map is inline data and carries the page's nonce (NONCE is
+# left out of the header on pages that use none). 'wasm-unsafe-eval' lets the studio's synthesizer
+# compile its WebAssembly Ogg decoder; it does not allow eval() or new Function().
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, WASM_UNSAFE_EVAL],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Security. Behind HTTPS (DJANGO_HTTPS=1) the production settings pass `check --deploy`.
 X_FRAME_OPTIONS = "DENY"

@@ -67,13 +67,34 @@ def browser():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+# Reports each Content-Security-Policy violation of a page on its console (the browser also
+# logs "Refused to ..." there, but not for every kind of violation).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+def is_csp_violation(message):
+    text = message.text
+    return text.startswith("CSP violation:") or "Content Security Policy" in text
+
+
 @pytest.fixture
 def page(browser, live_url):
+    """A fresh browser page; the test fails if any page it visits violates the site's CSP."""
     context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 860})
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(20000)
+    violations = []
+    page.on("console", lambda message: violations.append(f"{page.url}: {message.text}")
+            if is_csp_violation(message) else None)
+    page.csp_violations = violations
     yield page
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture
