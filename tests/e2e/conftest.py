@@ -76,6 +76,21 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
+def wait_for_js(page, expression, timeout=20000):
+    """Poll ``expression`` (awaited if a promise) until it is truthy, within ``timeout`` ms.
+
+    Playwright's ``wait_for_function`` evaluates its expression with eval() inside the page,
+    which the site's CSP refuses; ``page.evaluate`` goes through the DevTools protocol, which
+    the CSP does not govern. The ``page`` fixture installs this in its place."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise PlaywrightTimeoutError(f"Timeout {timeout} ms waiting for: {expression}")
+        page.wait_for_timeout(100)
+
+
 def is_csp_violation(message):
     text = message.text
     return text.startswith("CSP violation:") or "Content Security Policy" in text
@@ -88,6 +103,7 @@ def page(browser, live_url):
     context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(20000)
+    page.wait_for_function = lambda expression, timeout=20000: wait_for_js(page, expression, timeout)
     violations = []
     page.on("console", lambda message: violations.append(f"{page.url}: {message.text}")
             if is_csp_violation(message) else None)
