@@ -323,12 +323,20 @@ CONTENT_SECURITY_POLICY = {
 # Security. Behind HTTPS (DJANGO_HTTPS=1) the production settings pass `check --deploy`.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Cookies: session (and the messages cookie, which follows its flags), CSRF and language.
+# All are SameSite=Lax (Strict would log out a person arriving from a link elsewhere); all but
+# the CSRF cookie are HttpOnly: static/js/api.js reads csrftoken for its X-CSRFToken header.
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 if env_bool("DJANGO_HTTPS", False):
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
