@@ -118,3 +118,11 @@ def test_client_ip_trusts_only_the_configured_proxies(settings):
     assert client_ip(request) == "1.2.3.4"
     settings.MOTIF_TRUSTED_PROXIES = 2
     assert client_ip(request) == "6.6.6.6"
+
+
+def test_the_lockout_page_speaks_the_visitors_language(client, user):
+    for _ in range(5):
+        guess(client, "ada")
+    locked = guess(client, "ada", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = locked.content.decode()
+    assert locked.status_code == 429 and "登录已暂停" in text and "分钟后可以再试" in text
