@@ -1,9 +1,11 @@
 """Password guessing and form floods: django-axes lockout and the per-IP limits of the account forms."""
+import re
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -126,3 +128,16 @@ def test_the_lockout_page_speaks_the_visitors_language(client, user):
     locked = guess(client, "ada", HTTP_ACCEPT_LANGUAGE="zh-hans")
     text = locked.content.decode()
     assert locked.status_code == 429 and "登录已暂停" in text and "分钟后可以再试" in text
+
+
+def test_a_new_password_from_the_reset_link_lifts_the_lockout(client, make_user):
+    make_user("ada", email="ada@example.org")
+    for _ in range(5):
+        guess(client, "ada")
+    assert guess(client, "ada", PASSWORD).status_code == 429
+    client.post("/accounts/password/reset/", {"email": "ada@example.org"})
+    link = re.search(r"(/accounts/password/reset/[^/\s]+/[^/\s]+/)", mail.outbox[0].body).group(1)
+    form_url = client.get(link)["Location"]
+    new = "brand-New-pw-789"
+    assert client.post(form_url, {"new_password1": new, "new_password2": new}).status_code == 302
+    assert guess(client, "ada", new).status_code == 302
