@@ -3,10 +3,11 @@ import re
 from datetime import timedelta
 
 import pytest
+from asgiref.sync import async_to_sync
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.test import RequestFactory
+from django.test import AsyncClient, RequestFactory
 from django.utils import timezone
 
 from motif.ratelimits import client_ip, parse_rate
@@ -141,3 +142,14 @@ def test_a_new_password_from_the_reset_link_lifts_the_lockout(client, make_user)
     new = "brand-New-pw-789"
     assert client.post(form_url, {"new_password1": new, "new_password2": new}).status_code == 302
     assert guess(client, "ada", new).status_code == 302
+
+
+def test_the_lockout_holds_under_asgi_as_served(user):
+    """Served by ASGI, axes' middleware takes its async path (which calls the lockout response
+    with other arguments)."""
+    client = AsyncClient()
+    post = async_to_sync(client.post)
+    for _ in range(5):
+        post(LOGIN, {"username": "ada", "password": "wrong"})
+    locked = post(LOGIN, {"username": "ada", "password": PASSWORD})
+    assert locked.status_code == 429 and int(locked["Retry-After"]) > 0
