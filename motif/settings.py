@@ -139,7 +139,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    # Refuses a locked-out account before the password is even checked (see "Throttles" below).
+    # Refuses a locked-out account before the password is even checked (see "Failed logins" below).
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -256,7 +256,8 @@ SPECTACULAR_SETTINGS = {
 
 # Throttles: rates are "count/period" (period s, m, h or d), each overridable by its env variable.
 # "anon" and "user" count every API request (by IP, by account), "jobs" every POST to a
-# MOTIF_JOB_SUBMIT_VIEWS view (per account), "login", "signup" and "password_reset" the form posts of one IP address.
+# MOTIF_JOB_SUBMIT_VIEWS view (per account), "login", "signup" and "password_reset" the form
+# posts of one IP address.
 MOTIF_THROTTLE_RATES = {
     "anon": os.environ.get("MOTIF_THROTTLE_ANON", "60/m"),
     "user": os.environ.get("MOTIF_THROTTLE_USER", "300/m"),
@@ -295,7 +296,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("MOTIF_LOGIN_LOCKOUT_MINUTES", 15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # Attempts during a lockout neither count nor extend it, so the owner knows when to come back.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe the failures: axes would wipe all of its address's, so an attacker could
+# log into an account of their own between guesses. Failures expire with the cool-off instead.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "motif.ratelimits.client_ip"
 AXES_DISABLE_ACCESS_LOG = True

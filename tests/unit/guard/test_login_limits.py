@@ -153,3 +153,12 @@ def test_the_lockout_holds_under_asgi_as_served(user):
         post(LOGIN, {"username": "ada", "password": "wrong"})
     locked = post(LOGIN, {"username": "ada", "password": PASSWORD})
     assert locked.status_code == 429 and int(locked["Retry-After"]) > 0
+
+
+def test_logging_into_an_own_account_between_guesses_does_not_wipe_them(client, user, make_user):
+    make_user("mallory")
+    for _ in range(4):
+        guess(client, "ada")
+    assert guess(client, "mallory", PASSWORD).status_code == 302
+    client.logout()
+    assert guess(client, "ada").status_code == 429
