@@ -284,7 +284,8 @@ MOTIF_JOB_SUBMIT_VIEWS = {
     "perception_api:videos-list",
 }
 # Proxies in front of the site that append to X-Forwarded-For (0: use the connection's address).
-MOTIF_TRUSTED_PROXIES = env_int("MOTIF_TRUSTED_PROXIES", 0)
+# Behind HTTPS the site sits behind a TLS proxy: without this every client would share its address.
+MOTIF_TRUSTED_PROXIES = env_int("MOTIF_TRUSTED_PROXIES", 1 if env_bool("DJANGO_HTTPS", False) else 0)
 # Retry-After (seconds) when a user is at MOTIF_MAX_ACTIVE_JOBS_PER_USER: about one short job.
 MOTIF_ACTIVE_JOBS_RETRY_AFTER = env_int("MOTIF_ACTIVE_JOBS_RETRY_AFTER", 30)
 
