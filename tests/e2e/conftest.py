@@ -71,7 +71,8 @@ def browser():
 # logs "Refused to ..." there, but not for every kind of violation).
 REPORT_CSP_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (e) => {
-  console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${where}`);
 });
 """
 

@@ -63,17 +63,17 @@ def test_the_active_job_limit_is_a_429_with_retry_after(settings, api_client):
     assert "jobs waiting or running" in body["detail"]
 
 
-def test_a_page_that_leaves_the_active_job_limit_unhandled_gets_a_429_page(rf_user_request):
-    response = RateLimitMiddleware(lambda request: None).process_exception(rf_user_request, TooManyActiveJobs(4))
-    assert response.status_code == 429 and int(response["Retry-After"]) == 30
-    assert "4 jobs waiting or running" in response.content.decode()
-
-
 @pytest.fixture
-def rf_user_request(user):
+def page_request(user):
     request = RequestFactory().get("/studio/")
     request.user = user
     return request
+
+
+def test_a_page_that_leaves_the_active_job_limit_unhandled_gets_a_429_page(page_request):
+    response = RateLimitMiddleware(lambda request: None).process_exception(page_request, TooManyActiveJobs(4))
+    assert response.status_code == 429 and int(response["Retry-After"]) == 30
+    assert "4 jobs waiting or running" in response.content.decode()
 
 
 def test_every_operation_that_answers_202_is_in_the_jobs_scope(settings):
