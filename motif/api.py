@@ -1,5 +1,6 @@
 """API-wide behaviour: errors are JSON a client can show, never a traceback."""
 import logging
+import math
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -30,10 +31,10 @@ def exception_handler(exc, context):
     if isinstance(exc, TooManyActiveJobs):
         return too_many_requests(str(exc), settings.MOTIF_ACTIVE_JOBS_RETRY_AFTER)
     if isinstance(exc, Throttled):
-        wait = exc.wait or 1
+        wait = math.ceil(exc.wait or 1)
         return too_many_requests(
             _("Too many requests in a short time. Please wait %(wait)s and try again.")
-            % {"wait": describe_wait(int(-(-wait // 1)))},
+            % {"wait": describe_wait(wait)},
             wait,
         )
     response = drf_exception_handler(exc, context)
