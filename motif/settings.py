@@ -6,9 +6,11 @@ switches to *distributed* mode: Celery over Redis and the Redis channel layer.
 """
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, WASM_UNSAFE_EVAL
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -67,6 +69,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "axes",
+    "csp",
     "motif",
     "accounts",
     "jobs",
@@ -85,6 +89,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "motif.ratelimits.RateLimitMiddleware",
+    # Last, so that it sees the lockout flag that a failed login left on the request.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "motif.urls"
@@ -129,6 +137,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out account before the password is even checked (see "Failed logins" below).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -221,6 +234,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "motif.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "motif.throttles.AnonThrottle",
+        "motif.throttles.UserThrottle",
+        "motif.throttles.JobSubmitThrottle",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Motif API",
@@ -236,15 +254,93 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Throttles: rates are "count/period" (period s, m, h or d), each overridable by its env variable.
+# "anon" and "user" count every API request (by IP, by account), "jobs" every POST to a
+# MOTIF_JOB_SUBMIT_VIEWS view (per account), "login", "signup" and "password_reset" the form
+# posts of one IP address.
+MOTIF_THROTTLE_RATES = {
+    "anon": os.environ.get("MOTIF_THROTTLE_ANON", "60/m"),
+    "user": os.environ.get("MOTIF_THROTTLE_USER", "300/m"),
+    "jobs": os.environ.get("MOTIF_THROTTLE_JOBS", "20/m"),
+    "login": os.environ.get("MOTIF_THROTTLE_LOGIN", "10/m"),
+    "signup": os.environ.get("MOTIF_THROTTLE_SIGNUP", "5/h"),
+    "password_reset": os.environ.get("MOTIF_THROTTLE_PASSWORD_RESET", "5/h"),
+}
+# Form posts limited per IP: URL name -> scope of MOTIF_THROTTLE_RATES (the admin's login shares "login").
+MOTIF_RATE_LIMITED_VIEWS = {
+    "login": "login",
+    "admin:login": "login",
+    "accounts:signup": "signup",
+    "password_reset": "password_reset",
+}
+# API views whose POST submits a job (URL names): the "jobs" scope counts them per account.
+MOTIF_JOB_SUBMIT_VIEWS = {
+    "job-list",
+    "studio-generate",
+    "studio-vary",
+    "studio-interpolate",
+    "studio-harmonize",
+    "perception_api:lyrics-list",
+    "perception_api:videos-list",
+}
+# Proxies in front of the site that append to X-Forwarded-For (0: use the connection's address).
+# Behind HTTPS the site sits behind a TLS proxy: without this every client would share its address.
+MOTIF_TRUSTED_PROXIES = env_int("MOTIF_TRUSTED_PROXIES", 1 if env_bool("DJANGO_HTTPS", False) else 0)
+# Retry-After (seconds) when a user is at MOTIF_MAX_ACTIVE_JOBS_PER_USER: about one short job.
+MOTIF_ACTIVE_JOBS_RETRY_AFTER = env_int("MOTIF_ACTIVE_JOBS_RETRY_AFTER", 30)
+
+# Failed logins (django-axes): after MOTIF_LOGIN_FAILURE_LIMIT wrong passwords for one account
+# (from any address), or from one address (to any accounts), logins by that account or from that
+# address are refused for MOTIF_LOGIN_LOCKOUT_MINUTES, on the site and in the admin.
+AXES_FAILURE_LIMIT = env_int("MOTIF_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("MOTIF_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts during a lockout neither count nor extend it, so the owner knows when to come back.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success does not wipe the failures: axes would wipe all of its address's, so an attacker could
+# log into an account of their own between guesses. Failures expire with the cool-off instead.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "motif.ratelimits.client_ip"
+AXES_DISABLE_ACCESS_LOG = True
+
+# Content-Security-Policy (django-csp 4): scripts and styles from our own origin only, never inline
+# and never eval. The studio's import map is inline data and carries the page's nonce (NONCE is
+# left out of the header on pages that use none). 'wasm-unsafe-eval' lets the studio's synthesizer
+# compile its WebAssembly Ogg decoder; it does not allow eval() or new Function().
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, WASM_UNSAFE_EVAL],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # Security. Behind HTTPS (DJANGO_HTTPS=1) the production settings pass `check --deploy`.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Cookies: session (and the messages cookie, which follows its flags), CSRF and language.
+# All are SameSite=Lax (Strict would log out a person arriving from a link elsewhere); all but
+# the CSRF cookie are HttpOnly: static/js/api.js reads csrftoken for its X-CSRFToken header.
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 if env_bool("DJANGO_HTTPS", False):
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -255,5 +351,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MOTIF_LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {"django.request": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
 }

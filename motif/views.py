@@ -1,5 +1,7 @@
 """Error pages that never show a traceback."""
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import ngettext
 
 
 def not_found(request, exception=None):
@@ -8,3 +10,25 @@ def not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "errors/500.html", status=500)
+
+
+def describe_wait(seconds):
+    """``90`` -> "2 minutes": how long to wait, rounded up to what a person reads."""
+    if seconds < 60:
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+    minutes = -(-seconds // 60)
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+
+
+def too_many_requests(request, message, retry_after):
+    """The one 429 of pages and forms: ``message`` and when to retry, as JSON to clients that
+    ask for JSON and as a page otherwise, with ``Retry-After`` in seconds."""
+    retry_after = max(1, int(retry_after))
+    accept = request.headers.get("Accept", "")
+    if request.path.startswith("/api/") or ("application/json" in accept and "text/html" not in accept):
+        response = JsonResponse({"detail": message, "retry_after": retry_after}, status=429)
+    else:
+        context = {"message": message, "wait": describe_wait(retry_after)}
+        response = render(request, "errors/429.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response

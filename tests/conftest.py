@@ -3,6 +3,7 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 PASSWORD = "pw-Motif-123"
@@ -22,6 +23,16 @@ def require(condition, reason):
 def fast_password_hashing(settings):
     """The production hasher costs about a second per user on a 2-core machine."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_counters(settings):
+    """Rate counters live in the cache: each test starts from zero. The API throttles are raised
+    out of reach so that suites posting many requests are not refused; tests of the throttles
+    (tests/unit/guard) set the rates they check."""
+    cache.clear()
+    settings.MOTIF_THROTTLE_RATES = {**settings.MOTIF_THROTTLE_RATES, "anon": "100000/m", "user": "100000/m",
+                                     "jobs": "100000/m"}
 
 
 @pytest.fixture
