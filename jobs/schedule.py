@@ -33,7 +33,9 @@ class Scheduler:
         for name, (task, seconds) in self.entries.items():
             if self.next_due[name] <= now:
                 due.append((name, task))
-                self.next_due[name] = max(self.next_due[name] + seconds, now)
+                self.next_due[name] += seconds
+                if self.next_due[name] <= now:  # ticks were missed: run once, not once per interval
+                    self.next_due[name] = now + seconds
         return due
 
     def seconds_to_next(self):
