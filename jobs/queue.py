@@ -11,11 +11,12 @@ Each hand-over stamps a fresh ``dispatch_token`` with a conditional update, and 
 carries it: a stale or duplicate message is dropped when a runner claims the job
 (``jobs.runner``). When the broker refuses the message the stamp is taken back, the row stays
 in the outbox and the next sweep dispatches it; the request that submitted the job never
-waits on a broker retry loop.
+waits on a broker retry loop (see ``CELERY_BROKER_TRANSPORT_OPTIONS``).
 """
 import logging
 import secrets
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -29,6 +30,8 @@ from jobs.models import Job
 
 logger = logging.getLogger(__name__)
 
+BROKER_PAUSE = 5.0
+_paused_until = 0.0
 _executor = None
 _executor_lock = threading.Lock()
 
@@ -85,18 +88,28 @@ def _stamp(job_id):
     return token if taken else None
 
 
+class BrokerUnavailable(Exception):
+    """The broker refused a message; the job went back to the outbox."""
+
+
 def _hand_over(job_id, queue):
-    """Stamp and publish one job; on a broker error put it back in the outbox. True if handed over."""
+    """Stamp and publish one job; True if handed over, False if someone else took it first.
+
+    On a broker error the stamp is taken back, dispatching pauses for ``BROKER_PAUSE`` seconds
+    (so an outage costs one failed publish, not one per job or request) and
+    ``BrokerUnavailable`` is raised.
+    """
+    global _paused_until
     token = _stamp(job_id)
     if token is None:
         return False
     try:
         _publish(job_id, queue, token)
-    except Exception:
-        logger.warning("Could not hand job %s to the %s queue; it waits for the next sweep", job_id, queue,
-                       exc_info=True)
+    except Exception as error:
+        _paused_until = time.monotonic() + BROKER_PAUSE
+        logger.warning("Could not hand job %s to the %s queue (%s); it waits in the outbox", job_id, queue, error)
         Job.objects.filter(pk=job_id, dispatch_token=token, status=Job.Status.QUEUED).update(dispatched_at=None)
-        return False
+        raise BrokerUnavailable from error
     return True
 
 
@@ -127,7 +140,7 @@ def fair_order(waiting, in_flight, last_served):
 
 def dispatch_queued(queues=("cpu", "gpu")):
     """Hand waiting jobs to runners, fairly, up to the per-queue limit. Returns how many."""
-    if settings.MOTIF_JOBS_EAGER:
+    if settings.MOTIF_JOBS_EAGER or time.monotonic() < _paused_until:
         return 0
     handed = 0
     for queue in queues:
@@ -147,7 +160,11 @@ def dispatch_queued(queues=("cpu", "gpu")):
         for job_id in fair_order(waiting, in_flight, last_served):
             if free <= 0:
                 break
-            if _hand_over(job_id, queue):
+            try:
+                taken = _hand_over(job_id, queue)
+            except BrokerUnavailable:
+                return handed
+            if taken:
                 free -= 1
                 handed += 1
     return handed

@@ -220,11 +220,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = MOTIF_JOB_SOFT_TIME_LIMIT
 CELERY_TASK_TIME_LIMIT = MOTIF_JOB_HARD_TIME_LIMIT
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("MOTIF_VISIBILITY_TIMEOUT", MOTIF_JOB_HARD_TIME_LIMIT + 600),
-    # Publishing fails fast when the broker is down; the job waits in the outbox (jobs/queue.py).
+    # Publishing fails fast when the broker is down (measured: 0.01 s refused, 3 s unresponsive)
+    # instead of retrying for seconds; the job waits in the outbox for the sweep (jobs/queue.py).
+    # Workers reconnect by their own policy (CELERY_BROKER_CONNECTION_MAX_RETRIES).
+    "max_retries": 0,
     "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    "socket_timeout": 3,
 }
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_DEFAULT_QUEUE = "cpu"
 CELERY_TASK_ROUTES = {"jobs.run_job": {"queue": "cpu"}}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -80,22 +80,30 @@ def test_a_stale_or_duplicate_message_is_dropped(user):
     assert (job.status, job.attempts) == (Job.Status.SUCCEEDED, 1)
 
 
-def test_a_broker_failure_leaves_the_job_in_the_outbox_until_the_sweep(user, settings):
+@pytest.fixture
+def broker_pause(monkeypatch):
+    monkeypatch.setattr(queue, "_paused_until", 0.0)
+
+
+def test_a_broker_failure_leaves_the_jobs_in_the_outbox_until_the_sweep(user, settings, broker_pause, monkeypatch):
     settings.MOTIF_MODE = "distributed"
-    job = Job.objects.create(owner=user, kind="jobs.noop")
+    job, second = Job.objects.create(owner=user, kind="jobs.noop"), Job.objects.create(owner=user, kind="jobs.noop")
     with mock.patch("jobs.tasks.run_job.apply_async", side_effect=ConnectionRefusedError) as publish:
         assert queue.dispatch_queued() == 0
-    assert publish.call_args.kwargs["retry"] is False
-    job.refresh_from_db()
-    assert (job.status, job.dispatched_at) == (Job.Status.QUEUED, None)
+        assert queue.dispatch_queued() == 0  # paused: no second wait on a broker that is down
+    assert publish.call_count == 1 and publish.call_args.kwargs["retry"] is False
+    assert Job.objects.filter(dispatched_at__isnull=True, status=Job.Status.QUEUED).count() == 2
 
+    second.delete()
+    monkeypatch.setattr(queue, "_paused_until", 0.0)  # the pause is over
     with mock.patch("jobs.tasks.run_job.apply_async") as publish:
         assert queue.dispatch_queued() == 1
     job.refresh_from_db()
     publish.assert_called_once_with(args=[str(job.pk), job.dispatch_token], queue="cpu", retry=False)
 
 
-def test_submission_answers_202_while_the_broker_is_down(api_client, user, settings, django_capture_on_commit_callbacks):
+def test_submission_answers_202_while_the_broker_is_down(api_client, user, settings, broker_pause,
+                                                        django_capture_on_commit_callbacks):
     settings.MOTIF_MODE = "distributed"
     with mock.patch("jobs.tasks.run_job.apply_async", side_effect=OSError("broker down")):
         with django_capture_on_commit_callbacks(execute=True):
