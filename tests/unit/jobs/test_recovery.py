@@ -148,3 +148,11 @@ def test_report_survives_a_dropped_connection(user):
         progress.report(job, 40, "forty", force=True)
     job.refresh_from_db()
     assert (job.progress, len(calls)) == (40, 2)
+
+
+def test_a_rerun_is_announced_in_the_requesters_language(published, user):
+    job = Job.objects.create(owner=user, kind="jobs.noop", status=Job.Status.RUNNING, attempts=1, language="zh-hans",
+                             heartbeat_at=timezone.now() - timedelta(hours=1))
+    recovery.reap_stale_jobs()
+    job.refresh_from_db()
+    assert job.message == "等待重新运行：其工作进程已中断"
