@@ -92,14 +92,14 @@ def test_redis_down_for_ten_seconds_loses_no_job_and_serves_pages(tmp_path):
                 slowest = max(slowest, time.monotonic() - started)
                 statuses.append(response.status_code)
                 later.append(response.json()["id"])
-                for path in ("/", "/jobs/", "/api/jobs/"):
+                for path in ("/", "/jobs/", "/api/jobs/", "/api/feed/"):  # the feed reads the Redis cache
                     statuses.append(pages.get(path).status_code)
             assert time.monotonic() - stopped < 10, "the submissions took longer than the outage"
             time.sleep(10 - (time.monotonic() - stopped))
             redis.start()
             finished = faults.wait_all_finished(client, running + later, timeout=60)
     assert not [s for s in statuses if s >= 500], statuses
-    assert set(statuses[::4]) == {202}
+    assert set(statuses[::5]) == {202}
     assert slowest < 2.0, f"a submission waited {slowest:.1f} s on the broker"
     assert [j["status"] for j in finished] == ["succeeded"] * 50
     assert {j["attempts"] for j in finished} == {1}, "a job ran twice"
