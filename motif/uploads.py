@@ -4,11 +4,13 @@ Every app calls the same three steps in the request, cheapest first:
 
 * :func:`check_upload` -- the name's extension, the declared size and the first bytes (magic);
 * :func:`read_upload` -- the bytes, reading at most the kind's limit plus one;
-* :func:`decode_text` / :func:`clean_text` -- UTF-8 (with or without a BOM) or BOM-marked UTF-16,
-  nothing guessed; lone surrogates, NUL bytes and binary data refused.
+* :func:`decode_text` / :func:`read_text` / :func:`clean_text` -- UTF-8 (with or without a BOM) or
+  BOM-marked UTF-16, nothing guessed; lone surrogates, NUL bytes and binary data refused; the kind's
+  size and line limits applied to the text.
 
 Refusals are :class:`UploadRejected`: a sentence for the musician (from :data:`MESSAGES`, the one
-table of messages), an HTTP status (400, 413 or 415) and a short code. Deeper, format-specific
+table of messages), an HTTP status (400, 413 or 415) and a short code; :func:`api_error` turns one
+into the DRF exception an API view raises. Deeper, format-specific
 checks (a MIDI header's track count, a zip's members) belong to the app that parses the format;
 it plugs its own sniffer into :data:`KINDS` through :func:`register_sniffer`.
 """
@@ -21,6 +23,7 @@ from typing import Callable
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy
+from rest_framework.exceptions import APIException, ValidationError
 
 HEAD_BYTES = 4096
 
@@ -29,6 +32,7 @@ MESSAGES = {
     "empty_text": gettext_lazy("The text is empty."),
     "too_large": gettext_lazy("The file is %(size)s; the limit is %(limit)s."),
     "text_too_large": gettext_lazy("The text is %(size)s; the limit is %(limit)s."),
+    "too_many_lines": gettext_lazy("The text has %(lines)s lines; the limit is %(limit)s. Send one song at a time."),
     "extension": gettext_lazy("This type of file is not accepted here. Upload %(accepted)s."),
     "mismatch": gettext_lazy("This file's name ends in %(ext)s, but its content is not %(what)s."),
     "binary": gettext_lazy("This looks like a binary file, not text. Upload a plain text file."),
@@ -42,7 +46,7 @@ MESSAGES = {
         "This text contains broken characters (unpaired UTF-16 surrogates). Save it as UTF-8 and try again."),
 }
 
-STATUS = {"too_large": 413, "text_too_large": 413, "extension": 415, "mismatch": 415}
+STATUS = {"too_large": 413, "text_too_large": 413, "too_many_lines": 413, "extension": 415, "mismatch": 415}
 
 
 class UploadRejected(ValueError):
@@ -64,12 +68,6 @@ class UploadRejected(ValueError):
 
 # --------------------------------------------------------------------------- sniffers
 Sniffer = Callable[[bytes], bool]
-
-
-def _looks_like_text(head: bytes) -> bool:
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return True
-    return b"\x00" not in head
 
 
 def _is_midi(head: bytes) -> bool:
@@ -102,15 +100,17 @@ def _is_avi(head: bytes) -> bool:
 
 @dataclass
 class UploadKind:
-    """One kind of upload: accepted extensions (each with a sniffer and what it should be) and a size
-    limit read from settings at call time."""
+    """One kind of upload: accepted extensions (each with what it should be and a sniffer of its first
+    bytes; ``None`` for text, which :func:`decode_text` judges), a size limit read from settings at call
+    time and, for text, a limit on non-blank lines."""
 
     name: str
     accepted: object  # lazy sentence naming the accepted files, e.g. "a .txt or .lrc file"
     limit_setting: str
     limit_unit: int
     default_limit: int
-    sniffers: dict[str, tuple[object, Sniffer]] = field(default_factory=dict)
+    sniffers: dict[str, tuple[object, Sniffer | None]] = field(default_factory=dict)
+    max_lines: int | None = None
 
     @property
     def max_bytes(self) -> int:
@@ -129,15 +129,16 @@ KINDS: dict[str, UploadKind] = {
             ".xml": (gettext_lazy("MusicXML"), _is_xml),
             ".musicxml": (gettext_lazy("MusicXML"), _is_xml),
             ".mxl": (gettext_lazy("compressed MusicXML"), _is_zip),
-            ".abc": (gettext_lazy("ABC notation"), _looks_like_text),
+            ".abc": (gettext_lazy("ABC notation"), None),
         },
     ),
     "lyrics": UploadKind(
         "lyrics", gettext_lazy("a .txt or .lrc file"), "MOTIF_MAX_LYRICS_UPLOAD_KB", KB, 100,
         {
-            ".txt": (gettext_lazy("plain text"), _looks_like_text),
-            ".lrc": (gettext_lazy("plain text"), _looks_like_text),
+            ".txt": (gettext_lazy("plain text"), None),
+            ".lrc": (gettext_lazy("plain text"), None),
         },
+        max_lines=5000,
     ),
     "video": UploadKind(
         "video", gettext_lazy("a video file (.mp4, .mov, .mkv, .webm or .avi)"), "MOTIF_MAX_UPLOAD_MB", MB, 200,
@@ -153,7 +154,7 @@ KINDS: dict[str, UploadKind] = {
 }
 
 
-def register_sniffer(kind: str, ext: str, what, sniffer: Sniffer) -> None:
+def register_sniffer(kind: str, ext: str, what, sniffer: Sniffer | None) -> None:
     """Accept ``ext`` for ``kind`` when ``sniffer(first bytes)`` is true; ``what`` names the format
     in the refusal ("a MIDI file"). Replaces an existing sniffer for that extension."""
     KINDS[kind].sniffers[ext.lower()] = (what, sniffer)
@@ -195,7 +196,7 @@ def check_upload(kind: str, upload) -> str:
     if not head:
         raise UploadRejected("empty")
     what, sniffer = spec.sniffers[ext]
-    if not sniffer(head):
+    if sniffer is not None and not sniffer(head):
         raise UploadRejected("mismatch", ext=ext, what=what)
     return ext
 
@@ -249,14 +250,46 @@ def check_text(text: str) -> str:
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def read_text(kind: str, upload) -> str:
+    """A text file of ``kind``: checked, read within the limit, decoded, then held to the text limits."""
+    return _within_text_limits(KINDS[kind], decode_text(read_upload(kind, upload)))
+
+
 def clean_text(kind: str, text: str) -> str:
-    """Pasted text: within the kind's size limit (as UTF-8) and passing :func:`check_text`."""
+    """Pasted text of ``kind``: within the size limit (as UTF-8), passing :func:`check_text`, not blank
+    and within the line limit."""
     spec = KINDS[kind]
     size = len(text.encode("utf-8", errors="surrogatepass"))
     if size > spec.max_bytes:
         raise _too_large(spec, size, "text_too_large")
-    return check_text(text)
+    return _within_text_limits(spec, check_text(text))
+
+
+def _within_text_limits(spec: UploadKind, text: str) -> str:
+    if not text.strip():
+        raise UploadRejected("empty_text")
+    if spec.max_lines is not None:
+        lines = sum(1 for line in text.split("\n") if line.strip())
+        if lines > spec.max_lines:
+            raise UploadRejected("too_many_lines", lines=lines, limit=spec.max_lines)
+    return text
 
 
 def _mostly_control(text: str) -> bool:
     return bool(text) and len(_CONTROL.findall(text)) > MAX_CONTROL_RATIO * len(text)
+
+
+# --------------------------------------------------------------------------- API
+class UploadRefused(APIException):
+    """A refused upload as a DRF error with the policy's status (413 or 415) and ``{field: [sentence]}``."""
+
+    def __init__(self, exc: UploadRejected, field: str):
+        self.status_code = exc.status
+        super().__init__({field: [exc.message]}, exc.code)
+
+
+def api_error(exc: UploadRejected, field: str) -> APIException:
+    """What an API view raises for ``exc``: a ValidationError for 400, else :class:`UploadRefused`."""
+    if exc.status == 400:
+        return ValidationError({field: [exc.message]}, exc.code)
+    return UploadRefused(exc, field)

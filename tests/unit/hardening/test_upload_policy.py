@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from motif import uploads
-from motif.uploads import UploadRejected, check_upload, clean_text, decode_text, read_upload
+from motif.uploads import UploadRejected, api_error, check_upload, clean_text, decode_text, read_text, read_upload
 
 MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
 WEBM_HEAD = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01"
@@ -55,7 +55,6 @@ def test_accepts_files_whose_content_matches_their_name(kind, name, data):
     ("score", "a.mid", b"<score-partwise/>", "mismatch"),
     ("score", "a.mxl", b"MThd", "mismatch"),
     ("score", "a.musicxml", b"\x89PNG\r\n\x1a\n", "mismatch"),
-    ("lyrics", "song.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "mismatch"),
 ])
 def test_refuses_wrong_names_and_contents(kind, name, data, code):
     exc = rejected(check_upload, kind, upload(name, data))
@@ -151,13 +150,42 @@ def test_shift_jis_is_refused_with_a_sentence_naming_the_encodings_that_work():
     assert "UTF-8" in message and "UTF-16" in message
 
 
-def test_clean_text_refuses_lone_surrogates_nul_and_oversized_paste(settings):
+def test_clean_text_refuses_lone_surrogates_nul_blank_and_oversized_paste(settings):
     assert clean_text("lyrics", "a\r\nb") == "a\nb"
     assert rejected(clean_text, "lyrics", "la la \ud800 la").code == "surrogates"
     assert rejected(clean_text, "lyrics", "la\x00la").code == "binary"
+    assert rejected(clean_text, "lyrics", " \n\t\r\n").code == "empty_text"
     settings.MOTIF_MAX_LYRICS_UPLOAD_KB = 1
     exc = rejected(clean_text, "lyrics", "é" * 600)
     assert (exc.code, exc.status) == ("text_too_large", 413)
+
+
+def test_the_line_limit_counts_non_blank_lines():
+    limit = uploads.KINDS["lyrics"].max_lines
+    assert clean_text("lyrics", "la\n\n" * limit)
+    exc = rejected(clean_text, "lyrics", "la\n" * (limit + 1))
+    assert (exc.code, exc.status, exc.params["lines"]) == ("too_many_lines", 413, limit + 1)
+    assert clean_text("score", "X:1\n" * (limit + 1))  # no line limit for scores
+
+
+@pytest.mark.parametrize("data, code", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    (b"\x7fELF\x02\x01\x01\x00\x00", "binary"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "binary"),
+    ("こんにちは世界".encode("shift_jis"), "not_utf8"),
+    (b"\n \n", "empty_text"),
+])
+def test_read_text_decodes_and_applies_the_text_limits(data, code):
+    assert read_text("lyrics", upload("song.txt", "hello 你好".encode("utf-16"))) == "hello 你好"
+    assert rejected(read_text, "lyrics", upload("song.lrc", data)).code == code
+
+
+def test_api_error_keeps_the_policy_status_and_the_field():
+    validation = api_error(UploadRejected("binary"), "file")
+    assert validation.status_code == 400 and "binary" in str(validation.detail["file"][0])
+    too_big = api_error(UploadRejected("too_large", size="2 MB", limit="1 MB"), "file")
+    assert too_big.status_code == 413 and too_big.detail["file"][0].code == "too_large"
+    assert api_error(UploadRejected("extension", accepted="x"), "file").status_code == 415
 
 
 def test_messages_are_translated():
@@ -168,5 +196,5 @@ def test_messages_are_translated():
 
 def test_every_code_has_a_message():
     for code in uploads.MESSAGES:
-        params = {"size": "1 MB", "limit": "1 KB", "accepted": "x", "ext": ".x", "what": "y"}
+        params = {"size": "1 MB", "limit": "1 KB", "accepted": "x", "ext": ".x", "what": "y", "lines": 9}
         assert str(UploadRejected(code, **params)).endswith(".")
