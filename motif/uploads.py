@@ -44,6 +44,20 @@ MESSAGES = {
         "Save it again as UTF-8 and upload it."),
     "surrogates": gettext_lazy(
         "This text contains broken characters (unpaired UTF-16 surrogates). Save it as UTF-8 and try again."),
+    # Videos: what the probe (perception/video/probe.py) finds when it opens the container.
+    "not_video": gettext_lazy("This file is not a video we can read. Upload an MP4, MOV, MKV or WebM file."),
+    "no_video": gettext_lazy("This file has no video track (is it an audio file?)."),
+    "damaged": gettext_lazy("The file looks damaged: it has no picture size, duration or frame rate."),
+    "too_small_frames": gettext_lazy(
+        "The frames are %(size)s pixels; the smallest size we analyse is %(min)s pixels a side. "
+        "Export a larger version and upload that."),
+    "too_large_frames": gettext_lazy(
+        "The frames are %(size)s; the largest size we analyse is 4K (4096x2160). "
+        "Export a smaller version and upload that."),
+    "too_fast": gettext_lazy("The video has %(fps)s frames per second; the most we analyse is %(limit)s."),
+    "too_long": gettext_lazy("The video lasts %(duration)s; the limit is %(limit)s."),
+    "no_frames": gettext_lazy("The video has no frames we can decode (zero-length or damaged)."),
+    "truncated": gettext_lazy("The file ends early: it looks truncated. Upload the complete file."),
 }
 
 STATUS = {"too_large": 413, "text_too_large": 413, "too_many_lines": 413, "extension": 415, "mismatch": 415}
@@ -114,7 +128,7 @@ class UploadKind:
 
     @property
     def max_bytes(self) -> int:
-        return int(getattr(settings, self.limit_setting, self.default_limit)) * self.limit_unit
+        return int(float(getattr(settings, self.limit_setting, self.default_limit)) * self.limit_unit)
 
 
 KB, MB = 1024, 1024 * 1024

@@ -196,5 +196,6 @@ def test_messages_are_translated():
 
 def test_every_code_has_a_message():
     for code in uploads.MESSAGES:
-        params = {"size": "1 MB", "limit": "1 KB", "accepted": "x", "ext": ".x", "what": "y", "lines": 9}
+        params = {"size": "1 MB", "limit": "1 KB", "accepted": "x", "ext": ".x", "what": "y", "lines": 9,
+                  "min": 32, "fps": "300", "duration": "2 h"}
         assert str(UploadRejected(code, **params)).endswith(".")
