@@ -224,6 +224,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "motif.api.exception_handler",
+    # Bounded in size and JSON nesting; 413/400 JSON sentences, never a 500 (motif/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "motif.parsers.JSONParser", "motif.parsers.FormParser", "motif.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Motif API",

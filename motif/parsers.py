@@ -1,0 +1,137 @@
+"""Request-body parsers for the whole API: bounded in size and nesting, refusing with JSON sentences.
+
+Drop-in replacements for DRF's parsers of the same names (set as DEFAULT_PARSER_CLASSES; views that
+name their parsers import these). A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413, malformed or
+too deeply nested JSON a 400, and never a 500: DRF's own JSON and form parsers read ``request.body``,
+whose ``RequestDataTooBig`` escapes its error handling, and deep nesting makes the JSON decoder raise
+``RecursionError``; nesting is measured here before decoding, without recursion.
+The JSON and form parsers here deliberately do not subclass DRF's, which DRF special-cases.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import parsers, status
+from rest_framework.exceptions import APIException, ParseError
+
+from motif import uploads
+
+MAX_JSON_DEPTH = 64
+_JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
+_BRACKETS_ONLY = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+class RequestTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = gettext_lazy("The request is too large.")
+    default_code = "too_large"
+
+
+def _body_limit() -> int:
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def _too_large(limit: int) -> RequestTooLarge:
+    return RequestTooLarge(_("The request is larger than %(limit)s. Send less data at once.")
+                           % {"limit": uploads.human_size(limit)})
+
+
+def read_bounded(stream, limit: int) -> bytes:
+    """The body, reading at most ``limit`` + 1 bytes; :class:`RequestTooLarge` past the limit."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large(limit)
+    return data
+
+
+def json_depth(data: bytes) -> int:
+    """How deeply arrays and objects nest in ``data`` (strings ignored), without recursion."""
+    brackets = np.frombuffer(_JSON_STRING.sub(b"", data).translate(None, _BRACKETS_ONLY), dtype=np.uint8)
+    if not brackets.size:
+        return 0
+    steps = np.where((brackets == ord("[")) | (brackets == ord("{")), 1, -1)
+    return int(np.cumsum(steps).max())
+
+
+def _charset(parser_context, media_type) -> str:
+    if "charset=" in (media_type or ""):
+        return media_type.split("charset=", 1)[1].split(";")[0].strip().strip('"') or "utf-8"
+    return (parser_context or {}).get("encoding") or settings.DEFAULT_CHARSET
+
+
+def _too_deep() -> ParseError:
+    return ParseError(_("The JSON nests arrays or objects more than %(limit)s levels deep.")
+                      % {"limit": MAX_JSON_DEPTH})
+
+
+def _too_many_fields() -> ParseError:
+    return ParseError(_("The form has more than %(limit)s fields.") % {
+        "limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS})
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+class JSONParser(parsers.BaseParser):
+    """JSON bodies within the size limit and :data:`MAX_JSON_DEPTH`; NaN and Infinity refused."""
+
+    media_type = "application/json"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = read_bounded(stream, _body_limit())
+        if json_depth(data) > MAX_JSON_DEPTH:
+            raise _too_deep()
+        try:
+            text = data.decode(_charset(parser_context, media_type))
+        except (LookupError, UnicodeDecodeError):
+            raise ParseError(_("The request body is not UTF-8 text; send JSON encoded as UTF-8.")) from None
+        try:
+            return json.loads(text, parse_constant=_refuse_constant)
+        except json.JSONDecodeError as exc:
+            raise ParseError(_("The request body is not valid JSON (error at line %(line)s, column %(column)s).")
+                             % {"line": exc.lineno, "column": exc.colno}) from None
+        except ValueError:  # NaN or Infinity
+            message = _("The request body is not valid JSON (NaN and Infinity are not numbers in JSON).")
+            raise ParseError(message) from None
+
+
+class FormParser(parsers.BaseParser):
+    """URL-encoded forms within the size and field-count limits."""
+
+    media_type = "application/x-www-form-urlencoded"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = read_bounded(stream, _body_limit())
+        try:
+            return QueryDict(data, encoding=_charset(parser_context, media_type))
+        except TooManyFieldsSent:
+            raise _too_many_fields() from None
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    """DRF's multipart parser, refusing a body larger than any upload the site accepts before reading
+    it, and turning Django's field limits into 413/400 sentences."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        request = (parser_context or {}).get("request")
+        limit = max(kind.max_bytes for kind in uploads.KINDS.values()) + _body_limit()
+        length = request.META.get("CONTENT_LENGTH") if request is not None else None
+        if length and str(length).isdigit() and int(length) > limit:
+            raise _too_large(limit)
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RequestDataTooBig:
+            raise _too_large(_body_limit()) from None
+        except TooManyFieldsSent:
+            raise _too_many_fields() from None
+        except TooManyFilesSent:
+            raise ParseError(_("The form has more than %(limit)s files.") % {
+                "limit": settings.DATA_UPLOAD_MAX_NUMBER_FILES}) from None
