@@ -4,15 +4,13 @@ Drop-in replacements for DRF's parsers of the same names (set as DEFAULT_PARSER_
 name their parsers import these). A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413, malformed or
 too deeply nested JSON a 400, and never a 500: DRF's own JSON and form parsers read ``request.body``,
 whose ``RequestDataTooBig`` escapes its error handling, and deep nesting makes the JSON decoder raise
-``RecursionError``; nesting is measured here before decoding, without recursion.
+``RecursionError`` (caught here; shallower nesting past the limit is measured without recursion).
 The JSON and form parsers here deliberately do not subclass DRF's, which DRF special-cases.
 """
 from __future__ import annotations
 
 import json
-import re
 
-import numpy as np
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import QueryDict
@@ -24,8 +22,6 @@ from rest_framework.exceptions import APIException, ParseError
 from motif import uploads
 
 MAX_JSON_DEPTH = 64
-_JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
-_BRACKETS_ONLY = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 class RequestTooLarge(APIException):
@@ -51,13 +47,18 @@ def read_bounded(stream, limit: int) -> bytes:
     return data
 
 
-def json_depth(data: bytes) -> int:
-    """How deeply arrays and objects nest in ``data`` (strings ignored), without recursion."""
-    brackets = np.frombuffer(_JSON_STRING.sub(b"", data).translate(None, _BRACKETS_ONLY), dtype=np.uint8)
-    if not brackets.size:
+def json_depth(value, stop_after: int = MAX_JSON_DEPTH) -> int:
+    """How deeply lists and dicts nest in a decoded JSON value, without recursion; stops counting once
+    past ``stop_after``."""
+    if not isinstance(value, (list, dict)):
         return 0
-    steps = np.where((brackets == ord("[")) | (brackets == ord("{")), 1, -1)
-    return int(np.cumsum(steps).max())
+    deepest, stack = 0, [(value, 1)]
+    while stack and deepest <= stop_after:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (list, dict)))
+    return deepest
 
 
 def _charset(parser_context, media_type) -> str:
@@ -87,20 +88,24 @@ class JSONParser(parsers.BaseParser):
 
     def parse(self, stream, media_type=None, parser_context=None):
         data = read_bounded(stream, _body_limit())
-        if json_depth(data) > MAX_JSON_DEPTH:
-            raise _too_deep()
         try:
             text = data.decode(_charset(parser_context, media_type))
         except (LookupError, UnicodeDecodeError):
             raise ParseError(_("The request body is not UTF-8 text; send JSON encoded as UTF-8.")) from None
         try:
-            return json.loads(text, parse_constant=_refuse_constant)
+            value = json.loads(text, parse_constant=_refuse_constant)
+        except RecursionError:
+            raise _too_deep() from None
         except json.JSONDecodeError as exc:
             raise ParseError(_("The request body is not valid JSON (error at line %(line)s, column %(column)s).")
                              % {"line": exc.lineno, "column": exc.colno}) from None
         except ValueError:  # NaN or Infinity
             message = _("The request body is not valid JSON (NaN and Infinity are not numbers in JSON).")
             raise ParseError(message) from None
+        # Fewer brackets than the limit cannot nest past it: skip the walk for most bodies.
+        if data.count(b"[") + data.count(b"{") > MAX_JSON_DEPTH and json_depth(value) > MAX_JSON_DEPTH:
+            raise _too_deep()
+        return value
 
 
 class FormParser(parsers.BaseParser):

@@ -3,6 +3,7 @@
 The whole corpus goes to the lyric endpoint (which reads JSON); the oversized, deeply nested and
 malformed bodies go to every POST/PUT/PATCH operation in the URL conf, so a new endpoint is covered.
 """
+import json
 import time
 
 import pytest
@@ -99,11 +100,17 @@ def test_every_write_operation_refuses_bad_bodies(method, path, body, web, nothi
 
 
 @pytest.mark.parametrize("data, depth", [
-    (b"", 0), (b"1", 0), (b"[]", 1), (b'{"a": [1, {"b": []}]}', 4), (b'["[[[[", "]]"]', 1),
-    (b'{"a": "\\"[[["}', 1), (b"[" * 500, 500),
+    (b"1", 0), (b'"[[["', 0), (b"[]", 1), (b'{"a": [1, {"b": []}]}', 4), (b'["[[[[", "]]"]', 1),
+    (b"[" * 500 + b"]" * 500, MAX_JSON_DEPTH + 1),
 ])
-def test_json_depth_ignores_brackets_inside_strings(data, depth):
-    assert json_depth(data) == depth
+def test_json_depth_counts_containers_and_stops_past_the_limit(data, depth):
+    assert json_depth(json.loads(data)) == depth
+
+
+def test_brackets_inside_strings_do_not_count(web, nothing_saved):
+    text = "[" * (MAX_JSON_DEPTH + 10)
+    response = web.generic("POST", LYRICS, json.dumps({"text": text, "title": {"a": 1}}).encode(), content_type=JSON)
+    assert response.status_code == 400 and "title" in response.json()  # refused for the title, not nesting
 
 
 def test_a_huge_body_is_refused_quickly(web, nothing_saved):
