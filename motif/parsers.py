@@ -119,6 +119,8 @@ class FormParser(parsers.BaseParser):
             return QueryDict(data, encoding=_charset(parser_context, media_type))
         except TooManyFieldsSent:
             raise _too_many_fields() from None
+        except LookupError:
+            raise ParseError(_("The form declares a character set we do not know; send it as UTF-8.")) from None
 
 
 class MultiPartParser(parsers.MultiPartParser):

@@ -7,6 +7,8 @@ import json
 import time
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from drf_spectacular.generators import EndpointEnumerator
 
 from motif.parsers import MAX_JSON_DEPTH, json_depth
@@ -20,6 +22,13 @@ from tests.unit.hardening.fuzz_support import (  # noqa: F401 (fixtures)
 
 LYRICS = "/api/perception/lyrics/"
 JSON = "application/json"
+
+
+MULTIPART_X = "multipart/form-data; boundary=x"
+
+
+def _multipart(fields: dict) -> tuple[bytes, str]:
+    return encode_multipart(BOUNDARY, fields), MULTIPART_CONTENT
 
 
 def _oversized() -> bytes:
@@ -65,6 +74,13 @@ def _corpus() -> list[tuple[str, bytes, str, int]]:
         ("too many form fields", b"&".join(b"f%d=1" % i for i in range(1200)), "application/x-www-form-urlencoded",
          400),
         ("unsupported type", b"<text>a</text>", "application/xml", 415),
+        ("form with an unknown charset", b"text=a", "application/x-www-form-urlencoded; charset=klingon", 400),
+        ("multipart field over the size limit", *_multipart({"text": "a" * (limit_bytes() + 1)}), 413),
+        ("too many multipart fields", *_multipart({f"f{i}": "1" for i in range(1200)}), 400),
+        ("too many multipart files", *_multipart({f"f{i}": SimpleUploadedFile(f"{i}.txt", b"a")
+                                                  for i in range(120)}), 400),
+        ("multipart without a boundary", b"--x\r\n", "multipart/form-data", 400),
+        ("multipart with a broken part", b"--x\r\nContent-Disposition: form-data\r\n\r\n", MULTIPART_X, 400),
     ]
     return cases
 
@@ -111,6 +127,13 @@ def test_brackets_inside_strings_do_not_count(web, nothing_saved):
     text = "[" * (MAX_JSON_DEPTH + 10)
     response = web.generic("POST", LYRICS, json.dumps({"text": text, "title": {"a": 1}}).encode(), content_type=JSON)
     assert response.status_code == 400 and "title" in response.json()  # refused for the title, not nesting
+
+
+def test_a_multipart_body_larger_than_any_upload_is_refused_before_it_is_read(web, nothing_saved):
+    body, content_type = _multipart({"text": "la"})
+    started = time.perf_counter()
+    response = web.generic("POST", LYRICS, body, content_type=content_type, CONTENT_LENGTH=str(5 * 1024 ** 3))
+    assert "larger than" in assert_refused(response, started, statuses={413})
 
 
 def test_a_huge_body_is_refused_quickly(web, nothing_saved):
