@@ -34,9 +34,13 @@ def _body_limit() -> int:
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
+def too_large_message(limit: int) -> str:
+    """The sentence for a request body over ``limit`` bytes (also used by the 400/413 error page)."""
+    return _("The request is larger than %(limit)s. Send less data at once.") % {"limit": uploads.human_size(limit)}
+
+
 def _too_large(limit: int) -> RequestTooLarge:
-    return RequestTooLarge(_("The request is larger than %(limit)s. Send less data at once.")
-                           % {"limit": uploads.human_size(limit)})
+    return RequestTooLarge(too_large_message(limit))
 
 
 def read_bounded(stream, limit: int) -> bytes:

@@ -7,8 +7,10 @@ import re
 import time
 
 import pytest
+from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from motif.views import bad_request
 from tests.unit.hardening.fuzz_support import assert_refused, media, nothing_saved, web  # noqa: F401 (fixtures)
 
 API = "/api/perception/lyrics/"
@@ -158,3 +160,19 @@ def test_the_page_form_refuses_with_a_sentence(fields, web, nothing_saved):
     page = assert_refused(response, started, statuses={400})
     errors = re.findall(r'<p class="error" role="alert">([^<]+)</p>', page)
     assert errors and all(e.rstrip().endswith((".", ")")) for e in errors)
+
+
+@pytest.mark.parametrize("body, status, words", [
+    ({"text": "a" * (10 * 1024 * KB + 1)}, 413, "larger than 10 MB"),
+    ({f"f{i}": "1" for i in range(1200)}, 400, "too many fields"),
+], ids=["form over the body limit", "too many fields"])
+def test_the_page_refuses_unreadable_forms_with_a_sentence(body, status, words, web, nothing_saved):
+    started = time.perf_counter()
+    response = web.post(PAGE, body)
+    assert words in assert_refused(response, started, statuses={status})
+
+
+def test_a_page_body_error_under_the_api_is_json(rf):
+    response = bad_request(rf.post("/api/perception/lyrics/"), RequestDataTooBig())
+    assert response.status_code == 413 and "larger than" in json.loads(response.content)["detail"]
+    assert bad_request(rf.get("/"), None).status_code == 400
