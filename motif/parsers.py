@@ -39,6 +39,11 @@ def too_large_message(limit: int) -> str:
     return _("The request is larger than %(limit)s. Send less data at once.") % {"limit": uploads.human_size(limit)}
 
 
+def body_limit_of(exc: RequestDataTooBig) -> int:
+    """The limit a too-large body broke: the upload handler's, or Django's for form fields."""
+    return getattr(exc, "limit", _body_limit())
+
+
 def _too_large(limit: int) -> RequestTooLarge:
     return RequestTooLarge(too_large_message(limit))
 
@@ -128,19 +133,14 @@ class FormParser(parsers.BaseParser):
 
 
 class MultiPartParser(parsers.MultiPartParser):
-    """DRF's multipart parser, refusing a body larger than any upload the site accepts before reading
-    it, and turning Django's field limits into 413/400 sentences."""
+    """DRF's multipart parser, turning Django's size and field limits into 413/400 sentences (the body
+    limit itself is :class:`motif.uploads.BoundedUploadHandler`'s)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        request = (parser_context or {}).get("request")
-        limit = max(kind.max_bytes for kind in uploads.KINDS.values()) + _body_limit()
-        length = request.META.get("CONTENT_LENGTH") if request is not None else None
-        if length and str(length).isdigit() and int(length) > limit:
-            raise _too_large(limit)
         try:
             return super().parse(stream, media_type, parser_context)
-        except RequestDataTooBig:
-            raise _too_large(_body_limit()) from None
+        except RequestDataTooBig as exc:
+            raise _too_large(body_limit_of(exc)) from None
         except TooManyFieldsSent:
             raise _too_many_fields() from None
         except TooManyFilesSent:

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import APIException, ValidationError
 
@@ -224,6 +226,36 @@ def read_upload(kind: str, upload) -> bytes:
     if len(data) > limit:
         raise _too_large(KINDS[kind], len(data))
     return data
+
+
+class UploadTooLarge(RequestDataTooBig):
+    """A multipart body over :func:`largest_request_bytes`, refused before any of it is read."""
+
+    def __init__(self, limit: int):
+        super().__init__(f"The request body is larger than {limit} bytes.")
+        self.limit = limit
+
+
+def largest_request_bytes() -> int:
+    """The largest multipart body worth reading: the largest upload of any kind plus the form fields."""
+    return max(spec.max_bytes for spec in KINDS.values()) + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+class BoundedUploadHandler(FileUploadHandler):
+    """First in FILE_UPLOAD_HANDLERS: refuses (:class:`UploadTooLarge`) a multipart body whose declared
+    length is over :func:`largest_request_bytes` before anything is streamed to disk; otherwise passes
+    every chunk on to the next handler."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        limit = largest_request_bytes()
+        if content_length > limit:
+            raise UploadTooLarge(limit)
+
+    def receive_data_chunk(self, raw_data, start):
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
 
 
 # --------------------------------------------------------------------------- text

@@ -1,18 +1,17 @@
 """Error pages that never show a traceback."""
-from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from motif.parsers import too_large_message
+from motif.parsers import body_limit_of, too_large_message
 
 
 def bad_request(request, exception=None):
     """A request Django could not read (a page's form body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many
     fields, ...): 413 or 400 with a sentence; JSON under /api/."""
     if isinstance(exception, RequestDataTooBig):
-        status, message = 413, too_large_message(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        status, message = 413, too_large_message(body_limit_of(exception))
     elif isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):
         status, message = 400, _("The form has too many fields or files to read.")
     else:

@@ -9,7 +9,9 @@ import time
 import pytest
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
+from motif.uploads import human_size, largest_request_bytes
 from motif.views import bad_request
 from tests.unit.hardening.fuzz_support import assert_refused, media, nothing_saved, web  # noqa: F401 (fixtures)
 
@@ -170,6 +172,14 @@ def test_the_page_refuses_unreadable_forms_with_a_sentence(body, status, words, 
     started = time.perf_counter()
     response = web.post(PAGE, body)
     assert words in assert_refused(response, started, statuses={status})
+
+
+def test_the_page_refuses_a_multipart_body_larger_than_any_upload_before_reading_it(web, nothing_saved):
+    body = encode_multipart(BOUNDARY, {"text": "la la"})
+    started = time.perf_counter()
+    response = web.generic("POST", PAGE, body, content_type=MULTIPART_CONTENT, CONTENT_LENGTH=str(5 * 1024 ** 3))
+    sentence = assert_refused(response, started, statuses={413})
+    assert f"larger than {human_size(largest_request_bytes())}" in sentence
 
 
 def test_a_page_body_error_under_the_api_is_json(rf):
