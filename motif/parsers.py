@@ -22,6 +22,7 @@ from rest_framework.exceptions import APIException, ParseError
 from motif import uploads
 
 MAX_JSON_DEPTH = 64
+_CONTAINERS = (list, dict)  # what json.loads builds, exactly
 
 
 class RequestTooLarge(APIException):
@@ -57,17 +58,16 @@ def read_bounded(stream, limit: int) -> bytes:
 
 
 def json_depth(value, stop_after: int = MAX_JSON_DEPTH) -> int:
-    """How deeply lists and dicts nest in a decoded JSON value, without recursion; stops counting once
-    past ``stop_after``."""
-    if not isinstance(value, (list, dict)):
+    """How deeply lists and dicts nest in a decoded JSON value, level by level without recursion;
+    stops counting once past ``stop_after``."""
+    if type(value) not in _CONTAINERS:
         return 0
-    deepest, stack = 0, [(value, 1)]
-    while stack and deepest <= stop_after:
-        node, depth = stack.pop()
-        deepest = max(deepest, depth)
-        children = node.values() if isinstance(node, dict) else node
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (list, dict)))
-    return deepest
+    level, depth = [value], 0
+    while level and depth <= stop_after:
+        depth += 1
+        level = [child for node in level for child in (node.values() if type(node) is dict else node)
+                 if type(child) in _CONTAINERS]
+    return depth
 
 
 def _charset(parser_context, media_type) -> str:
