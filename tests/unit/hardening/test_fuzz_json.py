@@ -4,7 +4,6 @@ The whole corpus goes to the lyric endpoint (which reads JSON); the oversized, d
 malformed bodies go to every POST/PUT/PATCH operation in the URL conf, so a new endpoint is covered.
 """
 import json
-import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +14,7 @@ from drf_spectacular.generators import EndpointEnumerator
 from motif.parsers import MAX_JSON_DEPTH, json_depth
 from tests.unit.hardening.fuzz_support import (  # noqa: F401 (fixtures)
     assert_refused,
+    clock,
     limit_bytes,
     media,
     nothing_saved,
@@ -95,7 +95,7 @@ def test_the_corpus_is_large_enough():
 
 @pytest.mark.parametrize("name, body, content_type, status", CORPUS, ids=[c[0] for c in CORPUS])
 def test_lyric_endpoint_refuses_malformed_json(name, body, content_type, status, web, nothing_saved):
-    started = time.perf_counter()
+    started = clock()
     response = web.generic("POST", LYRICS, body, content_type=content_type)
     assert_refused(response, started, statuses={status})
 
@@ -109,7 +109,7 @@ def _write_operations() -> list[tuple[str, str]]:
 @pytest.mark.parametrize("body", ["oversized", "deep", "malformed"])
 def test_every_write_operation_refuses_bad_bodies(method, path, body, web, nothing_saved):
     data = {"oversized": _oversized(), "deep": b"[" * 5000 + b"]" * 5000, "malformed": b'{"a": '}[body]
-    started = time.perf_counter()
+    started = clock()
     response = web.generic(method, path, data, content_type=JSON)
     sentence = assert_refused(response, started)
     if response.status_code not in {403, 404, 405, 415, 429}:  # refused before the body was read
@@ -132,16 +132,15 @@ def test_brackets_inside_strings_do_not_count(web, nothing_saved):
 
 def test_a_multipart_body_larger_than_any_upload_is_refused_before_it_is_read(web, nothing_saved):
     body, content_type = _multipart({"text": "la"})
-    started = time.perf_counter()
+    started = clock()
     response = web.generic("POST", LYRICS, body, content_type=content_type, CONTENT_LENGTH=str(5 * 1024 ** 3))
     assert "larger than" in assert_refused(response, started, statuses={413})
 
 
 def test_a_huge_body_is_refused_quickly(web, nothing_saved):
-    started = time.perf_counter()
+    started = clock()
     response = web.post(LYRICS, b"[" * (limit_bytes() + 1), content_type=JSON)
     assert_refused(response, started, statuses={413})
-    assert time.perf_counter() - started < 1.0
 
 
 def test_refusals_speak_the_readers_language(web, nothing_saved):
