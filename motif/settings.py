@@ -171,6 +171,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Motif <noreply
 # --- Motif -----------------------------------------------------------------------------
 MOTIF_MODEL_DIR = os.environ.get("MOTIF_MODEL_DIR") or None
 MOTIF_MAX_UPLOAD_MB = env_int("MOTIF_MAX_UPLOAD_MB", 200)
+# Per-kind upload limits (motif/uploads.py); videos use MOTIF_MAX_UPLOAD_MB.
+MOTIF_MAX_SCORE_UPLOAD_MB = env_int("MOTIF_MAX_SCORE_UPLOAD_MB", 20)
+MOTIF_MAX_LYRICS_UPLOAD_KB = env_int("MOTIF_MAX_LYRICS_UPLOAD_KB", 100)
 MOTIF_MAX_VIDEO_SECONDS = env_int("MOTIF_MAX_VIDEO_SECONDS", 1200)
 MOTIF_MAX_ACTIVE_JOBS_PER_USER = env_int("MOTIF_MAX_ACTIVE_JOBS_PER_USER", 4)
 MOTIF_EVENT_RETENTION_DAYS = env_int("MOTIF_EVENT_RETENTION_DAYS", 365)
@@ -202,6 +205,12 @@ MOTIF_PERIODIC_TASKS = [
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A multipart body over the largest upload any kind accepts is refused before it is read (motif/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "motif.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 REDIS_URL = os.environ.get("REDIS_URL") or None
 MOTIF_MODE = "distributed" if REDIS_URL else "embedded"
@@ -263,6 +272,10 @@ REST_FRAMEWORK = {
         "motif.throttles.AnonThrottle",
         "motif.throttles.UserThrottle",
         "motif.throttles.JobSubmitThrottle",
+    ],
+    # Bounded in size and JSON nesting; 413/400 JSON sentences, never a 500 (motif/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "motif.parsers.JSONParser", "motif.parsers.FormParser", "motif.parsers.MultiPartParser",
     ],
 }
 SPECTACULAR_SETTINGS = {
