@@ -129,3 +129,10 @@ def test_unknown_api_paths_answer_json():
 def test_unknown_pages_stay_html():
     response = Client().get("/no-such-page/")
     assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
+
+
+def test_validation_sentences_are_translated(api_client):
+    response = api_client.get("/api/jobs/?page=0", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "页码" in response.json()["page"][0]
+    response = api_client.post("/api/studio/generate/", {"count": "2"}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "整数" in response.json()["count"][0]
