@@ -63,7 +63,7 @@ def error_responses_for(operation: dict) -> dict[str, dict]:
     responses = {
         "401": _response("Not authenticated: send `Authorization: Token <key>` or log in.",
                          headers=WWW_AUTHENTICATE),
-        "403": _response("Not allowed: a session request without its CSRF token, or a disabled account."),
+        "403": _response("Not allowed: a session request without its CSRF token, or an action this account may not take."),
         "429": _response("Too many requests, or too many of your jobs are still running; "
                          "try again after `Retry-After` seconds when it is given.", headers=RETRY_AFTER),
     }

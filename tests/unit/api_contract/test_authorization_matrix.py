@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import ApiToken
 from jobs.models import Job
+from motif.routing import websocket_urlpatterns
 from perception.models import LyricReport, VideoReport
 from recommender.models import Item
 from studio.records import Origin, Sketch
@@ -79,6 +80,9 @@ SHARED = {
 # Django's admin: staff only (its own login page is public).
 ADMIN_PUBLIC = {"admin:login": "the admin's sign-in page", "admin:logout": "signing out of the admin"}
 
+# WebSocket routes (outside the URL conf) and the tests that check who may connect.
+WEBSOCKETS = {"ws/jobs/": "tests/unit/foundation/test_consumer.py: anonymous closed with 4401, own events only"}
+
 PARAMETER = re.compile(r"<(?:\w+:)?(?P<converter_name>\w+)>|\(\?P<(?P<group_name>\w+)>[^)]*\)")
 
 
@@ -133,6 +137,10 @@ def test_every_url_is_in_the_matrix():
     assert not missing, f"add it to the matrix in {__file__}: {missing}"
     known = {key for key, _route in endpoints()}
     assert listed <= known, f"no longer in the URL conf: {sorted(listed - known)}"
+
+
+def test_every_websocket_route_is_in_the_matrix():
+    assert {str(route.pattern) for route in websocket_urlpatterns} == set(WEBSOCKETS), "add it to WEBSOCKETS"
 
 
 def _refused_anonymously(response, route: str) -> bool:
