@@ -63,7 +63,8 @@ def error_responses_for(operation: dict) -> dict[str, dict]:
     responses = {
         "401": _response("Not authenticated: send `Authorization: Token <key>` or log in.",
                          headers=WWW_AUTHENTICATE),
-        "403": _response("Not allowed: a session request without its CSRF token, or an action this account may not take."),
+        "403": _response("Not allowed: a session request without its CSRF token, "
+                         "or an action this account may not take."),
         "429": _response("Too many requests, or too many of your jobs are still running; "
                          "try again after `Retry-After` seconds when it is given.", headers=RETRY_AFTER),
     }
@@ -90,7 +91,7 @@ def document_error_responses(result, generator, request, public):
     free-text inputs say that they refuse NUL characters."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     for name, component in schemas.items():
-        if name.endswith("Request"):
+        if name.endswith("Request"):  # request bodies (COMPONENT_SPLIT_REQUEST names them so)
             for field in component.get("properties", {}).values():
                 _refuse_nul(field.get("items", field))
     schemas.update(ERROR_SCHEMAS)
