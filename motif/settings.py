@@ -265,7 +265,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "motif.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "motif.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -273,10 +273,9 @@ REST_FRAMEWORK = {
         "motif.throttles.UserThrottle",
         "motif.throttles.JobSubmitThrottle",
     ],
-    # Bounded in size and JSON nesting; 413/400 JSON sentences, never a 500 (motif/parsers.py).
-    "DEFAULT_PARSER_CLASSES": [
-        "motif.parsers.JSONParser", "motif.parsers.FormParser", "motif.parsers.MultiPartParser",
-    ],
+    # Bounded in size and JSON nesting; 413/400 JSON sentences, never a 500 (motif/parsers.py). JSON by
+    # default; the views that take uploads add the bounded form parsers.
+    "DEFAULT_PARSER_CLASSES": ["motif.parsers.JSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Motif API",
@@ -290,6 +289,8 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "jobs.models.Job.Status",
         "LyricReportStatusEnum": "perception.models.LyricReport.Status",
     },
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "motif.schema.document_error_responses"],
 }
 
 # Throttles: rates are "count/period" (period s, m, h or d), each overridable by its env variable.
