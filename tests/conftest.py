@@ -2,8 +2,10 @@
 import os
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 PASSWORD = "pw-Motif-123"
@@ -17,6 +19,15 @@ def require(condition, reason):
     if IN_CI:
         pytest.fail(f"CI requires this test to run, but: {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language: a request in another one leaves it active
+    in the thread (LocaleMiddleware activates, nothing deactivates)."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
