@@ -82,3 +82,9 @@ def eager_jobs(settings):
     """Run job handlers synchronously inside ``submit_job``."""
     settings.MOTIF_JOBS_EAGER = True
     return settings
+
+
+def error_text(response, field):
+    """The sentences of an API error: ``detail`` (413, 415, ...) or the messages of ``field`` (400)."""
+    body = response.json()
+    return body["detail"] if "detail" in body else " ".join(body[field])
