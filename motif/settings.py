@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from motif import broker
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -190,7 +192,11 @@ else:
 
 # Celery (distributed mode). Early ack is Celery's default: we ack late and requeue the
 # job when its worker dies, and keep Redis's visibility timeout above the hard time limit.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# CELERY_BROKER_URL=amqp://... selects RabbitMQ (durable queues, persistent messages, publisher
+# confirms); the channel layer and cache stay on Redis. See motif/broker.py.
+CELERY_BROKER_URL = broker.broker_url(os.environ, REDIS_URL)
+CELERY_TASK_QUEUES = broker.task_queues()
+CELERY_TASK_DEFAULT_DELIVERY_MODE = "persistent"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -198,9 +204,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = MOTIF_JOB_SOFT_TIME_LIMIT
 CELERY_TASK_TIME_LIMIT = MOTIF_JOB_HARD_TIME_LIMIT
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("MOTIF_VISIBILITY_TIMEOUT", MOTIF_JOB_HARD_TIME_LIMIT + 600)
-}
+CELERY_BROKER_TRANSPORT_OPTIONS = broker.transport_options(
+    CELERY_BROKER_URL, env_int("MOTIF_VISIBILITY_TIMEOUT", MOTIF_JOB_HARD_TIME_LIMIT + 600)
+)
 CELERY_TASK_DEFAULT_QUEUE = "cpu"
 CELERY_TASK_ROUTES = {"jobs.run_job": {"queue": "cpu"}}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -15,6 +15,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_ADMIN_URL = os.environ.get("MOTIF_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_TEST_URL = os.environ.get("MOTIF_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+RABBITMQ_TEST_URL = os.environ.get("MOTIF_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
 
 
 def free_port():
@@ -58,6 +59,37 @@ def postgres_database():
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def rabbitmq_available():
+    """True when RabbitMQ answers and ``rabbitmqctl`` may create virtual hosts."""
+    import kombu
+    from kombu.exceptions import KombuError
+
+    try:
+        with kombu.Connection(RABBITMQ_TEST_URL + "%2F", connect_timeout=3) as conn:
+            conn.ensure_connection(max_retries=1)
+        subprocess.run(["rabbitmqctl", "-q", "list_vhosts"], check=True, capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError, KombuError):
+        return False
+    return True
+
+
+def rabbitmqctl(*args):
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, text=True, timeout=60)
+
+
+@contextmanager
+def rabbitmq_vhost():
+    """A private RabbitMQ virtual host (so runs never share queues); yields its broker URL."""
+    name = f"motif_it_{secrets.token_hex(4)}"
+    user = RABBITMQ_TEST_URL.split("//", 1)[1].split(":", 1)[0]
+    rabbitmqctl("add_vhost", name)
+    try:
+        rabbitmqctl("set_permissions", "-p", name, user, ".*", ".*", ".*")
+        yield RABBITMQ_TEST_URL + name
+    finally:
+        rabbitmqctl("delete_vhost", name)
+
+
 def flush_redis():
     import redis
 
@@ -67,7 +99,7 @@ def flush_redis():
 def base_env(data_dir, **extra):
     env = {
         k: v for k, v in os.environ.items()
-        if not k.startswith(("DATABASE_URL", "REDIS_URL", "MOTIF_", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+        if not k.startswith(("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MOTIF_", "DJANGO_ALLOW_ASYNC_UNSAFE"))
     }
     env.update({
         "DJANGO_SETTINGS_MODULE": "motif.settings",
