@@ -147,7 +147,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "motif.storage.AtomicFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -215,6 +215,7 @@ CELERY_BEAT_SCHEDULE = {
     "reap-stale-jobs": {"task": "jobs.reap_stale_jobs", "schedule": 300.0, "options": {"queue": "cpu"}},
     "retrain-recommender": {"task": "recommender.retrain", "schedule": 86400.0, "options": {"queue": "cpu"}},
     "fold-old-events": {"task": "recommender.fold_old_events", "schedule": 86400.0, "options": {"queue": "cpu"}},
+    "sweep-media": {"task": "motif.sweep_media", "schedule": 3600.0, "options": {"queue": "cpu"}},
 }
 
 REST_FRAMEWORK = {
