@@ -50,8 +50,9 @@ def test_media_no_row_names_goes_and_referenced_media_stays(roots, user):
     done = Job.objects.create(owner=user, kind="perception.video", params={"path": "perception/videos/uploads/d.mp4"},
                               status=Job.Status.FAILED)
     item = Item.objects.create(kind=Item.KIND_SCORE, source="music21", external_id="bach/bwv66.6", title="x")
-    kept = [put(media, name, 2 * HOUR) for name in (report.file.name, report.contact_sheet.name,
-                                                    "perception/videos/uploads/q.mp4", f"recommender/midi/{item.pk}.mid")]
+    in_use = (report.file.name, report.contact_sheet.name, "perception/videos/uploads/q.mp4",
+              f"recommender/midi/{item.pk}.mid")
+    kept = [put(media, name, 2 * HOUR) for name in in_use]
     orphans = [put(media, name, 2 * HOUR) for name in (
         done.params["path"], "perception/videos/keyframes/gone.jpg", "recommender/midi/999999.mid")]
     young_orphan = put(media, "perception/videos/uploads/just-stored.mp4", 60)
