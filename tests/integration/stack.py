@@ -90,6 +90,45 @@ def rabbitmq_vhost():
         rabbitmqctl("delete_vhost", name)
 
 
+def tmpfs_mountable():
+    """True when this process may mount a tmpfs (root, outside a locked-down container)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            with tiny_tmpfs(Path(folder), "64k"):
+                return True
+        except (OSError, subprocess.SubprocessError):
+            return False
+
+
+@contextmanager
+def tiny_tmpfs(path, size="1m"):
+    """A tmpfs of ``size`` mounted at ``path`` (a stand-in for a disk about to fill up); unmounted after."""
+    Path(path).mkdir(parents=True, exist_ok=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                   check=True, capture_output=True, timeout=30)
+    try:
+        yield Path(path)
+    finally:
+        subprocess.run(["umount", "--lazy", str(path)], capture_output=True, timeout=30)
+
+
+def fill_disk(folder, name="filler.bin"):
+    """Write to ``folder`` until its file system is full; returns the filler file."""
+    import errno
+
+    filler = Path(folder) / name
+    with open(filler, "wb", buffering=0) as fh:
+        while True:
+            try:
+                fh.write(b"\0" * 4096)
+            except OSError as exc:
+                if exc.errno != errno.ENOSPC:
+                    raise
+                return filler
+
+
 def flush_redis():
     import redis
 
