@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import APIException
 
 from jobs.errors import UserError
 
@@ -22,12 +23,17 @@ TEMP_PREFIX = ".motif-tmp-"
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
-class DiskFull(UserError):
-    """The disk (or quota) holding media ran out while writing; nothing was kept."""
+class DiskFull(UserError, APIException):
+    """The disk (or quota) holding media ran out while writing; nothing was kept. A job shows the
+    sentence as its error; the API answers 503 with it (``APIException``); pages through
+    ``motif.middleware.DiskFullMiddleware``."""
+
+    status_code = 503
+    default_code = "disk_full"
 
     def __init__(self):
         super().__init__(_(
-            "The server ran out of disk space while saving the results, so nothing was kept. "
+            "The server ran out of disk space, so nothing was saved. "
             "Please try again later; if it keeps happening, tell the site operator."
         ))
 

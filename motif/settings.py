@@ -40,8 +40,16 @@ def _secret_key():
         return key
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(64))
-        key_file.chmod(0o600)
+        # Several processes may start at once: each writes a whole file of its own; the first link wins.
+        temp = key_file.with_name(f".motif-tmp-{os.getpid()}-secret_key")
+        temp.write_text(secrets.token_urlsafe(64))
+        temp.chmod(0o600)
+        try:
+            os.link(temp, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            temp.unlink()
     return key_file.read_text().strip()
 
 
@@ -87,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "motif.middleware.DiskFullMiddleware",
 ]
 
 ROOT_URLCONF = "motif.urls"
