@@ -198,8 +198,9 @@ def process(args, env, log_path, ready):
 
 
 @contextmanager
-def asgi_server(env, log_path):
-    """uvicorn serving motif.asgi on a free port; yields the base URL."""
+def asgi_server(env, log_path, workers=1, extra_args=()):
+    """uvicorn serving motif.asgi on a free port (``workers`` processes, more uvicorn ``extra_args``);
+    yields the base URL."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
 
@@ -210,7 +211,7 @@ def asgi_server(env, log_path):
             return False
 
     args = [sys.executable, "-m", "uvicorn", "motif.asgi:application", "--port", str(port), "--lifespan", "off",
-            "--log-level", "warning"]
+            "--log-level", "warning", "--workers", str(workers), *extra_args]
     with process(args, env, log_path, ready):
         yield url
 
