@@ -24,6 +24,12 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def no_embedded_startup_work(settings):
+    """An in-process test server does not recover jobs or run periodic tasks unless a test asks."""
+    settings.MOTIF_EMBEDDED_SCHEDULER = False
+
+
 @pytest.fixture
 def make_user(db):
     def make(username="ada", password=PASSWORD, **extra):
