@@ -5,7 +5,7 @@
 
 Starts the distributed stack with the helpers of tests/integration/stack.py: a fresh PostgreSQL
 database, Redis (flushed), uvicorn with ``--web-workers`` processes, a ``gpu`` worker (prefork, one
-child) and a ``cpu`` worker; seeds the demo catalogue (music21 corpus), gives every user a few likes
+child), a ``cpu`` worker and beat; seeds the demo catalogue (music21 corpus), gives every user a few likes
 and trains the recommender. Then ``--users`` simulated users (asyncio + httpx in this process) each
 loop for ``--seconds``: think (exponential, mean ``--think`` s), then read a feed page (55 %), generate
 sketches (15 %), analyse a lyric (15 %) or ask for the next feed page of their session (15 %). A user who
@@ -218,6 +218,7 @@ def run(args, workdir):
         stack.manage(env, "train_recommender", "--json", timeout=900)
         running.enter_context(stack.celery_worker(env, workdir / "worker-gpu.log", queues="gpu", concurrency=1))
         running.enter_context(stack.celery_worker(env, workdir / "worker-cpu.log", queues="cpu", concurrency=1))
+        running.enter_context(stack.celery_beat(env, workdir / "beat.log"))
         # Keep idle connections open longer than any think time (uvicorn's default closes them after 5 s,
         # racing a client that sends just then), as a proxy in front of the site would.
         keep_alive = ["--timeout-keep-alive", str(max(30, int(10 * args.think)))]

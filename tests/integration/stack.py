@@ -229,6 +229,18 @@ def celery_worker(env, log_path, queues="gpu,cpu", concurrency=1):
         yield proc
 
 
+@contextmanager
+def celery_beat(env, log_path):
+    """``celery beat`` (the periodic tasks of MOTIF_PERIODIC_TASKS); yields the Popen."""
+    def ready():
+        return "beat: Starting" in Path(log_path).read_text() if Path(log_path).exists() else False
+
+    args = [sys.executable, "-m", "celery", "-A", "motif", "beat", "--loglevel", "INFO",
+            "-s", str(Path(log_path).with_suffix(".schedule"))]
+    with process(args, env, log_path, ready) as proc:
+        yield proc
+
+
 def login_session(url, username, password):
     """Log in through the real form; returns an httpx client holding the session cookie."""
     client = httpx.Client(base_url=url, timeout=10)
