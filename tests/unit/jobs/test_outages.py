@@ -41,7 +41,7 @@ def test_a_worker_waits_at_most_the_send_timeout_then_events_pause(hanging_layer
 def test_a_request_never_waits_for_an_event(hanging_layer):
     started = time.monotonic()
     broadcast.send_job_event(1, {"id": "x"}, wait=False)
-    assert time.monotonic() - started < 0.2
+    assert time.monotonic() - started < 0.5
 
 
 def test_the_cache_misses_instead_of_failing_while_redis_is_down():
