@@ -129,6 +129,91 @@ def fill_disk(folder, name="filler.bin"):
                 return filler
 
 
+def private_rabbitmq_possible():
+    """True when this process may start a RabbitMQ node of its own (root, the Debian package's user)."""
+    import pwd
+    import shutil
+
+    try:
+        pwd.getpwnam("rabbitmq")
+    except KeyError:
+        return False
+    return os.geteuid() == 0 and shutil.which("rabbitmq-server") is not None
+
+
+class PrivateRabbitMQ:
+    """A RabbitMQ node of its own (name, ports, data folder) that a test may stop and start again;
+    its data folder survives a restart, as a real broker's disk would."""
+
+    def __init__(self, folder):
+        import shutil
+
+        self.folder = Path(folder)
+        (self.folder / "mnesia").mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.node = f"motif-it-{secrets.token_hex(3)}@localhost"
+        (self.folder / "rabbitmq.conf").write_text(f"listeners.tcp.local = 127.0.0.1:{self.port}\n")
+        for path in [self.folder, *self.folder.rglob("*")]:
+            shutil.chown(path, "rabbitmq")  # the server script drops to this user
+        self.url = f"amqp://guest:guest@127.0.0.1:{self.port}//"
+        self.proc = None
+
+    def start(self):
+        env = dict(os.environ, RABBITMQ_NODENAME=self.node, RABBITMQ_DIST_PORT=str(free_port()),
+                   RABBITMQ_CONFIG_FILE=str(self.folder / "rabbitmq.conf"),
+                   RABBITMQ_MNESIA_BASE=str(self.folder / "mnesia"), RABBITMQ_LOG_BASE=str(self.folder),
+                   RABBITMQ_LOGS="-", RABBITMQ_ENABLED_PLUGINS_FILE=str(self.folder / "enabled_plugins"),
+                   RABBITMQ_PID_FILE=str(self.folder / "pid"))
+        log = open(self.folder / "server.log", "a")
+        self.proc = subprocess.Popen(["rabbitmq-server"], cwd="/tmp", env=env, stdout=log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        deadline = time.monotonic() + 90
+        while not self._accepts():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"RabbitMQ did not start:\n{(self.folder / 'server.log').read_text()[-3000:]}")
+            time.sleep(0.5)
+
+    def _accepts(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def stop(self):
+        """Stop the node the way an operator restarting it would (``rabbitmqctl stop``)."""
+        subprocess.run(["rabbitmqctl", "-n", self.node, "stop"], capture_output=True, timeout=120)
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def queue_depths(self):
+        """Messages waiting in each queue of the default vhost."""
+        out = subprocess.run(["rabbitmqctl", "-n", self.node, "-q", "list_queues", "name", "messages"],
+                             capture_output=True, text=True, check=True, timeout=60).stdout
+        return {name: int(count) for name, count in (line.split("\t") for line in out.splitlines()[1:] if "\t" in line)}
+
+
+@contextmanager
+def private_rabbitmq():
+    """A started PrivateRabbitMQ, stopped and its folder removed when the block ends. The folder is
+    made directly under /tmp: pytest's own are private to root and the server runs as ``rabbitmq``."""
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="motif-rabbitmq-")
+    node = PrivateRabbitMQ(folder)
+    try:
+        node.start()
+        yield node
+    finally:
+        if node.proc is not None and node.proc.poll() is None:
+            node.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def flush_redis():
     import redis
 
