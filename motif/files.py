@@ -90,7 +90,6 @@ class StagedFiles:
             temp = storage.save(temporary_name(name), content)
         self._staged.append((storage, temp, name))
         field_file.name = name
-        field_file._committed = True
         return name
 
     def publish(self) -> None:
