@@ -38,8 +38,10 @@ def _upload(path, name=None):
 
 
 @pytest.fixture
-def saved(api_client, eager_jobs, media, beat_clip):
-    response = api_client.post(API, {"file": _upload(beat_clip.path), "title": "Night drive"}, format="multipart")
+def saved(api_client, eager_jobs, media, beat_clip, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the images are renamed into place on commit
+        response = api_client.post(API, {"file": _upload(beat_clip.path), "title": "Night drive"},
+                                   format="multipart")
     assert response.status_code == 202, response.content
     return response
 
@@ -101,9 +103,10 @@ def test_other_users_reports_are_404(saved, api_client, other_user):
     assert api_client.get(API).json()["count"] == 0
 
 
-def test_delete_removes_the_files(saved, api_client, media):
+def test_delete_removes_the_files(saved, api_client, media, django_capture_on_commit_callbacks):
     record = VideoReport.objects.get()
-    assert api_client.delete(f"{API}{record.pk}/").status_code == 204
+    with django_capture_on_commit_callbacks(execute=True):  # files go once the deletion commits
+        assert api_client.delete(f"{API}{record.pk}/").status_code == 204
     assert not VideoReport.objects.exists()
     assert _files(media) == []
 
@@ -173,12 +176,13 @@ def test_analyze_video_command_refuses_bad_input(tmp_path, db):
 
 def test_upload_of_a_job_cancelled_while_queued_is_swept(media, user, beat_clip):
     from jobs.services import cancel_job
+    from motif import media_sweep
 
     stored = video_services.default_storage.save("perception/videos/uploads/q.mp4", _upload(beat_clip.path))
     job = Job.objects.create(owner=user, kind="perception.video", params={"path": stored})
-    assert video_services.sweep_orphan_uploads(min_age_seconds=0) == 0  # still queued: kept
+    assert media_sweep.sweep(max_age_seconds=0)["unreferenced"] == 0  # still queued: kept
     cancel_job(job)
-    assert video_services.sweep_orphan_uploads(min_age_seconds=0) == 1
+    assert media_sweep.sweep(max_age_seconds=0)["unreferenced"] == 1
     assert _files(media) == []
 
 
