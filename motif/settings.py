@@ -158,6 +158,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Motif <noreply
 # --- Motif -----------------------------------------------------------------------------
 MOTIF_MODEL_DIR = os.environ.get("MOTIF_MODEL_DIR") or None
 MOTIF_MAX_UPLOAD_MB = env_int("MOTIF_MAX_UPLOAD_MB", 200)
+# An uploaded score is parsed in a child process limited to this many seconds and megabytes.
+MOTIF_SCORE_PARSE_SECONDS = env_int("MOTIF_SCORE_PARSE_SECONDS", 30)
+MOTIF_SCORE_PARSE_MB = env_int("MOTIF_SCORE_PARSE_MB", 1024)
 MOTIF_MAX_VIDEO_SECONDS = env_int("MOTIF_MAX_VIDEO_SECONDS", 1200)
 MOTIF_MAX_ACTIVE_JOBS_PER_USER = env_int("MOTIF_MAX_ACTIVE_JOBS_PER_USER", 4)
 MOTIF_EVENT_RETENTION_DAYS = env_int("MOTIF_EVENT_RETENTION_DAYS", 365)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, ValidationError
@@ -13,10 +13,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jobs.api import accepted_response
-from jobs.errors import TooManyActiveJobs
 from jobs.serializers import JobSerializer
 from jobs.services import submit_job
-from studio import files, library, render, uploads
+from studio import files, intake, library, render, uploads
 from studio.music.errors import ScoreError
 from studio.records import Origin, Sketch
 from studio.serializers import (GenerateSerializer, HarmonizeSerializer, InterpolateSerializer,
@@ -187,32 +186,25 @@ class VaryView(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(request={"multipart/form-data": VarySerializer, "application/json": VarySerializer},
-                   responses={202: JobSerializer})
+                   responses={202: OpenApiResponse(JobSerializer, description=(
+                       "The job, at once. An uploaded file is read in the job (under a time and memory limit) "
+                       "and kept in your library if it can be read; its id is the result's uploaded_sketch_id.")),
+                              400: OpenApiResponse(description="Bad parameters, or a file refused by the quick "
+                                                               "checks (size, type, damage, too many notes)")})
     def post(self, request):
-        """Variations of a saved sketch, or of an uploaded MIDI/MusicXML file (kept in your library)."""
+        """Variations of a saved sketch, or of an uploaded MIDI, MusicXML (.musicxml, .xml, .mxl) or ABC file."""
         serializer = VarySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         upload = data.pop("file", None)
-        created = None
-        if upload is not None:
-            try:
-                score = uploads.read_upload(upload.read(), upload.name)
-            except ScoreError as exc:
-                raise ValidationError({"file": [str(exc)]}) from None
-            title = upload.name.rsplit(".", 1)[0][:120] or _("Upload")
-            created = library.store_scores(request.user, [score], origin=Origin.UPLOADED, titles=[title],
-                                           saved=True)[0]
-            data["sketch"] = created.id
-        else:
+        if upload is None:
             _readable(request.user, data["sketch"], "sketch")
+            return accepted_response(submit_job(request.user, "studio.vary", data), request)
         try:
-            job = submit_job(request.user, "studio.vary", data)
-        except TooManyActiveJobs:
-            if created is not None:
-                created.delete()
-            raise
-        return accepted_response(job, request)
+            checked = uploads.check_upload(upload)
+        except ScoreError as exc:
+            raise ValidationError({"file": [str(exc)]}) from None
+        return accepted_response(intake.submit_upload(request.user, checked, "studio.vary", data), request)
 
 
 class InterpolateView(APIView):

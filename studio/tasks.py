@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from jobs.errors import UserError
 from jobs.registry import job_handler
-from studio import library, services
+from studio import intake, library, services
 from studio.music.errors import ModelUnavailable, ScoreError
 from studio.records import Origin, Sketch
 
@@ -53,8 +53,19 @@ def generate_job(ctx):
 
 @job_handler("studio.vary", queue="gpu", label=gettext_lazy("Vary a sketch"))
 def vary_job(ctx):
+    """Vary a saved sketch (``sketch``) or an uploaded file (``upload``), read here under limits."""
     p = ctx.params
-    source = _source(ctx, p["sketch"])
+    if "upload" not in p:
+        return _vary(ctx, _source(ctx, p["sketch"]))
+    try:
+        source = intake.read_upload(ctx.job, p["upload"], ctx.report)
+        return {**_vary(ctx, source), "uploaded_sketch_id": source.id}
+    finally:
+        intake.discard_upload(p["upload"])
+
+
+def _vary(ctx, source: Sketch) -> dict:
+    p = ctx.params
     ctx.report(10, _("Varying"))
     scores = _call(services.vary, source.as_score(), p["amount"], p["count"], seed=p.get("seed"))
     titles = [_("%(title)s · variation %(i)d") % {"title": source.title, "i": i + 1} for i in range(len(scores))]

@@ -7,7 +7,7 @@ from tests.unit.studio_web.studio_factories import chorale_score, melody_score, 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jobs.models import Job
-from studio.records import Sketch
+from studio.records import ScoreUpload, Sketch
 from studio.signals import sketch_published, sketch_unpublished
 
 pytestmark = pytest.mark.django_db
@@ -174,6 +174,19 @@ def test_vary_an_uploaded_midi_file(api_client, user, fake_models, eager_jobs):
     uploaded = Sketch.objects.get(origin="uploaded")
     assert uploaded.title == "my tune" and uploaded.saved and uploaded.note_count == 3
     assert Sketch.objects.filter(parent=uploaded).count() == 2
+    assert Job.objects.get().result["uploaded_sketch_id"] == uploaded.id
+    assert not ScoreUpload.objects.exists()
+
+
+def test_an_upload_that_cannot_be_read_fails_the_job_and_saves_nothing(api_client, user, fake_models, eager_jobs,
+                                                                      settings):
+    settings.MOTIF_SCORE_PARSE_SECONDS = 1  # not even enough to start the parser
+    upload = SimpleUploadedFile("tune.mid", midi_bytes(), content_type="audio/midi")
+    r = api_client.post(API + "vary/", {"file": upload}, format="multipart")
+    assert r.status_code == 202
+    job = Job.objects.get()
+    assert job.status == "failed" and job.error == "This score is too large or complex to read within 1 second."
+    assert not Sketch.objects.exists() and not ScoreUpload.objects.exists() and not fake_models
 
 
 def _musicxml(extra_doctype=""):
@@ -212,7 +225,7 @@ def test_bad_uploads_are_400_with_a_reason_and_save_nothing(api_client, fake_mod
     r = api_client.post(API + "vary/", {"file": SimpleUploadedFile(name, data)}, format="multipart")
     assert r.status_code == 400
     assert message in " ".join(r.json()["file"])
-    assert not Sketch.objects.exists() and not Job.objects.exists()
+    assert not Sketch.objects.exists() and not Job.objects.exists() and not ScoreUpload.objects.exists()
 
 
 def test_too_large_upload_is_400(api_client, settings, fake_models):
