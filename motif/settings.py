@@ -158,6 +158,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Motif <noreply
 # --- Motif -----------------------------------------------------------------------------
 MOTIF_MODEL_DIR = os.environ.get("MOTIF_MODEL_DIR") or None
 MOTIF_MAX_UPLOAD_MB = env_int("MOTIF_MAX_UPLOAD_MB", 200)
+# Per-kind upload limits (motif/uploads.py); videos use MOTIF_MAX_UPLOAD_MB.
+MOTIF_MAX_SCORE_UPLOAD_MB = env_int("MOTIF_MAX_SCORE_UPLOAD_MB", 20)
+MOTIF_MAX_LYRICS_UPLOAD_KB = env_int("MOTIF_MAX_LYRICS_UPLOAD_KB", 100)
 # An uploaded score is parsed in a child process limited to this many seconds and megabytes.
 MOTIF_SCORE_PARSE_SECONDS = env_int("MOTIF_SCORE_PARSE_SECONDS", 30)
 MOTIF_SCORE_PARSE_MB = env_int("MOTIF_SCORE_PARSE_MB", 1024)
@@ -174,6 +177,12 @@ MOTIF_JOB_HARD_TIME_LIMIT = env_int("MOTIF_JOB_HARD_TIME_LIMIT", 3600)
 MOTIF_JOB_MAX_ATTEMPTS = env_int("MOTIF_JOB_MAX_ATTEMPTS", 2)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A multipart body over the largest upload any kind accepts is refused before it is read (motif/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "motif.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 REDIS_URL = os.environ.get("REDIS_URL") or None
 MOTIF_MODE = "distributed" if REDIS_URL else "embedded"
@@ -224,6 +233,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "motif.api.exception_handler",
+    # Bounded in size and JSON nesting; 413/400 JSON sentences, never a 500 (motif/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "motif.parsers.JSONParser", "motif.parsers.FormParser", "motif.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Motif API",
