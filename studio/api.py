@@ -14,7 +14,9 @@ from rest_framework.views import APIView
 from jobs.api import accepted_response
 from jobs.serializers import JobSerializer
 from jobs.services import submit_job
+from motif import uploads as upload_policy
 from motif.parsers import FormParser, JSONParser, MultiPartParser
+from motif.uploads import UploadRejected
 from studio import files, intake, library, render, uploads
 from studio.music.errors import ScoreError
 from studio.records import Origin, Sketch
@@ -190,7 +192,10 @@ class VaryView(APIView):
                        "The job, at once. An uploaded file is read in the job (under a time and memory limit) "
                        "and kept in your library if it can be read; its id is the result's uploaded_sketch_id.")),
                               400: OpenApiResponse(description="Bad parameters, or a file refused by the quick "
-                                                               "checks (size, type, damage, too many notes)")})
+                                                               "checks (damaged, no notes, too many notes)"),
+                              413: OpenApiResponse(description="The file is over the score upload limit"),
+                              415: OpenApiResponse(description="Not a score file, or its content does not match "
+                                                               "its name")})
     def post(self, request):
         """Variations of a saved sketch, or of an uploaded MIDI, MusicXML (.musicxml, .xml, .mxl) or ABC file."""
         serializer = VarySerializer(data=request.data)
@@ -202,6 +207,8 @@ class VaryView(APIView):
             return accepted_response(submit_job(request.user, "studio.vary", data), request)
         try:
             checked = uploads.check_upload(upload)
+        except UploadRejected as exc:
+            raise upload_policy.api_error(exc, "file") from None
         except ScoreError as exc:
             raise ValidationError({"file": [str(exc)]}) from None
         return accepted_response(intake.submit_upload(request.user, checked, "studio.vary", data), request)

@@ -1,30 +1,27 @@
 """Scores a musician uploads (MIDI, MusicXML, .mxl, ABC): the cheap checks made in the request.
 
-Only bounded work happens here: the size for the file's kind, its magic bytes, and a streaming count of
-what a parse would build (:mod:`studio.music.scan`). The full parse runs later in the job, in a child
-process with time and memory limits (:mod:`studio.music.sandbox`). Every refusal is a
-:class:`~studio.music.errors.ScoreError` with a sentence from :data:`MESSAGES`.
+The site's upload policy (:mod:`motif.uploads`, kind ``"score"``) checks the extension, the size and the
+magic bytes and decodes ABC text; this module adds the score-structural checks, each bounded: a streaming
+count of what a parse would build (:mod:`studio.music.scan`). The full parse runs later in the job, in a
+child process with time and memory limits (:mod:`studio.music.sandbox`). The policy refuses with
+:class:`motif.uploads.UploadRejected`; the structural checks with a
+:class:`~studio.music.errors.ScoreError` whose sentence comes from :data:`MESSAGES`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motif import uploads as policy
 from studio.music import scan
 from studio.music.errors import ScoreError
 
-KINDS = {".mid": "midi", ".midi": "midi", ".xml": "musicxml", ".musicxml": "musicxml", ".mxl": "mxl", ".abc": "abc"}
-MAX_MB = {"midi": 2, "musicxml": 10, "mxl": 2, "abc": 1}
-LIMITS = scan.Limits(max_xml_bytes=MAX_MB["musicxml"] * 1024 * 1024)
+LIMITS = scan.Limits()
 
 MESSAGES = {
-    "empty": gettext_lazy("The file is empty."),
-    "too_big": gettext_lazy("The file is larger than %(mb)d MB."),
-    "extension": gettext_lazy("Upload a MIDI file (.mid, .midi), MusicXML (.musicxml, .xml, .mxl) or ABC (.abc)."),
     "not_midi": gettext_lazy("This is not a MIDI file, although its name says so."),
     "damaged_midi": gettext_lazy("This MIDI file is damaged and cannot be read."),
     "too_many_tracks": gettext_lazy("This MIDI file has %(n)d tracks; the studio reads at most %(max)d."),
@@ -46,7 +43,6 @@ MESSAGES = {
     "unpacks_too_much": gettext_lazy("This compressed MusicXML file unpacks to more than %(mb)d MB, far more "
                                      "than a score needs."),
     "not_abc": gettext_lazy("This is not an ABC file, although its name says so: it has no K: (key) line."),
-    "abc_encoding": gettext_lazy("This ABC file is not UTF-8 text; save it as UTF-8 and upload it again."),
     "too_many_lines": gettext_lazy("This ABC file has more than %(max)d lines; upload a shorter one."),
     "too_many_tunes": gettext_lazy("This ABC file has more than %(max)d tunes; upload fewer at a time."),
 }
@@ -68,38 +64,28 @@ def refusal(code: str, **params) -> ScoreError:
 
 
 def check_upload(upload) -> CheckedScore:
-    """Check an uploaded file (anything with ``name``, ``size`` and ``read()``) in bounded time."""
-    extension = Path(upload.name or "").suffix.lower()
-    kind = KINDS.get(extension)
-    if kind is None:
-        raise refusal("extension")
-    limit_mb = min(MAX_MB[kind], settings.MOTIF_MAX_UPLOAD_MB)
-    if upload.size > limit_mb * 1024 * 1024:
-        raise refusal("too_big", mb=limit_mb)
-    data = upload.read(limit_mb * 1024 * 1024 + 1)
-    if not data:
-        raise refusal("empty")
-    if len(data) > limit_mb * 1024 * 1024:
-        raise refusal("too_big", mb=limit_mb)
+    """Check an uploaded file (anything with ``name``, ``size``, ``seek()`` and ``read()``) in bounded time.
+    Raises UploadRejected (extension, size, magic bytes, text encoding) or ScoreError (the score's structure)."""
+    data = policy.read_upload("score", upload)
+    extension = policy.extension(upload.name)
     title = Path(upload.name).stem[:120] or _("Upload")
+    limits = replace(LIMITS, max_xml_bytes=policy.KINDS["score"].max_bytes)
     try:
-        data, extension = _scan(kind, data, extension)
+        data, extension = _scan(data, extension, limits)
     except scan.Refused as exc:
         raise refusal(exc.code, **exc.params) from None
     return CheckedScore(data=data, extension=extension, title=title)
 
 
-def _scan(kind: str, data: bytes, extension: str) -> tuple[bytes, str]:
-    if kind == "midi":
-        scan.scan_midi(data, LIMITS)
-    elif kind == "musicxml":
-        scan.scan_musicxml_bytes(data, LIMITS)
-    elif kind == "mxl":
-        return scan.inflate_mxl(data, LIMITS), ".musicxml"
+def _scan(data: bytes, extension: str, limits: scan.Limits) -> tuple[bytes, str]:
+    if extension in (".mid", ".midi"):
+        scan.scan_midi(data, limits)
+    elif extension == ".mxl":
+        return scan.inflate_mxl(data, limits), ".musicxml"
+    elif extension == ".abc":
+        text = policy.decode_text(data)
+        scan.scan_abc(text, limits)
+        return text.encode("utf-8"), extension
     else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise scan.Refused("abc_encoding") from None
-        scan.scan_abc(text, LIMITS)
+        scan.scan_musicxml_bytes(data, limits)
     return data, extension
