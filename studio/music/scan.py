@@ -165,7 +165,7 @@ class MusicXmlScanner:
     def _parse(self, chunk: bytes, final: bool) -> None:
         try:
             self._parser.Parse(chunk, final)
-        except expat.ExpatError:
+        except (expat.ExpatError, LookupError, ValueError):  # LookupError: an encoding Python does not know
             if self.root is None:
                 raise Refused("not_musicxml") from None
             raise Refused("damaged_xml") from None
@@ -274,6 +274,8 @@ def _root_path(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], limits:
             parser.Parse(b"", True)
         except expat.ExpatError:
             raise Refused("damaged_mxl") from None
+        except Refused as exc:  # a container over 64 KB is not a real one
+            raise Refused("damaged_mxl" if exc.code == "unpacks_too_much" else exc.code) from None
         if paths:
             return paths[0]
     for m in members:
