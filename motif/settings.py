@@ -221,6 +221,7 @@ CELERY_BEAT_SCHEDULE = {
     "reap-stale-jobs": {"task": "jobs.reap_stale_jobs", "schedule": 300.0, "options": {"queue": "cpu"}},
     "retrain-recommender": {"task": "recommender.retrain", "schedule": 86400.0, "options": {"queue": "cpu"}},
     "fold-old-events": {"task": "recommender.fold_old_events", "schedule": 86400.0, "options": {"queue": "cpu"}},
+    "sweep-stale-score-uploads": {"task": "studio.sweep_stale_uploads", "schedule": 3600.0, "options": {"queue": "cpu"}},
 }
 
 REST_FRAMEWORK = {

@@ -5,6 +5,7 @@ transaction, so a failed job leaves nothing behind.
 """
 from __future__ import annotations
 
+from celery import shared_task
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -97,3 +98,9 @@ def harmonize_job(ctx):
     rows = library.store_scores(ctx.job.owner, scores, origin=Origin.HARMONIZED, titles=titles, parent=source)
     ctx.report(100, _("Done"))
     return _result(rows)
+
+
+@shared_task(name="studio.sweep_stale_uploads")
+def sweep_stale_uploads():
+    """Celery beat: delete stored uploads that no job read to its end."""
+    return intake.sweep_stale_uploads()

@@ -1,14 +1,15 @@
 """Reading an untrusted score in a child process with a time and a memory limit.
 
 The parent starts ``python -m studio.music.sandbox`` with no ``preexec_fn`` (so forking from a threaded
-worker stays safe); the child lowers its own limits (``RLIMIT_CPU`` and ``RLIMIT_AS``) before it imports a
-parser or reads a byte, reads the file from stdin, and writes the sketch (or a ScoreError's message) as JSON
-to stdout. The parent also enforces a wall-clock timeout.
+worker stays safe); the child imports the parsers, lowers its own limits (``RLIMIT_CPU``, counting the
+import, and ``RLIMIT_AS``) before it reads a byte of the file from stdin, and writes the sketch (or a
+ScoreError's message) as JSON to stdout. The parent also enforces a wall-clock timeout.
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,8 @@ from studio.music.sketch import Sketch
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SINGLE_THREADED = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 MEMORY_ERROR_EXIT = 3
+# C libraries (OpenBLAS, the C++ runtime) that run out of memory abort with a message instead of raising.
+OUT_OF_MEMORY = re.compile(rb"MemoryError|Memory allocation|Cannot allocate memory|bad_alloc|out of memory")
 
 
 class ParseTimeout(ScoreError):
@@ -42,7 +45,7 @@ def read_score_limited(data: bytes, extension: str, *, seconds: int, megabytes: 
                               env={**os.environ, **SINGLE_THREADED}, check=False)
     except subprocess.TimeoutExpired:
         raise ParseTimeout("timeout") from None
-    if done.returncode == MEMORY_ERROR_EXIT:
+    if done.returncode == MEMORY_ERROR_EXIT or (done.returncode and OUT_OF_MEMORY.search(done.stderr)):
         raise ParseOutOfMemory("memory")
     if done.returncode < 0 and -done.returncode in (_signal("SIGXCPU"), _signal("SIGKILL")):
         raise ParseTimeout("cpu")
@@ -64,13 +67,13 @@ def _signal(name: str) -> int:
 def _child(argv: list[str]) -> int:
     import resource
 
+    from studio.music.io import load_score  # our own code: imported before the limits, counted in the CPU time
+
     extension, seconds, megabytes = argv[0], int(argv[1]), int(argv[2])
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
     limit = megabytes * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        from studio.music.io import load_score
-
         data = sys.stdin.buffer.read()
         answer = {"sketch": load_score(data, "upload" + extension).to_dict()}
     except ScoreError as exc:
