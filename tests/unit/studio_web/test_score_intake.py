@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.unit.studio_web.studio_factories import midi_bytes
 
 from studio import intake
@@ -53,3 +54,9 @@ def test_the_sweep_deletes_only_stale_uploads(user):
     fresh = ScoreUpload.objects.create(owner=user, title="fresh", extension=".mid", data=b"x")
     assert intake.sweep_stale_uploads() == 1
     assert list(ScoreUpload.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_an_upload_over_the_job_limit_stores_nothing(api_client, settings):
+    settings.MOTIF_MAX_ACTIVE_JOBS_PER_USER = 0
+    r = api_client.post("/api/studio/vary/", {"file": SimpleUploadedFile("a.mid", midi_bytes())}, format="multipart")
+    assert r.status_code == 429 and not ScoreUpload.objects.exists()
