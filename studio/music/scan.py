@@ -133,6 +133,10 @@ def _vlq(data: bytes, pos: int, end: int) -> tuple[int, int]:
 
 # MusicXML -------------------------------------------------------------------------------------
 
+def _refuse_entities(*_args):
+    raise Refused("entities")
+
+
 class MusicXmlScanner:
     """Feed MusicXML bytes in chunks; counts notes, parts, measures and depth with expat, refusing
     entity declarations, internal DTD subsets and undeclared entities before anything is expanded."""
@@ -144,9 +148,7 @@ class MusicXmlScanner:
         parser = expat.ParserCreate()
         parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
         parser.StartDoctypeDeclHandler = self._doctype
-        parser.EntityDeclHandler = self._entity
-        parser.ExternalEntityRefHandler = self._entity
-        parser.SkippedEntityHandler = self._entity
+        parser.EntityDeclHandler = parser.ExternalEntityRefHandler = parser.SkippedEntityHandler = _refuse_entities
         parser.StartElementHandler = self._start
         parser.EndElementHandler = self._end
         self._parser = parser
@@ -173,9 +175,6 @@ class MusicXmlScanner:
     def _doctype(self, name, system_id, public_id, has_internal_subset):
         if has_internal_subset:
             raise Refused("entities")
-
-    def _entity(self, *args):
-        raise Refused("entities")
 
     def _start(self, name, attributes):
         self.depth += 1
@@ -265,7 +264,7 @@ def _root_path(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], limits:
         paths: list[str] = []
         parser = expat.ParserCreate()
         parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        parser.EntityDeclHandler = parser.ExternalEntityRefHandler = MusicXmlScanner._entity
+        parser.EntityDeclHandler = parser.ExternalEntityRefHandler = _refuse_entities
         parser.StartElementHandler = lambda name, attrs: (name == "rootfile" and "full-path" in attrs
                                                           and paths.append(attrs["full-path"]))
         try:
