@@ -185,6 +185,9 @@ MOTIF_MAX_UPLOAD_MB = env_int("MOTIF_MAX_UPLOAD_MB", 200)
 # Per-kind upload limits (motif/uploads.py); videos use MOTIF_MAX_UPLOAD_MB.
 MOTIF_MAX_SCORE_UPLOAD_MB = env_int("MOTIF_MAX_SCORE_UPLOAD_MB", 20)
 MOTIF_MAX_LYRICS_UPLOAD_KB = env_int("MOTIF_MAX_LYRICS_UPLOAD_KB", 100)
+# An uploaded score is parsed in a child process limited to this many seconds and megabytes.
+MOTIF_SCORE_PARSE_SECONDS = env_int("MOTIF_SCORE_PARSE_SECONDS", 30)
+MOTIF_SCORE_PARSE_MB = env_int("MOTIF_SCORE_PARSE_MB", 1024)
 MOTIF_MAX_VIDEO_SECONDS = env_int("MOTIF_MAX_VIDEO_SECONDS", 1200)
 MOTIF_MAX_ACTIVE_JOBS_PER_USER = env_int("MOTIF_MAX_ACTIVE_JOBS_PER_USER", 4)
 MOTIF_EVENT_RETENTION_DAYS = env_int("MOTIF_EVENT_RETENTION_DAYS", 365)
@@ -213,6 +216,7 @@ MOTIF_PERIODIC_TASKS = [
     ("sweep-jobs", "jobs.sweep", MOTIF_JOB_SWEEP_SECONDS),
     ("retrain-recommender", "recommender.retrain", 86400),
     ("fold-old-events", "recommender.fold_old_events", 86400),
+    ("sweep-stale-score-uploads", "studio.sweep_stale_uploads", 3600),
     ("sweep-media", "motif.sweep_media", 3600),
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
