@@ -6,7 +6,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import services
+from . import events, feed
 from .models import Event, Item
 
 
@@ -39,7 +39,7 @@ class FeedView(APIView):
                                      description="The session of the previous page; omit to start over.")],
         responses=FeedPageSerializer)
     def get(self, request):
-        page = services.feed_page(request.user, request.query_params.get("session"))
+        page = feed.feed_page(request.user, request.query_params.get("session"))
         page["next"] = f"{request.path}?session={page['session']}"
         return Response(page)
 
@@ -48,13 +48,13 @@ class EventSerializer(serializers.Serializer):
     item = serializers.IntegerField(min_value=1)
     kind = serializers.ChoiceField(choices=[k for k, _label in Event.KIND_CHOICES])
     weight = serializers.FloatField(required=False, default=1.0,
-                                    help_text=f"0 to {int(services.MAX_WEIGHT)}; a multiplier, e.g. plays.")
+                                    help_text=f"0 to {int(events.MAX_WEIGHT)}; a multiplier, e.g. plays.")
     timestamp = serializers.DateTimeField(required=False, help_text="Default: now. Not in the future.")
 
 
 class EventBatchSerializer(serializers.Serializer):
     events = serializers.ListField(child=serializers.DictField(), allow_empty=False,
-                                   help_text=f"At most {services.MAX_EVENTS_PER_POST} events.")
+                                   help_text=f"At most {events.MAX_EVENTS_PER_POST} events.")
 
 
 class EventsView(APIView):
@@ -62,8 +62,8 @@ class EventsView(APIView):
         summary="Record a batch of listening events",
         description="All or nothing: if any row is bad the answer is 400 with the reasons per row "
                     "(`errors: [{index, errors}]`) and nothing is stored. Bad rows: unknown item, weight outside "
-                    f"0-{int(services.MAX_WEIGHT)}, future timestamp, duplicates; more than "
-                    f"{services.MAX_EVENTS_PER_POST} events in one post.",
+                    f"0-{int(events.MAX_WEIGHT)}, future timestamp, duplicates; more than "
+                    f"{events.MAX_EVENTS_PER_POST} events in one post.",
         request=inline_serializer("EventBatch", {"events": EventSerializer(many=True)}),
         responses={201: inline_serializer("EventBatchResult", {"stored": serializers.IntegerField()}),
                    400: inline_serializer("EventBatchErrors", {
@@ -75,9 +75,9 @@ class EventsView(APIView):
         if not isinstance(rows, list) or not rows:
             return Response({"detail": _("Send a non-empty list of events as “events”."), "errors": []},
                             status=status.HTTP_400_BAD_REQUEST)
-        if len(rows) > services.MAX_EVENTS_PER_POST:
+        if len(rows) > events.MAX_EVENTS_PER_POST:
             return Response({"detail": _("At most %(n)s events per request; this one has %(m)s.")
-                             % {"n": services.MAX_EVENTS_PER_POST, "m": len(rows)}, "errors": []},
+                             % {"n": events.MAX_EVENTS_PER_POST, "m": len(rows)}, "errors": []},
                             status=status.HTTP_400_BAD_REQUEST)
         parsed, errors = [], []
         for index, row in enumerate(rows):
@@ -86,7 +86,7 @@ class EventsView(APIView):
                 parsed.append((index, s.validated_data))
             else:
                 errors.append({"index": index, "errors": s.errors})
-        clean, semantic = services.validate_events(request.user, [v for _i, v in parsed])
+        clean, semantic = events.validate_events(request.user, [v for _i, v in parsed])
         for e in semantic:
             e["index"] = parsed[e["index"]][0]
         errors = sorted(errors + semantic, key=lambda e: e["index"])
@@ -94,7 +94,7 @@ class EventsView(APIView):
             return Response({"detail": _("Nothing was stored: %(n)s of %(m)s events are invalid.")
                              % {"n": len(errors), "m": len(rows)}, "errors": errors},
                             status=status.HTTP_400_BAD_REQUEST)
-        stored = services.record_events(request.user, clean)
+        stored = events.record_events(request.user, clean)
         return Response({"stored": stored}, status=status.HTTP_201_CREATED)
 
 
@@ -102,4 +102,4 @@ class SimilarView(APIView):
     @extend_schema(summary="Items similar to one item", responses=FeedItemSerializer(many=True))
     def get(self, request, item_id):
         item = get_object_or_404(Item, pk=item_id)
-        return Response(services.similar_items(item))
+        return Response(feed.similar_items(item))

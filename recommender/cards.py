@@ -3,7 +3,7 @@ for titles, creators or tags.
 
 A :class:`Card` holds the fields a feed row renders and the terms its reason matches against. The
 process's :data:`catalogue` is brought up to date from a stamp of the ``Item`` table (count, highest
-id, last update, sum of ids) that ``services.get_model`` reads every few seconds: changed rows are
+id, last update, sum of ids) that ``serving.get_model`` reads every few seconds: changed rows are
 fetched incrementally, and any deletion triggers a full reload.
 """
 from __future__ import annotations

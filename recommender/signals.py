@@ -6,14 +6,14 @@ log = logging.getLogger(__name__)
 
 
 def on_sketch_published(sender, sketch=None, **kwargs):
-    from .services import upsert_sketch
+    from .catalogue import upsert_sketch
 
     if sketch is not None:
         upsert_sketch(sketch)
 
 
 def on_sketch_unpublished(sender, sketch_id=None, **kwargs):
-    from .services import remove_sketch
+    from .catalogue import remove_sketch
 
     if sketch_id is not None:
         remove_sketch(sketch_id)

@@ -9,7 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from .feed import similar_items
+from .onboarding import onboard, onboarding_choices
+from .profiles import profile_of
 from .cards import card_of
 from .models import Event, Item
 
@@ -17,7 +19,7 @@ from .models import Event, Item
 @login_required
 def feed(request):
     has_history = Event.objects.filter(user=request.user).exists()
-    profile = services._profile(request.user)
+    profile = profile_of(request.user)
     if not has_history and not profile.instruments and not profile.genres and "skip" not in request.GET:
         return redirect("recommender:onboarding")
     strings = {
@@ -33,7 +35,7 @@ def feed(request):
 def onboarding(request):
     from accounts.models import GENRE_CHOICES, INSTRUMENT_CHOICES
 
-    choices = services.onboarding_choices()
+    choices = onboarding_choices()
     if request.method == "POST":
         valid_instruments = {k for k, _l in INSTRUMENT_CHOICES}
         valid_genres = {k for k, _l in GENRE_CHOICES}
@@ -45,9 +47,9 @@ def onboarding(request):
             return render(request, "recommender/onboarding.html", {
                 "instruments": INSTRUMENT_CHOICES, "genres": GENRE_CHOICES, "choices": choices,
                 "error": _("Pick at least one instrument, genre or artist.")}, status=400)
-        services.onboard(request.user, instruments, genres, items)
+        onboard(request.user, instruments, genres, items)
         return redirect("recommender:feed")
-    profile = services._profile(request.user)
+    profile = profile_of(request.user)
     return render(request, "recommender/onboarding.html", {
         "instruments": INSTRUMENT_CHOICES, "genres": GENRE_CHOICES, "choices": choices,
         "selected_instruments": profile.instruments, "selected_genres": profile.genres})
@@ -57,7 +59,7 @@ def onboarding(request):
 def item_detail(request, item_id):
     item = get_object_or_404(Item, pk=item_id)
     return render(request, "recommender/item.html", {
-        "item": item, "audio_url": card_of(item).audio_url, "similar": services.similar_items(item)})
+        "item": item, "audio_url": card_of(item).audio_url, "similar": similar_items(item)})
 
 
 @login_required

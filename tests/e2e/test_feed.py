@@ -3,7 +3,7 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from recommender import services
+from recommender import serving, training
 from recommender.models import ImportedPlay, Item
 
 pytestmark = pytest.mark.e2e
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 def feed_catalogue(transactional_db, settings, tmp_path):
     settings.MOTIF_MODEL_DIR = str(tmp_path)
     cache.clear()
-    services.reset_serving_cache()
+    serving.reset_serving_cache()
     items = []
     for k in range(120):
         folk = k % 2 == 0
@@ -27,9 +27,9 @@ def feed_catalogue(transactional_db, settings, tmp_path):
         for j in range(15):
             plays.append(ImportedPlay(listener=f"p{listener}", item=cluster[(listener * 7 + j * 3) % 60], plays=3 + j))
     ImportedPlay.objects.bulk_create(plays, ignore_conflicts=True)
-    services.train(components=["itemknn", "als", "content", "popularity"], tune=False)
+    training.train(components=["itemknn", "als", "content", "popularity"], tune=False)
     yield items
-    services.reset_serving_cache()
+    serving.reset_serving_cache()
 
 
 def test_onboard_scroll_like_and_next_page_changes(feed_catalogue, logged_in_page, screenshot):

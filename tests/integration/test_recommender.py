@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
-from recommender import services
+from recommender import events, feed, serving, training
 from recommender.exports import export_user_data
 from recommender.models import Aggregate, Event, ImportedPlay, Item, ModelVersion, UserFactor
 
@@ -22,9 +22,9 @@ def isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MOTIF_MODEL_DIR = str(tmp_path / "models")
     cache.clear()
-    services.reset_serving_cache()
+    serving.reset_serving_cache()
     yield
-    services.reset_serving_cache()
+    serving.reset_serving_cache()
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def catalogue():
 
 @pytest.fixture
 def trained(catalogue):
-    return services.train(components=["itemknn", "als", "content", "popularity", "ease"], tune=False)
+    return training.train(components=["itemknn", "als", "content", "popularity", "ease"], tune=False)
 
 
 def page(client, session=None):
@@ -87,7 +87,7 @@ def test_feed_pages_have_reasons_no_repeats_and_a_creator_cap(trained, user, api
     assert len(ids) == len(set(ids))
     for p in (first, second):
         creators = [r["creator"] for r in p["results"]]
-        assert max(creators.count(c) for c in creators) <= services.MAX_PER_CREATOR
+        assert max(creators.count(c) for c in creators) <= feed.MAX_PER_CREATOR
     assert all(r["reason"] for r in first["results"])
     assert any(r["reason"].startswith("Because you liked Folk 0") for r in first["results"])
     # the liked cluster comes first
@@ -175,7 +175,7 @@ def test_cold_start_uses_profile_and_new_sketches_are_recommended_from_content(t
     user.profile.save()
     sketch = Item.objects.create(kind=Item.KIND_SKETCH, source="studio", external_id="s1", title="New reel",
                                  creator="someone", tags=["folk", "fiddle", "celtic"])
-    services.reset_serving_cache()
+    serving.reset_serving_cache()
     first = page(api_client)
     assert not first["personalised"]
     assert sketch.pk in [r["id"] for r in first["results"]]
@@ -210,7 +210,7 @@ def test_retention_folds_old_events_into_aggregates(trained, user, settings):
     Event.objects.create(user=user, item=item, kind="play", weight=2, timestamp=old)
     Event.objects.create(user=user, item=item, kind="like", timestamp=old + timedelta(minutes=1))
     Event.objects.create(user=user, item=item, kind="play", timestamp=timezone.now())
-    result = services.fold_old_events()
+    result = events.fold_old_events()
     assert result["folded"] == 2 and Event.objects.filter(user=user).count() == 1
     agg = Aggregate.objects.get(user=user, item=item)
     assert (agg.plays, agg.likes, agg.weight) == (1, 1, 2 * 1.0 + 5.0)
@@ -220,7 +220,7 @@ def test_account_deletion_removes_events_aggregates_and_learnt_factors(catalogue
     item = Item.objects.first()
     Event.objects.create(user=user, item=item, kind="like", timestamp=timezone.now())
     Aggregate.objects.create(user=user, item=item, plays=3, weight=3)
-    version = services.train(components=["als", "popularity"], tune=False)
+    version = training.train(components=["als", "popularity"], tune=False)
     assert UserFactor.objects.filter(user=user, version=version).exists()
     assert export_user_data(user)["learnt_factors"]
     user.delete()
@@ -228,12 +228,12 @@ def test_account_deletion_removes_events_aggregates_and_learnt_factors(catalogue
 
 
 def test_new_version_swaps_in_atomically(catalogue):
-    v1 = services.train(components=["popularity", "content"], tune=False)
-    assert services.get_model().version_id == v1.pk
-    v2 = services.train(components=["itemknn", "popularity"], tune=False)
+    v1 = training.train(components=["popularity", "content"], tune=False)
+    assert serving.get_model().version_id == v1.pk
+    v2 = training.train(components=["itemknn", "popularity"], tune=False)
     assert list(ModelVersion.objects.filter(is_active=True)) == [v2]
-    services._serving["checked"] = 0  # skip the 10 s re-check interval
-    assert services.get_model().version_id == v2.pk
+    serving._serving["checked"] = 0  # skip the 10 s re-check interval
+    assert serving.get_model().version_id == v2.pk
 
 
 def test_feed_works_before_any_training(catalogue, user, api_client):
@@ -321,14 +321,14 @@ def test_retrain_job_and_beat_tasks(catalogue, user, eager_jobs):
 def test_feed_cards_follow_renames_and_deletions(trained, user, api_client, monkeypatch):
     from recommender import cards
 
-    monkeypatch.setattr(services, "VERSION_CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(serving, "VERSION_CHECK_SECONDS", 0.0)
     first = page(api_client)["results"]
     renamed, deleted = Item.objects.get(pk=first[0]["id"]), Item.objects.get(pk=first[1]["id"])
     renamed.title = "Renamed while serving"
     renamed.save()
     assert cards.catalogue.cards[renamed.pk].title != renamed.title  # not refreshed until the next check
     deleted.delete()
-    services.get_model()
+    serving.get_model()
     assert cards.catalogue.cards[renamed.pk].title == "Renamed while serving"
     assert deleted.pk not in cards.catalogue.cards
     titles = {r["id"]: r["title"] for r in page(api_client)["results"]}
