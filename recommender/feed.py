@@ -19,14 +19,18 @@ PAGE_SIZE = 20
 MAX_PER_CREATOR = 2
 CANDIDATES = 400
 SESSION_TTL = 3600
+# Position (0-based) on every page kept for the best-matching sketch published since the last training,
+# which no one's plays support yet; used only for a sketch that shares content with the user's taste.
+FRESH_SLOT = 4
+RANKING_FORMAT = 2  # part of a cached ranking's stamp: a ranking cached by an older release is recomputed
 
 
 def _rank(model, row, hidden, profile_terms, paused, excluded) -> dict:
-    """Score every item for one user; keep the best ``CANDIDATES`` (as arrays: item columns, blended
-    scores, and the collaborative and content blend terms the reasons compare, NaN where absent)."""
-    comps = {}
+    """Score every item for one user; keep the best ``CANDIDATES`` (item columns and blended scores),
+    the fresh sketches that match the user (see ``FRESH_SLOT``), and each component's scale for reasons."""
+    scales = {}
     if row.nnz:
-        scores, comps = model.personal_scores(row)
+        scores, _comps, scales = model.personal_scores(row)
         mode = "personal"
     elif paused:
         scores, mode = model.popularity_scores(), "popular"
@@ -43,30 +47,58 @@ def _rank(model, row, hidden, profile_terms, paused, excluded) -> dict:
     n_cand = min(CANDIDATES, int(np.isfinite(s).sum()))
     cand = np.argpartition(-s, n_cand - 1)[:n_cand] if n_cand > 0 else np.empty(0, dtype=np.int64)
     cand = cand[np.argsort(-s[cand], kind="stable")]
-    ranking = {"cols": cand.astype(np.int32), "scores": s[cand].astype(np.float32), "mode": mode,
-               "cf": None, "content": None}
-    if comps:
-        inside = cand < model.n_model
-        weights = model.hybrid.weights
-        cf = np.full(len(cand), np.nan, dtype=np.float32)
-        cf[inside] = sum(weights.get(k, 0) * comps[k][cand[inside]] for k in ("ease", "itemknn", "als") if k in comps)
-        ranking["cf"] = cf
-        if "content" in comps:
-            content = np.full(len(cand), np.nan, dtype=np.float32)
-            content[inside] = weights.get("content", 0) * comps["content"][cand[inside]]
-            ranking["content"] = content
-    return ranking
+    fresh = model.fresh_matches(row, [] if paused else profile_terms)
+    fresh = fresh[np.isfinite(s[fresh])]
+    fresh = fresh[np.argsort(-s[fresh], kind="stable")]
+    return {"cols": cand.astype(np.int32), "scores": s[cand].astype(np.float32), "mode": mode,
+            "fresh": fresh.astype(np.int32), "fresh_scores": s[fresh].astype(np.float32), "scales": scales}
 
 
-def _without(ranking: dict, keep: np.ndarray) -> dict:
-    """The ranking restricted to the candidates where ``keep`` is true."""
-    return {k: v[keep] if isinstance(v, np.ndarray) else v for k, v in ranking.items()}
+def _without(ranking: dict, shown: np.ndarray, item_ids: np.ndarray) -> dict:
+    """The ranking without the items in ``shown`` (item pks)."""
+    out = dict(ranking)
+    for cols, scores in (("cols", "scores"), ("fresh", "fresh_scores")):
+        keep = ~np.isin(item_ids[ranking[cols]], shown)
+        out[cols], out[scores] = ranking[cols][keep], ranking[scores][keep]
+    return out
 
 
-def _blend_term(values, k: int) -> float | None:
-    if values is None or np.isnan(values[k]):
-        return None
-    return float(values[k])
+def fill_page(candidates: list, page_size: int, fresh: list = ()) -> list:
+    """Choose a page from ``candidates`` (cards, best first): no title twice, at most ``MAX_PER_CREATOR``
+    items of one creator while the candidates allow it (the cap is relaxed, in rank order, when they run
+    short of ``page_size``), and the first usable card of ``fresh`` at ``FRESH_SLOT``.
+    Returns (index in candidates, or None for a fresh card; card) pairs."""
+    titles = set()
+    fresh_pick = None
+    for card in fresh:
+        if card is not None:
+            fresh_pick = card
+            titles.add(card.title.casefold())
+            break
+    room = page_size - (fresh_pick is not None)
+    chosen, per_creator, capped = [], Counter(), []
+    for k, card in enumerate(candidates):
+        if len(chosen) == room:
+            break
+        if card is None or card.title.casefold() in titles or (fresh_pick is not None and card.pk == fresh_pick.pk):
+            continue
+        creator = card.creator.lower()
+        if creator and per_creator[creator] >= MAX_PER_CREATOR:
+            capped.append((k, card))
+            continue
+        per_creator[creator] += 1
+        titles.add(card.title.casefold())
+        chosen.append((k, card))
+    for k, card in capped:
+        if len(chosen) == room:
+            break
+        if card.title.casefold() not in titles:
+            titles.add(card.title.casefold())
+            chosen.append((k, card))
+    chosen.sort(key=lambda kc: kc[0])
+    if fresh_pick is not None:
+        chosen.insert(min(FRESH_SLOT, len(chosen)), (None, fresh_pick))
+    return chosen
 
 
 def feed_page(user, session: str | None = None, page_size: int = PAGE_SIZE) -> dict:
@@ -92,39 +124,33 @@ def feed_page(user, session: str | None = None, page_size: int = PAGE_SIZE) -> d
         history_stamp = hash(tuple(sorted(hidden)))
     terms = profile_terms(profile)
     row = model.row(totals)
-    stamp = [model.version_id, model.catalogue_max_id, paused, profile.updated_at.isoformat(), history_stamp]
+    stamp = [RANKING_FORMAT, model.version_id, model.catalogue_max_id, paused, profile.updated_at.isoformat(),
+             history_stamp]
     excluded = set(state["shown"]) | hidden | {i for i, v in totals.items() if v > 0}
     ranking = state.get("ranking")
     if ranking is not None:
         if ranking["stamp"] != stamp:
             ranking = None
         else:
-            shown = np.fromiter(excluded, dtype=np.int64, count=len(excluded))
-            keep = ~np.isin(model.item_ids[ranking["cols"]], shown)
-            ranking = _without(ranking, keep) if keep.sum() >= page_size * 2 else None
+            ranking = _without(ranking, np.fromiter(excluded, dtype=np.int64, count=len(excluded)), model.item_ids)
+            if len(ranking["cols"]) < page_size * 2:
+                ranking = None
     if ranking is None:
         ranking = dict(_rank(model, row, hidden, terms, paused, excluded), stamp=stamp)
     personalised = ranking["mode"] == "personal"
     cards = catalogue.cards
-    chosen, per_creator = [], Counter()
-    for k in range(min(len(ranking["cols"]), page_size * 6)):
-        card = cards.get(int(model.item_ids[ranking["cols"][k]]))
-        if card is None:
-            continue
-        creator = card.creator.lower()
-        if creator and per_creator[creator] >= MAX_PER_CREATOR:
-            continue
-        per_creator[creator] += 1
-        chosen.append((k, card))
-        if len(chosen) == page_size:
-            break
+    candidates = [cards.get(int(pk)) for pk in model.item_ids[ranking["cols"]]]
+    fresh = [cards.get(int(pk)) for pk in model.item_ids[ranking["fresh"][:3]]]
+    chosen = fill_page(candidates, page_size, fresh)
     instrument_top = instrument_popularity() if (profile.instruments and not personalised) else {}
-    reason = Reasons(model, row if row.nnz else None, liked, profile, [] if paused else terms,
-                      instrument_top, cards)
-    results = [card.payload(reason=reason(card, int(ranking["cols"][k]), _blend_term(ranking["cf"], k),
-                                          _blend_term(ranking["content"], k)),
-                            score=float(ranking["scores"][k]))
-               for k, card in chosen]
+    reasons = Reasons(model, row if row.nnz else None, liked, profile, [] if paused else terms,
+                      instrument_top, cards, ranking["scales"])
+    cols = [model.col[card.pk] for _k, card in chosen]
+    sentences = reasons.for_page([card for _k, card in chosen], np.array(cols, dtype=np.int64))
+    fresh_score = dict(zip(ranking["fresh"].tolist(), ranking["fresh_scores"].tolist()))
+    results = [card.payload(reason=sentence,
+                            score=float(ranking["scores"][k]) if k is not None else fresh_score[c])
+               for (k, card), c, sentence in zip(chosen, cols, sentences)]
     state["shown"] = state["shown"] + [r["id"] for r in results]
     state["page"] += 1
     state["ranking"] = ranking

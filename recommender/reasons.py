@@ -1,48 +1,94 @@
-"""Why an item is on a user's feed: one sentence per item."""
+"""Why an item is on a user's feed: one sentence per item, naming what the user did.
+
+For a user with history, each blend component k that is a sum over the history (item-kNN, EASE, ALS's
+fold-in, content) splits an item's standardised score into per-history-item parts
+w_k * contribution_kj / sd_k (see ``Recommender.contributions``). Parts are summed within a kind of
+reason, and the single strongest (kind, history item) pair names the reason:
+
+- item-kNN and EASE neighbours: "Because you liked <title>" (or "listened to" when it was only played);
+- ALS: "Fans of <title> also play this";
+- content: "Matches your tags: ..." with the tags the item shares with that history item.
+
+Without history, or when nothing in it supports the item, the reason falls back to the profile's tags,
+the instrument, and popularity.
+"""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+import numpy as np
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from .cards import Card
 from .models import Event
 
+NEIGHBOURS, FANS, CONTENT = "neighbours", "fans", "content"
+KIND_OF_COMPONENT = {"itemknn": NEIGHBOURS, "ease": NEIGHBOURS, "als": FANS, "content": CONTENT}
+
+
+def strongest_contributions(model, row, scales: dict, cols: np.ndarray) -> list[tuple[str, int] | None]:
+    """For each item column in ``cols``: (kind of reason, history column) of the strongest positive
+    contribution to its blended score, or None when no history item supports it."""
+    out: list[tuple[str, int] | None] = [None] * len(cols)
+    inside = np.nonzero(cols < model.n_model)[0]
+    if row is None or not row.nnz or not len(inside):
+        return out
+    parts = defaultdict(lambda: np.zeros((len(inside), row.nnz), dtype=np.float32))
+    for name, sd in scales.items():
+        kind, weight = KIND_OF_COMPONENT.get(name), model.hybrid.weights.get(name, 0.0)
+        if kind and weight:
+            parts[kind] += weight / sd * model.hybrid.components[name].contributions(row, cols[inside])
+    if not parts:
+        return out
+    kinds = list(parts)
+    stacked = np.stack([parts[k] for k in kinds])  # kinds x items x history
+    for n, k in enumerate(inside):
+        flat = int(np.argmax(stacked[:, n, :]))
+        kind_index, history = divmod(flat, row.nnz)
+        if stacked[kind_index, n, history] > 0:
+            out[k] = (kinds[kind_index], int(row.indices[history]))
+    return out
+
 
 class Reasons:
-    """The one-sentence reason of each item on a page; computes what only some reasons need lazily."""
+    """The one-sentence reason of each item on a page."""
 
-    def __init__(self, model, row, liked, profile, profile_terms, instrument_top, cards):
+    def __init__(self, model, row, liked, profile, profile_terms, instrument_top, cards, scales=None):
         self.model, self.row, self.liked, self.profile = model, row, liked, profile
         self.profile_terms, self.instrument_top, self.cards = profile_terms, instrument_top, cards
-        self.history = dict(zip(row.indices.tolist(), row.data.tolist())) if row is not None else {}
+        self.scales = scales or {}
         self._user_terms = None
-        self._and = _(" and ")
 
     @property
     def user_terms(self) -> list[str]:
         if self._user_terms is None:
-            self._user_terms = self.model.top_terms(self.row) if self.history else []
+            self._user_terms = self.model.top_terms(self.row) if self.row is not None else []
         return self._user_terms
 
-    def _because(self, c: int) -> list[int]:
-        """Up to two history items that most support item column ``c`` through item-kNN."""
-        idx, sims = self.model.neighbours(c)
-        sim = dict(zip(idx.tolist(), sims.tolist()))
-        weights = [(sim[j] * v, j) for j, v in self.history.items() if j in sim]
-        best = sorted(weights, key=lambda wj: -wj[0])
-        return [int(self.model.item_ids[j]) for w, j in best if w > 0][:2]
+    def for_page(self, cards: list[Card], cols: np.ndarray) -> list[str]:
+        """Reasons of the items ``cards`` at model columns ``cols``."""
+        strongest = strongest_contributions(self.model, self.row, self.scales, np.asarray(cols, dtype=np.int64))
+        return [self._sentence(card, best) for card, best in zip(cards, strongest)]
 
-    def __call__(self, card: Card, c: int, cf: float | None, content: float | None) -> str:
-        """``cf`` and ``content`` are the item's weighted blend terms (None when it has none)."""
-        if cf is not None and (content is None or cf >= content) and self.history:
-            because = self._because(c)
-            if because:
-                names = self._and.join(self.cards[pk].title if pk in self.cards else "?" for pk in because)
-                if any(pk in self.liked for pk in because):
-                    return _("Because you liked %(items)s") % {"items": names}
-                return _("Because you listened to %(items)s") % {"items": names}
+    def _sentence(self, card: Card, best: tuple[str, int] | None) -> str:
+        if best is not None:
+            kind, history_col = best
+            pk = int(self.model.item_ids[history_col])
+            source = self.cards.get(pk)
+            title = source.title if source is not None else "?"
+            if kind == NEIGHBOURS:
+                if pk in self.liked:
+                    return _("Because you liked %(items)s") % {"items": title}
+                return _("Because you listened to %(items)s") % {"items": title}
+            if kind == FANS:
+                return _("Fans of %(title)s also play this") % {"title": title}
+            shared = [t for t in card.terms if source is not None and t in source.terms]
+            if shared:
+                return _("Matches your tags: %(tags)s") % {"tags": ", ".join(shared[:3])}
+        return self._without_history(card)
+
+    def _without_history(self, card: Card) -> str:
         wanted = [t for t in self.profile_terms if t.lower() in card.terms]
         if not wanted:
             wanted = [t for t in self.user_terms if t in card.terms]

@@ -40,17 +40,20 @@ class ServingModel:
         self.n_model = len(artefact.item_ids)
         content = self.content
         extra = list(Item.objects.filter(id__gt=int(artefact.item_ids.max()) if self.n_model else 0)
-                     .order_by("id").values_list("id", "tags", "features"))
+                     .order_by("id").values_list("id", "tags", "features", "kind"))
         self.item_ids = np.concatenate([artefact.item_ids, np.array([e[0] for e in extra], dtype=np.int64)])
         self.col = {int(pk): c for c, pk in enumerate(self.item_ids)}
         self.extra_features = None
         if content is not None and extra:
-            counts, _ = feature_matrix([item_terms(t, f) for _pk, t, f in extra], artefact.vocab)
+            counts, _ = feature_matrix([item_terms(t, f) for _pk, t, f, _kind in extra], artefact.vocab)
             weighted = counts @ sp.diags(content.idf.astype(np.float32))
             norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
             inv = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
             self.extra_features = (sp.diags(inv.astype(np.float32)) @ weighted).tocsr()
         self.n_items = len(self.item_ids)
+        # Sketches published since training: nobody's plays are in the model yet (see feed.FRESH_SLOT).
+        self.fresh_cols = np.array([self.n_model + k for k, e in enumerate(extra) if e[3] == Item.KIND_SKETCH],
+                                   dtype=np.int64)
         knn = self.hybrid.components.get("itemknn")
         self._knn_csc = knn.sim.tocsc() if knn is not None else None
         self._inverse_vocab = {c: term for term, c in artefact.vocab.items()}
@@ -99,9 +102,11 @@ class ServingModel:
         mean, sd = content_model_scores.mean(), content_model_scores.std() or 1.0
         return (raw - mean) / sd
 
-    def personal_scores(self, row) -> tuple[np.ndarray, dict]:
-        """Blended scores for one user row, and the standardised component scores (for reasons)."""
-        comps = self.hybrid.component_scores(row)
+    def personal_scores(self, row) -> tuple[np.ndarray, dict, dict]:
+        """Blended scores for one user row, the standardised component scores, and each component's
+        scale (the standard deviation of its raw scores for this user; for reasons)."""
+        scaled = self.hybrid.scaled_component_scores(row)
+        comps = {name: z for name, (z, _sd) in scaled.items()}
         blended = np.zeros(self.n_model, dtype=np.float32)
         for name, z in comps.items():
             blended += self.hybrid.weights[name] * z[0]
@@ -110,7 +115,24 @@ class ServingModel:
         if content is not None and self.extra_features is not None:
             profile = content.profiles(row)[0]
             extra = self.hybrid.weights.get("content", 1.0) * self._content_extra(profile, content.score(row)[0])
-        return self._extend(blended, extra), {k: v[0] for k, v in comps.items()}
+        return self._extend(blended, extra), {k: v[0] for k, v in comps.items()}, \
+            {k: float(sd[0]) for k, (_z, sd) in scaled.items()}
+
+    def fresh_matches(self, row, terms: list[str]) -> np.ndarray:
+        """The columns of fresh sketches (``fresh_cols``) that share content with the user: a positive
+        cosine with the content profile of their history, or with their profile's words without one."""
+        content = self.content
+        if content is None or self.extra_features is None or not len(self.fresh_cols):
+            return np.empty(0, dtype=np.int64)
+        if row.nnz:
+            profile = content.profiles(row)[0]
+        elif terms:
+            q, _ = feature_matrix([Counter(t.lower() for t in terms)], self.artefact.vocab)
+            profile = np.asarray((q @ sp.diags(content.idf.astype(np.float32))).todense()).ravel()
+        else:
+            return np.empty(0, dtype=np.int64)
+        raw = np.asarray(self.extra_features[self.fresh_cols - self.n_model] @ profile).ravel()
+        return self.fresh_cols[raw > 0]
 
     def term_scores(self, terms: list[str]) -> np.ndarray:
         """Content scores of every item for a bag of words (cold start), standardised."""

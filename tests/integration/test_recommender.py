@@ -355,3 +355,44 @@ def test_catalogue_refresh_is_incremental_until_something_is_deleted(catalogue, 
     stamp = table_stamp()
     with django_assert_num_queries(0):
         cat.refresh(stamp)
+
+
+@pytest.mark.parametrize("component, expected", [
+    ("itemknn", "Because you liked Folk 0"), ("ease", "Because you liked Folk 0"),
+    ("als", "Fans of Folk 0 also play this"), ("content", "Matches your tags: folk"),
+    ("popularity", "Popular with listeners on Motif")])
+def test_each_algorithm_explains_with_its_own_kind_of_reason(catalogue, user, api_client, component, expected):
+    training.train(components=[component], tune=False)
+    Event.objects.create(user=user, item=Item.objects.get(external_id="0"), kind="like", timestamp=timezone.now())
+    reasons = [r["reason"] for r in page(api_client)["results"]]
+    assert reasons.count(reasons[0]) >= 5 and any(r.startswith(expected) for r in reasons), reasons
+
+
+def test_each_item_names_the_history_item_that_supports_it_most(trained, user, api_client):
+    for external_id in ("0", "1"):
+        Event.objects.create(user=user, item=Item.objects.get(external_id=external_id), kind="like",
+                             timestamp=timezone.now())
+    results = page(api_client)["results"]
+    assert any(r["reason"] == "Because you liked Folk 0" for r in results)
+    for r in results:  # each reason names what supports that item: its own cluster's like or tags
+        own = ("Folk 0", "folk") if "folk" in r["tags"] else ("Metal 1", "metal")
+        assert any(word in r["reason"] for word in own), r
+
+
+def test_a_fresh_public_sketch_gets_the_exposure_slot_of_a_matching_feed(trained, user, other_user, api_client):
+    from rest_framework.test import APIClient
+
+    from recommender.feed import FRESH_SLOT
+
+    Event.objects.create(user=user, item=Item.objects.get(external_id="0"), kind="like", timestamp=timezone.now())
+    Event.objects.create(user=other_user, item=Item.objects.get(external_id="1"), kind="like",
+                         timestamp=timezone.now())
+    sketch = Item.objects.create(kind=Item.KIND_SKETCH, source="studio", external_id="s9", title="Fresh reel",
+                                 creator="newcomer", tags=FOLK_TAGS)
+    serving.reset_serving_cache()
+    ids = [r["id"] for r in page(api_client)["results"]]
+    assert ids.index(sketch.pk) == FRESH_SLOT
+    other = APIClient()
+    other.force_authenticate(other_user)
+    theirs = [r["id"] for r in page(other)["results"]]
+    assert sketch.pk not in theirs[: FRESH_SLOT + 1]  # a metal listener's feed does not promote it
