@@ -22,6 +22,8 @@ SESSION_TTL = 3600
 # Position (0-based) on every page kept for the best-matching sketch published since the last training,
 # which no one's plays support yet; used only for a sketch that shares content with the user's taste.
 FRESH_SLOT = 4
+# A profile's words count as much as the history when it holds this many items, half as much at twice that.
+PROFILE_HISTORY = 5
 RANKING_FORMAT = 2  # part of a cached ranking's stamp: a ranking cached by an older release is recomputed
 
 
@@ -32,6 +34,8 @@ def _rank(model, row, hidden, profile_terms, paused, excluded) -> dict:
     if row.nnz:
         scores, _comps, scales = model.personal_scores(row)
         mode = "personal"
+        if profile_terms and not paused:  # the genres and instruments chosen weigh less as history grows
+            scores = scores + PROFILE_HISTORY / (PROFILE_HISTORY + row.nnz) * model.term_scores(profile_terms)
     elif paused:
         scores, mode = model.popularity_scores(), "popular"
     else:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .feed import similar_items
-from .onboarding import onboard, onboarding_choices
+from .onboarding import onboard, onboarding_slates
 from .profiles import profile_of
 from .cards import card_of
 from .models import Event, Item
@@ -33,26 +33,27 @@ def feed(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def onboarding(request):
+    """Instruments and genres, then slates of pieces for them ("Show pieces for these picks" re-renders
+    the form with the slates of what is ticked); "Show my feed" saves everything."""
     from accounts.models import GENRE_CHOICES, INSTRUMENT_CHOICES
 
-    choices = onboarding_choices()
+    profile = profile_of(request.user)
+    instruments, genres = profile.instruments or [], profile.genres or []
     if request.method == "POST":
-        valid_instruments = {k for k, _l in INSTRUMENT_CHOICES}
-        valid_genres = {k for k, _l in GENRE_CHOICES}
-        valid_items = {i.pk for i in choices}
-        instruments = [i for i in request.POST.getlist("instruments") if i in valid_instruments]
-        genres = [g for g in request.POST.getlist("genres") if g in valid_genres]
-        items = [int(i) for i in request.POST.getlist("items") if i.isdigit() and int(i) in valid_items]
+        instruments = [i for i in request.POST.getlist("instruments") if i in dict(INSTRUMENT_CHOICES)]
+        genres = [g for g in request.POST.getlist("genres") if g in dict(GENRE_CHOICES)]
+    slates = onboarding_slates(instruments, genres)
+    context = {"instruments": INSTRUMENT_CHOICES, "genres": GENRE_CHOICES, "slates": slates,
+               "selected_instruments": instruments, "selected_genres": genres}
+    if request.method == "POST" and "show_pieces" not in request.POST:
+        # any catalogue item may be liked (as through the API); onboard() drops unknown ids
+        items = [int(i) for i in request.POST.getlist("items") if i.isdigit() and len(i) < 12][:50]
         if not (instruments or genres or items):
-            return render(request, "recommender/onboarding.html", {
-                "instruments": INSTRUMENT_CHOICES, "genres": GENRE_CHOICES, "choices": choices,
-                "error": _("Pick at least one instrument, genre or artist.")}, status=400)
+            context["error"] = _("Pick at least one instrument, genre or artist.")
+            return render(request, "recommender/onboarding.html", context, status=400)
         onboard(request.user, instruments, genres, items)
         return redirect("recommender:feed")
-    profile = profile_of(request.user)
-    return render(request, "recommender/onboarding.html", {
-        "instruments": INSTRUMENT_CHOICES, "genres": GENRE_CHOICES, "choices": choices,
-        "selected_instruments": profile.instruments, "selected_genres": profile.genres})
+    return render(request, "recommender/onboarding.html", context)
 
 
 @login_required

@@ -396,3 +396,31 @@ def test_a_fresh_public_sketch_gets_the_exposure_slot_of_a_matching_feed(trained
     other.force_authenticate(other_user)
     theirs = [r["id"] for r in page(other)["results"]]
     assert sketch.pk not in theirs[: FRESH_SLOT + 1]  # a metal listener's feed does not promote it
+
+
+def test_onboarding_offers_a_varied_slate_per_chosen_genre_and_instrument(catalogue, client, user):
+    from recommender.onboarding import SLATE_SIZE, onboarding_slates
+
+    slates = dict(onboarding_slates(instruments=["violin"], genres=["metal"]))
+    assert list(slates)[:2] == ["Metal", "Violin"]
+    assert all("metal" in item.tags for item in slates["Metal"]) and len(slates["Metal"]) == SLATE_SIZE
+    assert all("fiddle" in item.tags for item in slates["Violin"])
+    for items in slates.values():
+        assert len({item.creator for item in items}) == len(items)
+    assert not {i.pk for i in slates["Metal"]} & {i.pk for i in slates["Violin"]}
+    client.force_login(user)
+    shown = client.post("/feed/onboarding/", {"genres": ["metal"], "show_pieces": "1"})
+    assert shown.status_code == 200 and b"<legend>Metal</legend>" in shown.content
+    assert not Event.objects.filter(user=user).exists()
+    pick = slates["Metal"][0]
+    assert client.post("/feed/onboarding/", {"genres": ["metal"], "items": [pick.pk]}).status_code == 302
+    assert list(Event.objects.filter(user=user).values_list("item_id", flat=True)) == [pick.pk]
+
+
+def test_chosen_genres_still_count_after_the_first_likes(trained, user, api_client):
+    Event.objects.create(user=user, item=Item.objects.get(external_id="1"), kind="like", timestamp=timezone.now())
+    assert sum("folk" in r["tags"] for r in page(api_client)["results"][:10]) == 0
+    user.profile.genres = ["folk"]
+    user.profile.save()
+    first = page(api_client)
+    assert first["personalised"] and sum("folk" in r["tags"] for r in first["results"][:10]) >= 3
