@@ -11,6 +11,7 @@ from django.core.cache import cache
 from .cards import catalogue
 from .events import HIDING_KINDS, user_history
 from .models import Event, Item
+from .privacy import SESSION_TTL, remember_session, session_key
 from .profiles import profile_of, profile_terms
 from .reasons import Reasons, instrument_popularity
 from .serving import get_model
@@ -18,7 +19,6 @@ from .serving import get_model
 PAGE_SIZE = 20
 MAX_PER_CREATOR = 2
 CANDIDATES = 400
-SESSION_TTL = 3600
 # Position (0-based) on every page kept for the best-matching sketch published since the last training,
 # which no one's plays support yet; used only for a sketch that shares content with the user's taste.
 FRESH_SLOT = 4
@@ -114,10 +114,13 @@ def feed_page(user, session: str | None = None, page_size: int = PAGE_SIZE) -> d
     own rows from the database.
     """
     model = get_model()
-    if not session or len(session) > 64:
-        session = secrets.token_urlsafe(12)
-    key = f"recommender:feed:{user.pk}:{session}"
-    state = cache.get(key) or {"shown": [], "page": 0}
+    key = session_key(user.pk, session) if session and len(session) <= 64 else None
+    state = cache.get(key) if key else None
+    if state is None:
+        session = session if key else secrets.token_urlsafe(12)
+        key = session_key(user.pk, session)
+        state = {"shown": [], "page": 0}
+        remember_session(user.pk, session)
     if model is None:
         return {"session": session, "page": state["page"] + 1, "results": [], "personalised": False}
     profile = profile_of(user)

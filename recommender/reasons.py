@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from .cards import Card
 from .models import Event
+from .privacy import INSTRUMENT_TOP_KEY
 
 NEIGHBOURS, FANS, CONTENT = "neighbours", "fans", "content"
 KIND_OF_COMPONENT = {"itemknn": NEIGHBOURS, "ease": NEIGHBOURS, "als": FANS, "content": CONTENT}
@@ -105,7 +106,7 @@ class Reasons:
 
 def instrument_popularity(limit=200) -> dict:
     """instrument -> set of the items most played or liked by site users who play it (cached 5 min)."""
-    cached = cache.get("recommender:instrument-top")
+    cached = cache.get(INSTRUMENT_TOP_KEY)
     if cached is not None:
         return cached
     from accounts.models import Profile
@@ -119,5 +120,5 @@ def instrument_popularity(limit=200) -> dict:
         for instrument in by_user[user_id]:
             counts[instrument][item_id] += 1
     result = {k: {i for i, _n in v.most_common(limit)} for k, v in counts.items()}
-    cache.set("recommender:instrument-top", result, 300)
+    cache.set(INSTRUMENT_TOP_KEY, result, 300)
     return result

@@ -216,15 +216,25 @@ def test_retention_folds_old_events_into_aggregates(trained, user, settings):
     assert (agg.plays, agg.likes, agg.weight) == (1, 1, 2 * 1.0 + 5.0)
 
 
-def test_account_deletion_removes_events_aggregates_and_learnt_factors(catalogue, user):
+def test_account_deletion_removes_events_aggregates_and_learnt_factors(catalogue, user, api_client):
+    import numpy as np
+
     item = Item.objects.first()
     Event.objects.create(user=user, item=item, kind="like", timestamp=timezone.now())
     Aggregate.objects.create(user=user, item=item, plays=3, weight=3)
     version = training.train(components=["als", "popularity"], tune=False)
     assert UserFactor.objects.filter(user=user, version=version).exists()
     assert export_user_data(user)["learnt_factors"]
+    sessions = [page(api_client)["session"], page(api_client)["session"]]
+    keys = [f"recommender:feed:{user.pk}:{s}" for s in sessions]
+    cache.set("recommender:instrument-top", {"violin": {item.pk}})
+    assert all(cache.get(k) for k in keys)
+    n_rows = version.n_users
     user.delete()
     assert not Event.objects.exists() and not Aggregate.objects.exists() and not UserFactor.objects.exists()
+    assert not any(cache.get(k) for k in keys) and cache.get("recommender:instrument-top") is None
+    with np.load(version.path, allow_pickle=False) as arrays:  # item-side arrays only, nothing per user
+        assert all(n_rows not in arrays[name].shape for name in arrays.files)
 
 
 def test_new_version_swaps_in_atomically(catalogue):
