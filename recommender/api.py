@@ -17,7 +17,8 @@ class FeedItemSerializer(serializers.Serializer):
     creator = serializers.CharField()
     tags = serializers.ListField(child=serializers.CharField())
     url = serializers.CharField(allow_null=True)
-    audio_url = serializers.CharField(allow_null=True)
+    audio_url = serializers.CharField(allow_null=True, help_text="MIDI download (corpus scores).")
+    preview_url = serializers.CharField(allow_null=True, help_text="Notes the page's player sounds (JSON).")
     reason = serializers.CharField(required=False, help_text="Why this item is recommended, in words.")
     score = serializers.FloatField(required=False)
 

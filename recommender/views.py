@@ -4,16 +4,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .feed import similar_items
-from .onboarding import onboard, onboarding_slates
-from .profiles import profile_of
 from .cards import card_of
+from .feed import similar_items
 from .models import Event, Item
+from .onboarding import onboard, onboarding_slates
+from .previews import PreviewUnavailable, preview_score
+from .profiles import profile_of
 
 
 @login_required
@@ -26,8 +27,13 @@ def feed(request):
         "kinds": {"imported": _("Artist"), "score": _("Score"), "sketch": _("Sketch")},
         "loading": _("Loading…"), "end": _("That is everything for now."), "error": _("Could not load the feed."),
         "hidden": _("Hidden. You will see less like this."), "liked": _("Liked"),
+        "play": _("Play"), "stop": _("Stop"), "noPreview": _("This piece has no preview to play."),
+        "position": _("Position"),
     }
-    return render(request, "recommender/feed.html", {"paused": profile.personalisation_paused, "strings": strings})
+    from studio.views import player_config
+
+    return render(request, "recommender/feed.html", {"paused": profile.personalisation_paused, "strings": strings,
+                                                     "player_config": player_config()})
 
 
 @login_required
@@ -83,3 +89,13 @@ def item_midi(request, item_id):
         score.write("midi", fp=str(tmp))
         os.replace(tmp, target)
     return FileResponse(open(target, "rb"), content_type="audio/midi", filename=f"{item.pk}.mid")
+
+
+@login_required
+def item_preview(request, item_id):
+    """The notes of a score or public sketch for the page's player (JSON), or 404 with a sentence."""
+    item = get_object_or_404(Item, pk=item_id)
+    try:
+        return JsonResponse(preview_score(item))
+    except PreviewUnavailable:
+        return JsonResponse({"detail": _("This piece has no preview to play.")}, status=404)

@@ -21,6 +21,7 @@ METAL_TAGS = ["metal", "heavy", "guitar"]
 def isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MOTIF_MODEL_DIR = str(tmp_path / "models")
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     cache.clear()
     serving.reset_serving_cache()
     yield
@@ -434,3 +435,41 @@ def test_chosen_genres_still_count_after_the_first_likes(trained, user, api_clie
     user.profile.save()
     first = page(api_client)
     assert first["personalised"] and sum("folk" in r["tags"] for r in first["results"][:10]) >= 3
+
+
+def test_previews_give_the_notes_of_scores_and_public_sketches_only(catalogue, client, user):
+    from studio.records import Sketch
+
+    client.force_login(user)
+    score = {"notes": [{"pitch": 62, "start": 0, "duration": 4, "velocity": 90, "voice": 0}], "bars": 1,
+             "tempo": 90.0, "key": "D", "voices": ["melody"]}
+    public = Sketch.objects.create(owner=user, title="Shared", is_public=True, score=score, bars=1, tempo=90.0,
+                                   key="D", origin="generated")
+    private = Sketch.objects.create(owner=user, title="Mine", is_public=False, score=score, bars=1, tempo=90.0,
+                                    key="D", origin="generated")
+    shared, hidden = (Item.objects.create(kind=Item.KIND_SKETCH, source="studio", external_id=str(s.pk), title=s.title)
+                      for s in (public, private))
+    chorale = Item.objects.create(kind=Item.KIND_SCORE, source="music21", external_id="bwv66.6", title="Chorale",
+                                  features={"corpus_path": "bach/bwv66.6"})
+    assert client.get(f"/feed/items/{shared.pk}/preview/").json()["notes"][0]["pitch"] == 62
+    for item in (hidden, catalogue[0]):
+        response = client.get(f"/feed/items/{item.pk}/preview/")
+        assert response.status_code == 404 and response.json()["detail"] == "This piece has no preview to play."
+    notes = client.get(f"/feed/items/{chorale.pk}/preview/").json()
+    assert notes["voices"] == ["soprano", "alto", "tenor", "bass"] and len(notes["notes"]) > 50
+    serving.reset_serving_cache()
+    cards = {r["id"]: r for r in page_of(client)}
+    assert cards[chorale.pk]["preview_url"].endswith(f"/{chorale.pk}/preview/")
+    assert cards[chorale.pk]["audio_url"].endswith(f"/{chorale.pk}/midi/")
+
+
+def page_of(client):
+    """Every item of the catalogue as the feed API shows it, over as many pages as it takes."""
+    seen, session = [], None
+    for _ in range(10):
+        body = client.get("/api/feed/", {"session": session} if session else {}).json()
+        seen += body["results"]
+        session = body["session"]
+        if not body["results"]:
+            break
+    return seen
