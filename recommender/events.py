@@ -2,6 +2,7 @@
 totals per item, and the folding of old events into aggregates (retention)."""
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 from datetime import timedelta
@@ -43,7 +44,13 @@ def user_history(user):
         "item_id", "weight", "dislikes", "not_interested"))
     totals, hidden = user_row_values(events, aggregates)
     liked = {i for i, k, _w in events if k == Event.LIKE}
-    return totals, hidden, liked, hash((tuple(events), tuple(aggregates)))
+    return totals, hidden, liked, stable_digest((events, aggregates))
+
+
+def stable_digest(value) -> str:
+    """A digest of ``value`` (built from numbers and strings) that is the same in every process (Python's
+    ``hash`` of a string is not), so that web processes can share what they cache under it."""
+    return hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
 
 
 def validate_events(user, rows: list[dict]) -> tuple[list[dict], list[dict]]:

@@ -9,9 +9,9 @@ import numpy as np
 from django.core.cache import cache
 
 from .cards import catalogue
-from .events import HIDING_KINDS, user_history
+from .events import HIDING_KINDS, stable_digest, user_history
 from .models import Event, Item
-from .privacy import SESSION_TTL, remember_session, session_key
+from .privacy import SESSION_TTL, ranking_key, remember_session, session_key
 from .profiles import profile_of, profile_terms
 from .reasons import Reasons, instrument_popularity
 from .serving import get_model
@@ -108,8 +108,10 @@ def fill_page(candidates: list, page_size: int, fresh: list = ()) -> list:
 def feed_page(user, session: str | None = None, page_size: int = PAGE_SIZE) -> dict:
     """The next page of ``user``'s feed. ``session`` (from the previous page) keeps pages disjoint.
 
-    The ranking of a session is cached with a stamp of everything it depends on (model version, catalogue,
-    the user's events, profile); any new event changes the stamp, so the next page is re-ranked with it.
+    A ranking is cached with a stamp of everything it depends on (model version, catalogue, the user's
+    events, profile); any new event changes the stamp, so the next page is re-ranked with it. The user's
+    top-N (``CANDIDATES``) is cached per user and shared by their sessions; a session that has used it up
+    keeps its own, ranked without the items it showed.
     Titles, creators and tags come from the in-memory catalogue cards, so a page reads only the user's
     own rows from the database.
     """
@@ -128,13 +130,13 @@ def feed_page(user, session: str | None = None, page_size: int = PAGE_SIZE) -> d
     totals, hidden, liked, history_stamp = ({}, set(), set(), 0) if paused else user_history(user)
     if paused:  # hide what the user asked to hide, learn nothing else
         hidden = set(Event.objects.filter(user=user, kind__in=HIDING_KINDS).values_list("item_id", flat=True))
-        history_stamp = hash(tuple(sorted(hidden)))
+        history_stamp = stable_digest(sorted(hidden))
     terms = profile_terms(profile)
     row = model.row(totals)
     stamp = [RANKING_FORMAT, model.version_id, model.catalogue_max_id, paused, profile.updated_at.isoformat(),
              history_stamp]
     excluded = set(state["shown"]) | hidden | {i for i, v in totals.items() if v > 0}
-    ranking = state.get("ranking")
+    ranking = state.get("ranking") or cache.get(ranking_key(user.pk))
     if ranking is not None:
         if ranking["stamp"] != stamp:
             ranking = None
@@ -144,6 +146,11 @@ def feed_page(user, session: str | None = None, page_size: int = PAGE_SIZE) -> d
                 ranking = None
     if ranking is None:
         ranking = dict(_rank(model, row, hidden, terms, paused, excluded), stamp=stamp)
+        if state["shown"]:  # ranked without this session's items: it belongs to the session
+            state["ranking"] = ranking
+        else:  # the user's top-N, which any session (in any process, with Redis) starts from
+            state.pop("ranking", None)
+            cache.set(ranking_key(user.pk), ranking, SESSION_TTL)
     personalised = ranking["mode"] == "personal"
     cards = catalogue.cards
     candidates = [cards.get(int(pk)) for pk in model.item_ids[ranking["cols"]]]
@@ -160,7 +167,6 @@ def feed_page(user, session: str | None = None, page_size: int = PAGE_SIZE) -> d
                for (k, card), c, sentence in zip(chosen, cols, sentences)]
     state["shown"] = state["shown"] + [r["id"] for r in results]
     state["page"] += 1
-    state["ranking"] = ranking
     cache.set(key, state, SESSION_TTL)
     return {"session": session, "page": state["page"], "results": results, "personalised": personalised}
 

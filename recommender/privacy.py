@@ -1,8 +1,9 @@
 """Forgetting a user: what the recommender keeps about someone outside their own rows.
 
 Deleting an account cascades to its events, aggregates, learnt factors and published items in one
-transaction; this module removes the rest at the same moment: every cached feed session (the rankings
-computed from the user's history) and the cached per-instrument popularity their events fed. Model
+transaction; this module removes the rest at the same moment: every cached feed session, the user's
+precomputed top-N (both computed from their history) and the cached per-instrument popularity their
+events fed. Model
 artefacts hold item-side arrays only (users are folded in when served), so no file needs rewriting.
 """
 from __future__ import annotations
@@ -18,6 +19,11 @@ def session_key(user_id: int, session: str) -> str:
     return f"recommender:feed:{user_id}:{session}"
 
 
+def ranking_key(user_id: int) -> str:
+    """Cache key of a user's precomputed top-N (shared by their sessions and, with Redis, by every process)."""
+    return f"recommender:ranking:{user_id}"
+
+
 def _index_key(user_id: int) -> str:
     return f"recommender:feed-sessions:{user_id}"
 
@@ -31,5 +37,6 @@ def remember_session(user_id: int, session: str) -> None:
 def forget_user(user_id: int) -> int:
     """Drop the user's cached feed sessions and the caches their events fed. Returns the sessions dropped."""
     sessions = cache.get(_index_key(user_id)) or []
-    cache.delete_many([session_key(user_id, s) for s in sessions] + [_index_key(user_id), INSTRUMENT_TOP_KEY])
+    cache.delete_many([session_key(user_id, s) for s in sessions]
+                      + [_index_key(user_id), ranking_key(user_id), INSTRUMENT_TOP_KEY])
     return len(sessions)
