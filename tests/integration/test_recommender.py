@@ -227,7 +227,7 @@ def test_account_deletion_removes_events_aggregates_and_learnt_factors(catalogue
     assert UserFactor.objects.filter(user=user, version=version).exists()
     assert export_user_data(user)["learnt_factors"]
     sessions = [page(api_client)["session"], page(api_client)["session"]]
-    keys = [f"recommender:feed:{user.pk}:{s}" for s in sessions]
+    keys = [f"recommender:feed:{user.pk}:{s}" for s in sessions] + [f"recommender:ranking:{user.pk}"]
     cache.set("recommender:instrument-top", {"violin": {item.pk}})
     assert all(cache.get(k) for k in keys)
     n_rows = version.n_users
