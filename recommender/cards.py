@@ -47,6 +47,7 @@ class Card(NamedTuple):
     audio_url: str | None
     terms: tuple
     preview_url: str | None = None
+    sound: tuple | None = None  # symbolic fingerprint (see recommender.sounds), for "Sounds like"
 
     def payload(self, reason: str | None = None, score: float | None = None) -> dict:
         """The item as the feed API and pages show it."""
@@ -69,8 +70,9 @@ def _card(pk, kind, title, creator, tags, features, url) -> Card:
         audio = None
     terms = tuple(sys.intern(t) for t in item_terms(tags, features))
     preview = reverse("recommender:item-preview", args=[pk]) if has_preview(kind) else None
+    sound = (features or {}).get("sound")
     return Card(pk, kind, title, creator, tuple(str(t) for t in (tags or [])[:6]), url or None, audio, terms,
-                preview)
+                preview, tuple(sound) if sound else None)
 
 
 def card_of(item: Item) -> Card:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from .models import Item
+from .sounds import store_fingerprint
 
 
 def upsert_sketch(sketch) -> Item:
@@ -38,6 +39,9 @@ def upsert_sketch(sketch) -> Item:
         defaults={"kind": Item.KIND_SKETCH, "title": getattr(sketch, "title", "") or _("Untitled sketch"),
                   "creator": creator, "tags": tags, "features": {"tag_counts": counts}, "owner": owner,
                   "url": url})
+    score = getattr(sketch, "score", None)
+    if isinstance(score, dict):
+        store_fingerprint(item, score)
     return item
 
 

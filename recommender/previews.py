@@ -2,7 +2,8 @@
 (``studio.music.sketch.Sketch.to_dict()``), which the studio's SoundFont player sounds.
 
 A published sketch is its own score; a corpus score is parsed once with music21, read back through the
-studio's MIDI reader (at most ``studio.music.io.MAX_BARS`` bars) and kept as JSON beside the MIDI files.
+studio's MIDI reader (at most ``studio.music.io.MAX_BARS`` bars) and kept as JSON beside the MIDI files;
+its symbolic fingerprint is stored on the item at the same time (:mod:`recommender.sounds`).
 Imported artists have no notes, hence no preview.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 
 from .models import Item
+from .sounds import store_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +54,9 @@ def _corpus_score(item: Item) -> dict:
     folder = Path(settings.MEDIA_ROOT) / "recommender" / "preview"
     target = folder / f"{item.pk}.json"
     if target.exists():
-        return json.loads(target.read_text())
+        data = json.loads(target.read_text())
+        store_fingerprint(item, data)
+        return data
     from music21 import corpus
     from music21.midi.translate import streamToMidiFile
 
@@ -68,6 +72,7 @@ def _corpus_score(item: Item) -> dict:
         log.warning("No preview for item %s (%s): %s", item.pk, path, exc)
         raise PreviewUnavailable(item.pk) from None
     data = sketch.to_dict()
+    store_fingerprint(item, data)
     folder.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(data))

@@ -7,7 +7,9 @@ reason, and the single strongest (kind, history item) pair names the reason:
 
 - item-kNN and EASE neighbours: "Because you liked <title>" (or "listened to" when it was only played);
 - ALS: "Fans of <title> also play this";
-- content: "Matches your tags: ..." with the tags the item shares with that history item.
+- content: "Sounds like <title>" when the item and a history item both have notes and their symbolic
+  fingerprints are close (see :mod:`recommender.sounds`), else "Matches your tags: ..." with the tags
+  the item shares with that history item.
 
 Without history, or when nothing in it supports the item, the reason falls back to the profile's tags,
 the instrument, and popularity.
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 from .cards import Card
 from .models import Event
 from .privacy import INSTRUMENT_TOP_KEY
+from .sounds import SOUNDS_LIKE_MIN
 
 NEIGHBOURS, FANS, CONTENT = "neighbours", "fans", "content"
 KIND_OF_COMPONENT = {"itemknn": NEIGHBOURS, "ease": NEIGHBOURS, "als": FANS, "content": CONTENT}
@@ -84,10 +87,26 @@ class Reasons:
                 return _("Because you listened to %(items)s") % {"items": title}
             if kind == FANS:
                 return _("Fans of %(title)s also play this") % {"title": title}
+            sounds_like = self._sounds_like(card)
+            if sounds_like:
+                return _("Sounds like %(title)s") % {"title": sounds_like}
             shared = [t for t in card.terms if source is not None and t in source.terms]
             if shared:
                 return _("Matches your tags: %(tags)s") % {"tags": ", ".join(shared[:3])}
         return self._without_history(card)
+
+    def _sounds_like(self, card: Card) -> str | None:
+        """The title of the history item whose fingerprint is nearest the card's, if near enough."""
+        if card.sound is None or self.row is None:
+            return None
+        best, title = SOUNDS_LIKE_MIN, None
+        for col in self.row.indices:
+            source = self.cards.get(int(self.model.item_ids[col]))
+            if source is not None and source.sound is not None and source.pk != card.pk:
+                cosine = float(np.dot(card.sound, source.sound))
+                if cosine >= best:
+                    best, title = cosine, source.title
+        return title
 
     def _without_history(self, card: Card) -> str:
         wanted = [t for t in self.profile_terms if t.lower() in card.terms]

@@ -106,3 +106,16 @@ def embed(blocks: dict[str, np.ndarray], weights: dict[str, float] | None = None
     out = np.concatenate(parts, axis=1)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return (out / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
+def sound_vector(voices: list[list]) -> np.ndarray:
+    """One piece's fingerprint for "sounds like" in the feed, without collection statistics: each note
+    block centred on a uniform histogram and L2-normalised, concatenated, unit norm (63 values)."""
+    parts = []
+    for values in note_features(voices).values():
+        x = values - values.mean()
+        norm = np.linalg.norm(x)
+        parts.append(x / norm if norm > 0 else x)
+    out = np.concatenate(parts)
+    norm = np.linalg.norm(out)
+    return (out / norm if norm > 0 else out).astype(np.float32)

@@ -473,3 +473,26 @@ def page_of(client):
         if not body["results"]:
             break
     return seen
+
+
+def test_a_piece_that_sounds_like_one_you_liked_says_so(catalogue, user, api_client):
+    from recommender.sounds import fingerprint
+
+    def run(shift, step):  # running notes up a scale, every ``step`` sixteenths
+        return {"notes": [{"pitch": 60 + shift + [0, 2, 4, 5, 7, 9, 11, 12][k % 8], "start": step * k,
+                           "duration": step, "voice": 0} for k in range(32)], "bars": 8}
+
+    def score_item(name, score, tags):
+        return Item.objects.create(kind=Item.KIND_SCORE, source="test", external_id=name, title=name,
+                                   creator=name, tags=tags, features={"sound": fingerprint(score)})
+
+    liked = score_item("Reel in G", run(7, 2), ["folk"])
+    twin = score_item("Reel in D", run(2, 2), ["folk"])
+    slow = score_item("Slow air", {"notes": [{"pitch": 57 + [0, 3, 7, 5][k % 4], "start": 12 * k, "duration": 12,
+                                              "voice": 0} for k in range(10)], "bars": 8}, ["folk"])
+    assert fingerprint(run(7, 2)) == fingerprint(run(2, 2))  # the key does not change how it sounds
+    training.train(components=["content"], tune=False)
+    Event.objects.create(user=user, item=liked, kind="like", timestamp=timezone.now())
+    reasons = {r["id"]: r["reason"] for r in page_of(api_client)}
+    assert reasons[twin.pk] == "Sounds like Reel in G"
+    assert reasons[slow.pk].startswith("Matches your tags")
