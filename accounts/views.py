@@ -1,8 +1,10 @@
 """Account pages: sign-up, profile, API tokens, download my data, delete my account."""
 import json
 
+from axes.utils import reset as reset_failed_logins
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
@@ -29,6 +31,16 @@ def signup(request):
         messages.success(request, _("Welcome to Motif, %(name)s!") % {"name": user.profile.name})
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a new password through the e-mailed link also lifts a lockout of the account:
+    the person proved they own it."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        reset_failed_logins(username=self.user.get_username())
+        return response
 
 
 @login_required

@@ -2,7 +2,10 @@
 import os
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 PASSWORD = "pw-Motif-123"
@@ -19,9 +22,34 @@ def require(condition, reason):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language: a request in another one leaves it active
+    in the thread (LocaleMiddleware activates, nothing deactivates)."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """The production hasher costs about a second per user on a 2-core machine."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_counters(settings):
+    """Rate counters live in the cache: each test starts from zero. The API throttles are raised
+    out of reach so that suites posting many requests are not refused; tests of the throttles
+    (tests/unit/guard) set the rates they check."""
+    cache.clear()
+    settings.MOTIF_THROTTLE_RATES = {**settings.MOTIF_THROTTLE_RATES, "anon": "100000/m", "user": "100000/m",
+                                     "jobs": "100000/m"}
+
+
+@pytest.fixture(autouse=True)
+def no_embedded_startup_work(settings):
+    """An in-process test server does not recover jobs or run periodic tasks unless a test asks."""
+    settings.MOTIF_EMBEDDED_SCHEDULER = False
 
 
 @pytest.fixture

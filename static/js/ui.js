@@ -15,3 +15,9 @@ document.getElementById("theme-toggle")?.addEventListener("click", () => {
 document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
   select.addEventListener("change", () => select.form.submit());
 });
+
+// The Content-Security-Policy refuses style attributes: templates give bar widths (percent)
+// and data colours as data attributes, applied here through the CSSOM, which it allows.
+document.querySelectorAll("[data-width]").forEach((el) => { el.style.width = `${el.dataset.width}%`; });
+document.querySelectorAll("[data-colour]").forEach((el) => { el.style.background = el.dataset.colour; });
+document.querySelectorAll("[data-border-colour]").forEach((el) => { el.style.borderColor = el.dataset.borderColour; });

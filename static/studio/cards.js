@@ -18,6 +18,13 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** A colour square; the colour goes through the CSSOM (the CSP refuses style attributes). */
+function swatch(colour) {
+  const node = el("i", { class: "swatch" });
+  node.style.background = colour;
+  return node;
+}
+
 /** Who sounds: with any voice soloed only soloed voices; otherwise all voices not muted. */
 function audibleFn(state) {
   return (voice) => (state.solo.size ? state.solo.has(voice) : !state.muted.has(voice));
@@ -40,7 +47,7 @@ function voiceControls(sketch, state, roll) {
     };
     const mute = el("button", { type: "button", class: "btn btn-small", "data-mute": voice, title: T.mute, "aria-pressed": "false", onclick: toggle(state.muted), text: "M" });
     const solo = el("button", { type: "button", class: "btn btn-small", "data-solo": voice, title: T.solo, "aria-pressed": "false", onclick: toggle(state.solo), text: "S" });
-    box.append(el("span", { class: "voice" }, el("i", { class: "swatch", style: `background:${VOICE_COLOURS[voice]}` }), el("span", { text: T.voiceNames[name] || name }), mute, solo));
+    box.append(el("span", { class: "voice" }, swatch(VOICE_COLOURS[voice]), el("span", { text: T.voiceNames[name] || name }), mute, solo));
   });
   return box;
 }

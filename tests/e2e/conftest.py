@@ -67,13 +67,51 @@ def browser():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+# Reports each Content-Security-Policy violation of a page on its console (the browser also
+# logs "Refused to ..." there, but not for every kind of violation).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${where}`);
+});
+"""
+
+
+def wait_for_js(page, expression, timeout=20000):
+    """Poll ``expression`` (awaited if a promise) until it is truthy, within ``timeout`` ms.
+
+    Playwright's ``wait_for_function`` evaluates its expression with eval() inside the page,
+    which the site's CSP refuses; ``page.evaluate`` goes through the DevTools protocol, which
+    the CSP does not govern. The ``page`` fixture installs this in its place."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise PlaywrightTimeoutError(f"Timeout {timeout} ms waiting for: {expression}")
+        page.wait_for_timeout(100)
+
+
+def is_csp_violation(message):
+    text = message.text
+    return text.startswith("CSP violation:") or "Content Security Policy" in text
+
+
 @pytest.fixture
 def page(browser, live_url):
+    """A fresh browser page; the test fails if any page it visits violates the site's CSP."""
     context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 860})
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(20000)
+    page.wait_for_function = lambda expression, timeout=20000: wait_for_js(page, expression, timeout)
+    violations = []
+    page.on("console", lambda message: violations.append(f"{page.url}: {message.text}")
+            if is_csp_violation(message) else None)
+    page.csp_violations = violations
     yield page
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture
