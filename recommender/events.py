@@ -39,6 +39,7 @@ def user_row_values(events, aggregates):
 
 
 def user_history(user):
+    """(item pk -> signed total, hidden item pks, liked item pks, a digest of the rows read) for ``user``."""
     events = list(Event.objects.filter(user=user).order_by("id").values_list("item_id", "kind", "weight"))
     aggregates = list(Aggregate.objects.filter(user=user).order_by("id").values_list(
         "item_id", "weight", "dislikes", "not_interested"))

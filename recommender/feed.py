@@ -1,5 +1,6 @@
-"""The feed: rank every item for one user, fill a page (a creator cap, no repeats across a session's
-pages) with a reason per item, and similar items."""
+"""The feed: rank every item for one user, fill a page (the promised count, no title twice, a creator cap
+that gives way when short, a slot for a fresh sketch, no repeats across a session's pages) with a reason
+per item, and similar items."""
 from __future__ import annotations
 
 import secrets
@@ -32,9 +33,9 @@ def _rank(model, row, hidden, profile_terms, paused, excluded) -> dict:
     the fresh sketches that match the user (see ``FRESH_SLOT``), and each component's scale for reasons."""
     scales = {}
     if row.nnz:
-        scores, _comps, scales = model.personal_scores(row)
+        scores, scales = model.personal_scores(row)
         mode = "personal"
-        if profile_terms and not paused:  # the genres and instruments chosen weigh less as history grows
+        if profile_terms:  # the genres and instruments chosen weigh less as history grows
             scores = scores + PROFILE_HISTORY / (PROFILE_HISTORY + row.nnz) * model.term_scores(profile_terms)
     elif paused:
         scores, mode = model.popularity_scores(), "popular"

@@ -26,6 +26,7 @@ def profile_of(user):
 
 
 def profile_terms(profile) -> list[str]:
+    """The tag words of a profile's instruments and genres."""
     terms = []
     for instrument in profile.instruments or []:
         terms += INSTRUMENT_TERMS.get(instrument, [instrument])

@@ -102,9 +102,9 @@ class ServingModel:
         mean, sd = content_model_scores.mean(), content_model_scores.std() or 1.0
         return (raw - mean) / sd
 
-    def personal_scores(self, row) -> tuple[np.ndarray, dict, dict]:
-        """Blended scores for one user row, the standardised component scores, and each component's
-        scale (the standard deviation of its raw scores for this user; for reasons)."""
+    def personal_scores(self, row) -> tuple[np.ndarray, dict]:
+        """Blended scores for one user row, and each component's scale (the standard deviation of its raw
+        scores for this user; for reasons)."""
         scaled = self.hybrid.scaled_component_scores(row)
         comps = {name: z for name, (z, _sd) in scaled.items()}
         blended = np.zeros(self.n_model, dtype=np.float32)
@@ -115,8 +115,7 @@ class ServingModel:
         if content is not None and self.extra_features is not None:
             profile = content.profiles(row)[0]
             extra = self.hybrid.weights.get("content", 1.0) * self._content_extra(profile, content.score(row)[0])
-        return self._extend(blended, extra), {k: v[0] for k, v in comps.items()}, \
-            {k: float(sd[0]) for k, (_z, sd) in scaled.items()}
+        return self._extend(blended, extra), {k: float(sd[0]) for k, (_z, sd) in scaled.items()}
 
     def fresh_matches(self, row, terms: list[str]) -> np.ndarray:
         """The columns of fresh sketches (``fresh_cols``) that share content with the user: a positive
