@@ -13,9 +13,10 @@ from rest_framework.response import Response
 
 from jobs.api import accepted_response
 from jobs.serializers import JobSerializer
+from motif import uploads
+from motif.uploads import UploadRejected
 from perception import lyrics_services
 from perception.downloads import AbsoluteLinksMixin, json_download
-from perception.lyrics.structure import LyricsInputError
 from perception.models import LyricReport
 
 
@@ -29,12 +30,10 @@ class LyricSubmitSerializer(serializers.Serializer):
         text, upload = attrs.get("text"), attrs.get("file")
         if upload is not None and text:
             raise ValidationError({"text": [_("Give the lyric as text or as a file, not both.")]})
-        field = "file" if upload is not None else "text"
         try:
-            raw = lyrics_services.read_upload(upload) if upload is not None else (text or "")
-            attrs["lyric"] = lyrics_services.decode_lyrics(raw)
-        except LyricsInputError as exc:
-            raise ValidationError({field: [lyrics_services.input_message(exc)]}) from None
+            attrs["lyric"] = lyrics_services.read_lyric(text, upload)
+        except UploadRejected as exc:
+            raise uploads.api_error(exc, "file" if upload is not None else "text") from None
         return attrs
 
 
