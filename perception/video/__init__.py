@@ -1,4 +1,4 @@
-"""Music-video analysis (plain Python: PyAV, OpenCV, PySceneDetect, librosa, optional CLIP and
+"""Music-video analysis (plain Python: PyAV, OpenCV, PySceneDetect, numpy, optional CLIP and
 TransNetV2).
 
 Entry points: :func:`probe_video` (cheap checks before queueing) and :func:`analyze_video`.
