@@ -76,30 +76,39 @@ def transitions_from_predictions(thumbs: np.ndarray, single: np.ndarray, inside:
                                  min_shot_frames: int) -> list[Transition]:
     """A transition per run of frames above the threshold, widened to the frames the network
     finds inside a transition. A run of one or two frames is a cut (the new shot starts after the
-    most likely frame).
-    TransNetV2 sees a fade through black as a fade-out and a fade-in: two spans with black frames
-    between them become one fade whose boundary is the middle of the black. Other spans are
-    gradual, their boundary the middle and their kind told from the pictures."""
-    spans = _spans(single, inside)
-    dark = ~((frame_levels(thumbs) > DARK_LEVEL) & (frame_levels(thumbs) < BRIGHT_LEVEL))
+    most likely frame). A longer one that touches a brief dip to black (or white) is a fade through
+    it, its boundary the middle of the dip: TransNetV2 often marks only the fade-out or only the
+    fade-in. Other spans are gradual, their boundary the middle and their kind told from the pictures."""
+    levels = frame_levels(thumbs)
+    dark = (levels <= DARK_LEVEL) | (levels >= BRIGHT_LEVEL)
     found = []
-    k = 0
-    while k < len(spans):
-        start, end = spans[k]
-        if k + 1 < len(spans) and spans[k + 1][0] - end <= min_shot_frames:
-            between = np.flatnonzero(dark[end : spans[k + 1][0] + 1]) + end
-            if between.size:
-                end = spans[k + 1][1]
-                found.append(Transition(int(between[0] + between[-1] + 1) // 2, "fade", start, end))
-                k += 2
-                continue
+    for start, end in _spans(single, inside):
         if end - start < 2:
             after_peak = start + int(np.argmax(single[start : end + 1])) + 1  # the peak is the old shot's last frame
             found.append(Transition(after_peak, "cut", after_peak, after_peak))
+            continue
+        dip = _dip(dark, start, end, min_shot_frames)
+        if dip is not None:
+            found.append(Transition((dip[0] + dip[1] + 1) // 2, "fade", min(start, dip[0]), max(end, dip[1])))
         else:
             found.append(Transition((start + end + 1) // 2, classify_gradual(thumbs, start, end), start, end))
-        k += 1
     return keep_apart(found, min_shot_frames, len(thumbs) - 1)
+
+
+def _dip(dark: np.ndarray, start: int, end: int, min_shot_frames: int) -> tuple[int, int] | None:
+    """The run of black or white frames within two frames of ``start..end``, if it is shorter than
+    a shot and inside the video (not its opening or closing black)."""
+    near = np.flatnonzero(dark[max(0, start - 2) : end + 3]) + max(0, start - 2)
+    if not near.size:
+        return None
+    first = last = int(near[0])
+    while first > 0 and dark[first - 1]:
+        first -= 1
+    while last + 1 < len(dark) and dark[last + 1]:
+        last += 1
+    if first == 0 or last == len(dark) - 1 or last - first + 1 >= min_shot_frames:
+        return None
+    return first, last
 
 
 def _spans(single: np.ndarray, inside: np.ndarray) -> list[tuple[int, int]]:

@@ -39,16 +39,30 @@ def test_agrees_with_the_fast_path_on_hard_cuts(tmp_path, no_network):
     assert accurate["cuts"] == fast["cuts"] == pytest.approx([f / 25 for f in clip.cut_frames], abs=0.041)
 
 
-def test_fade_out_and_fade_in_around_black_become_one_fade():
-    """TransNetV2 marks a fade-out and a fade-in; with black frames between them that is one fade."""
+@pytest.mark.parametrize("halves", [(25, 35), (25,), (35,)])
+def test_a_span_touching_a_dip_to_black_is_one_fade(halves):
+    """TransNetV2 marks the fade-out, the fade-in or both: each way it is one fade through the black."""
     thumbs = np.full((60, 27, 48, 3), 120, np.uint8)
     thumbs[28:32] = 0
     single = np.zeros(60)
     inside = np.zeros(60)
-    single[[25, 35]] = 0.9
-    inside[22:28] = inside[32:38] = 0.9
+    for peak in halves:
+        single[peak] = 0.9
+        inside[peak - 3 : peak + 3] = 0.9
     found = transnet.transitions_from_predictions(thumbs, single, inside, min_shot_frames=10)
-    assert found == [Transition(30, "fade", 22, 37)]
+    assert [(t.frame, t.kind) for t in found] == [(30, "fade")]
+
+
+def test_a_long_black_stretch_keeps_its_fades_apart():
+    """Black long enough to be a shot: the fade-out and the fade-in are two transitions."""
+    thumbs = np.full((90, 27, 48, 3), 120, np.uint8)
+    thumbs[30:60] = 0
+    single, inside = np.zeros(90), np.zeros(90)
+    for peak in (27, 62):
+        single[peak] = 0.9
+        inside[peak - 3 : peak + 3] = 0.9
+    found = transnet.transitions_from_predictions(thumbs, single, inside, min_shot_frames=10)
+    assert [(t.frame, t.kind) for t in found] == [(27, "fade"), (62, "fade")]  # the middles of the spans
 
 
 def test_a_one_frame_peak_is_a_cut_after_it():
