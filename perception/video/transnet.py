@@ -60,16 +60,57 @@ def _build(device: str):
     return OfflineTransNetV2(device=device)
 
 
+class WindowedPredictor:
+    """TransNetV2 over a stream of thumbnails, one 100-frame window (50 new frames plus 25 of
+    context each side) as soon as its frames have arrived, exactly as the package's
+    ``predict_frames`` windows a whole video (the first and last frames repeated as padding). The
+    work is spread over the decoding, which keeps the job's progress and cancellation live."""
+
+    WINDOW, STEP, CONTEXT = 100, 50, 25
+
+    def __init__(self, model):
+        self.model = model
+        self._thumbs: list[np.ndarray] = []
+        self._single: list[np.ndarray] = []
+        self._inside: list[np.ndarray] = []
+
+    def add(self, thumb: np.ndarray) -> None:
+        self._thumbs.append(thumb)
+        while len(self._thumbs) >= self._next_first() + self.WINDOW - self.CONTEXT:
+            self._run_window()
+
+    def finish(self) -> tuple[np.ndarray, np.ndarray]:
+        """(transition-frame, inside-a-transition) probabilities of every frame added."""
+        while self._thumbs and self._next_first() < len(self._thumbs):
+            self._run_window()
+        count = len(self._thumbs)
+        if not count:
+            return np.zeros(0), np.zeros(0)
+        return np.concatenate(self._single)[:count], np.concatenate(self._inside)[:count]
+
+    def _next_first(self) -> int:
+        return self.STEP * len(self._single)
+
+    def _run_window(self) -> None:
+        import torch
+
+        first = self._next_first()
+        frames = np.clip(np.arange(first - self.CONTEXT, first - self.CONTEXT + self.WINDOW), 0, len(self._thumbs) - 1)
+        batch = torch.from_numpy(np.stack([self._thumbs[i] for i in frames])[None]).to(self.model.device)
+        with torch.inference_mode():
+            single, inside = self.model.predict_raw(batch)
+        middle = slice(self.CONTEXT, self.CONTEXT + self.STEP)
+        self._single.append(single[0, middle, 0].float().cpu().numpy())
+        self._inside.append(inside[0, middle, 0].float().cpu().numpy())
+
+
 def predict(thumbs: np.ndarray, device: str | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per-frame probabilities (transition frame, frame inside a transition) for a stack of
     (frames, 27, 48, 3) RGB uint8 thumbnails."""
-    import torch
-
-    model = load_model(device)
-    frames = torch.from_numpy(np.ascontiguousarray(thumbs)).to(model.device)
-    with torch.inference_mode():
-        single, inside = model.predict_frames(frames, quiet=True)
-    return single.float().cpu().numpy(), inside.float().cpu().numpy()
+    predictor = WindowedPredictor(load_model(device))
+    for thumb in thumbs:
+        predictor.add(thumb)
+    return predictor.finish()
 
 
 def transitions_from_predictions(thumbs: np.ndarray, single: np.ndarray, inside: np.ndarray,
@@ -128,7 +169,8 @@ def _spans(single: np.ndarray, inside: np.ndarray) -> list[tuple[int, int]]:
 
 
 class TransNetDetector:
-    """Collects thumbnails; :meth:`finish` runs TransNetV2 over them."""
+    """Runs TransNetV2 while the frames are decoded; :meth:`finish` turns its probabilities into
+    transitions."""
 
     name = "transnetv2"
 
@@ -136,14 +178,17 @@ class TransNetDetector:
         self.min_shot_frames = min_shot_frames
         self.device = device
         self._thumbs: list[np.ndarray] = []
+        self._predictor: WindowedPredictor | None = None
 
     def process(self, index: int, image: np.ndarray, thumb: np.ndarray) -> list[int]:
+        if self._predictor is None:
+            self._predictor = WindowedPredictor(load_model(self.device))
         self._thumbs.append(thumb)
+        self._predictor.add(thumb)
         return []
 
     def finish(self) -> list[Transition]:
         if len(self._thumbs) < 2:
             return []
-        thumbs = np.stack(self._thumbs)
-        single, inside = predict(thumbs, self.device)
-        return transitions_from_predictions(thumbs, single, inside, self.min_shot_frames)
+        single, inside = self._predictor.finish()
+        return transitions_from_predictions(np.stack(self._thumbs), single, inside, self.min_shot_frames)

@@ -71,3 +71,24 @@ def test_a_one_frame_peak_is_a_cut_after_it():
     single[19] = 0.99
     found = transnet.transitions_from_predictions(thumbs, single, single.copy(), min_shot_frames=10)
     assert found == [Transition(20, "cut", 20, 20)]
+
+
+@pytest.mark.parametrize("frames", [1, 49, 50, 75, 130])
+def test_streamed_windows_match_the_packages_own_windowing(frames, monkeypatch):
+    """The windows run while decoding give what the package's predict_frames gives on the whole
+    video (here with a cheap stand-in for the network that depends on every frame of a window)."""
+    import torch
+
+    model = transnet.load_model("cpu")
+
+    def stand_in(batch):
+        mean = batch.float().mean(dim=(2, 3, 4))  # (1, 100)
+        context = torch.cumsum(mean, dim=1) / 1000.0
+        return torch.sigmoid(mean / 50 + context)[..., None], {"many_hot": torch.cos(context)[..., None]}
+
+    monkeypatch.setattr(model, "forward", stand_in)
+    thumbs = np.random.default_rng(frames).integers(0, 255, (frames, 27, 48, 3), dtype=np.uint8)
+    expected_single, expected_inside = model.predict_frames(torch.from_numpy(thumbs), quiet=True)
+    single, inside = transnet.predict(thumbs, "cpu")
+    np.testing.assert_allclose(single, expected_single.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(inside, expected_inside.numpy(), rtol=1e-6)
