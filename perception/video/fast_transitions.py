@@ -8,7 +8,8 @@ It works on 48x27 thumbnails in three steps:
 3. gradual changes (dissolves, wipes): windows of several sizes over which the picture changes a
    lot and steadily (the change between the window's ends is most of the frame-to-frame changes
    summed inside it; camera motion and noise go back and forth instead). The kind is then told
-   apart by :func:`~perception.video.transitions.classify_gradual`.
+   apart by :func:`~perception.video.transitions.explain_gradual`, and a change that is neither a
+   mix nor a split of the pictures either side (an object crossing the frame) is dropped.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .transitions import BRIGHT_LEVEL, DARK_LEVEL, Transition, classify_gradual, frame_levels, keep_apart
+from .transitions import BRIGHT_LEVEL, DARK_LEVEL, Transition, explain_gradual, frame_levels, keep_apart
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class FastSettings:
     gradual_min: float = 18.0      # a dissolve or wipe changes the picture at least this much ...
     steadiness: float = 0.7        # ... with at least this share of the summed changes kept
     half_windows: tuple[int, ...] = (3, 6, 12)
+    max_unexplained: float = 0.3   # share of the change a dissolve or wipe may leave unexplained
 
 
 class FastTransitionDetector:
@@ -172,7 +174,10 @@ def find_gradual(thumbs, diff, cuts: list[int], in_fade: np.ndarray, settings: F
                 continue  # the picture came back to where it was: motion, not a transition
             progress = np.cumsum(excess[first : final + 1]) / excess[first : final + 1].sum()
             middle = start + int(np.searchsorted(progress, 0.5))
-            found.append(Transition(int(middle), classify_gradual(thumbs, start, end), int(start), int(end)))
+            kind, unexplained = explain_gradual(thumbs, start, end)
+            if unexplained > settings.max_unexplained:
+                continue  # neither a mix nor a split of the pictures either side: something moved
+            found.append(Transition(int(middle), kind, int(start), int(end)))
     return found
 
 

@@ -51,23 +51,32 @@ def frame_levels(thumbs: np.ndarray) -> np.ndarray:
 
 
 def classify_gradual(thumbs: np.ndarray, start: int, end: int) -> str:
-    """``"fade"``, ``"dissolve"`` or ``"wipe"`` for a gradual change over frames ``start..end``.
+    """``"fade"``, ``"dissolve"`` or ``"wipe"`` for a gradual change over frames ``start..end``
+    (see :func:`explain_gradual`)."""
+    return explain_gradual(thumbs, start, end)[0]
 
-    A span that passes through (or ends within two frames of) black or white is a fade. Otherwise the middle frames are compared
-    with the frames just outside the span (A before, B after): a dissolve is a mix of A and B in
-    every pixel, a wipe shows A in some pixels and B in the others; whichever explains them better.
+
+def explain_gradual(thumbs: np.ndarray, start: int, end: int) -> tuple[str, float]:
+    """The kind of a gradual change over frames ``start..end`` and the share of the change that
+    kind leaves unexplained (0 for a fade; near 0 for a clean dissolve or wipe; large for an object
+    moving across the picture, which is neither).
+
+    A span that passes through (or ends within two frames of) black or white is a fade. Otherwise
+    the middle frames are compared with the frames just outside the span (A before, B after): a
+    dissolve is a mix of A and B in every pixel, a wipe shows A in some pixels and B in the others;
+    whichever explains them better.
     """
     last = len(thumbs) - 1
     start, end = max(0, start), min(last, end)
     levels = frame_levels(thumbs[max(0, start - 2) : end + 3])  # a fade may end just outside the span
     if levels.min() <= DARK_LEVEL or levels.max() >= BRIGHT_LEVEL:
-        return "fade"
+        return "fade", 0.0
     before = thumbs[max(0, start - 1)].astype(np.float32)
     after = thumbs[min(last, end + 1)].astype(np.float32)
     change = after - before
     norm = float((change * change).sum())
     if norm <= 0:
-        return "dissolve"
+        return "dissolve", 1.0
     quarter = max(1, (end - start + 1) // 4)
     middle = thumbs[start + quarter : end + 1 - quarter] if end - start >= 3 else thumbs[start : end + 1]
     mix_error = wipe_error = 0.0
@@ -76,7 +85,9 @@ def classify_gradual(thumbs: np.ndarray, start: int, end: int) -> str:
         mix_error += float(np.abs(frame - before - alpha * change).mean())
         nearest = np.minimum(np.abs(frame - before).sum(axis=2), np.abs(frame - after).sum(axis=2))
         wipe_error += float(nearest.mean() / 3.0)
-    return "dissolve" if mix_error <= wipe_error else "wipe"
+    kind = "dissolve" if mix_error <= wipe_error else "wipe"
+    unexplained = min(mix_error, wipe_error) / len(middle) / float(np.abs(change).mean())
+    return kind, unexplained
 
 
 def keep_apart(transitions: list[Transition], min_gap: int, last_frame: int) -> list[Transition]:

@@ -1,5 +1,6 @@
 """Transitions: every cut, fade, dissolve and wipe of generated clips within 3 frames, with its kind."""
 
+import cv2
 import numpy as np
 import pytest
 
@@ -62,9 +63,7 @@ def _flat(colour, frames=1):
 def _texture(seed=0, width=200):
     rng = np.random.default_rng(seed)
     noise = rng.integers(0, 255, (27, width, 3)).astype(np.float32)
-    import cv2
-
-    return cv2.GaussianBlur(noise, (0, 0), 3).astype(np.uint8)
+    return cv2.normalize(cv2.GaussianBlur(noise, (0, 0), 3), None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
 
 
 def test_fade_through_white():
@@ -81,6 +80,39 @@ def test_camera_pan_is_not_a_transition():
     but the change goes back and forth: no dissolve, no wipe."""
     texture = _texture()
     thumbs = np.stack([texture[:, i : i + 48] for i in range(0, 120)])
+    assert find_transitions(thumbs, 12) == []
+
+
+def _moving_disc(background):
+    frames = []
+    for i in range(60):
+        frame = background.copy()
+        cv2.circle(frame, (int(i * 0.8), 13), 9, (250, 250, 250), -1)
+        frames.append(frame)
+    return np.stack(frames)
+
+
+def _zoom(texture):
+    frames = []
+    for i in range(90):
+        h, w = int(27 / (1 + i / 90) + 0.5), int(texture.shape[1] / (1 + i / 90) + 0.5)
+        y, x = (27 - h) // 2, (texture.shape[1] - w) // 2
+        frames.append(cv2.resize(texture[y : y + h, x : x + w], (48, 27), interpolation=cv2.INTER_AREA))
+    return np.stack(frames)
+
+
+@pytest.mark.parametrize("case", ["object crossing", "flash", "zoom", "dimming"])
+def test_no_transition_in_motion_flashes_or_light_changes(case):
+    texture = _texture(4, 48)
+    if case == "object crossing":  # a steady change, but neither a mix nor a split of two pictures
+        thumbs = _moving_disc(texture)
+    elif case == "flash":
+        thumbs = np.stack([texture] * 60)
+        thumbs[30] = 255
+    elif case == "zoom":
+        thumbs = _zoom(_texture(5, 48))
+    else:
+        thumbs = np.stack([(texture * (1 - 0.4 * i / 60)).astype(np.uint8) for i in range(60)])
     assert find_transitions(thumbs, 12) == []
 
 
