@@ -174,6 +174,12 @@ MOTIF_JOB_HARD_TIME_LIMIT = env_int("MOTIF_JOB_HARD_TIME_LIMIT", 3600)
 MOTIF_JOB_MAX_ATTEMPTS = env_int("MOTIF_JOB_MAX_ATTEMPTS", 2)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A multipart body over the largest upload any kind accepts is refused before it is read (motif/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "motif.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 REDIS_URL = os.environ.get("REDIS_URL") or None
 MOTIF_MODE = "distributed" if REDIS_URL else "embedded"
@@ -224,6 +230,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "motif.api.exception_handler",
+    # Bounded in size and JSON nesting; 413/400 JSON sentences, never a 500 (motif/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "motif.parsers.JSONParser", "motif.parsers.FormParser", "motif.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Motif API",

@@ -10,9 +10,9 @@ Every app calls the same three steps in the request, cheapest first:
 
 Refusals are :class:`UploadRejected`: a sentence for the musician (from :data:`MESSAGES`, the one
 table of messages), an HTTP status (400, 413 or 415) and a short code; :func:`api_error` turns one
-into the DRF exception an API view raises. Deeper, format-specific
-checks (a MIDI header's track count, a zip's members) belong to the app that parses the format;
-it plugs its own sniffer into :data:`KINDS` through :func:`register_sniffer`.
+into the DRF exception an API view raises. Deeper, format-specific checks (a MIDI header's track
+count, a zip's members) belong to the app that parses the format; it plugs its own sniffer into
+:data:`KINDS` through :func:`register_sniffer`.
 """
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import APIException, ValidationError
 
@@ -118,7 +120,6 @@ class UploadKind:
     bytes; ``None`` for text, which :func:`decode_text` judges), a size limit read from settings at call
     time and, for text, a limit on non-blank lines."""
 
-    name: str
     accepted: object  # lazy sentence naming the accepted files, e.g. "a .txt or .lrc file"
     limit_setting: str
     limit_unit: int
@@ -135,9 +136,9 @@ KB, MB = 1024, 1024 * 1024
 
 KINDS: dict[str, UploadKind] = {
     "score": UploadKind(
-        "score", gettext_lazy("a MIDI file (.mid, .midi), MusicXML (.musicxml, .xml, .mxl) or ABC (.abc)"),
-        "MOTIF_MAX_SCORE_UPLOAD_MB", MB, 20,
-        {
+        accepted=gettext_lazy("a MIDI file (.mid, .midi), MusicXML (.musicxml, .xml, .mxl) or ABC (.abc)"),
+        limit_setting="MOTIF_MAX_SCORE_UPLOAD_MB", limit_unit=MB, default_limit=20,
+        sniffers={
             ".mid": (gettext_lazy("a MIDI file"), _is_midi),
             ".midi": (gettext_lazy("a MIDI file"), _is_midi),
             ".xml": (gettext_lazy("MusicXML"), _is_xml),
@@ -147,16 +148,18 @@ KINDS: dict[str, UploadKind] = {
         },
     ),
     "lyrics": UploadKind(
-        "lyrics", gettext_lazy("a .txt or .lrc file"), "MOTIF_MAX_LYRICS_UPLOAD_KB", KB, 100,
-        {
+        accepted=gettext_lazy("a .txt or .lrc file"),
+        limit_setting="MOTIF_MAX_LYRICS_UPLOAD_KB", limit_unit=KB, default_limit=100,
+        sniffers={
             ".txt": (gettext_lazy("plain text"), None),
             ".lrc": (gettext_lazy("plain text"), None),
         },
         max_lines=5000,
     ),
     "video": UploadKind(
-        "video", gettext_lazy("a video file (.mp4, .mov, .mkv, .webm or .avi)"), "MOTIF_MAX_UPLOAD_MB", MB, 200,
-        {
+        accepted=gettext_lazy("a video file (.mp4, .mov, .mkv, .webm or .avi)"),
+        limit_setting="MOTIF_MAX_UPLOAD_MB", limit_unit=MB, default_limit=200,
+        sniffers={
             ".mp4": (gettext_lazy("an MP4 video"), _is_iso_media),
             ".m4v": (gettext_lazy("an MP4 video"), _is_iso_media),
             ".mov": (gettext_lazy("a QuickTime video"), _is_iso_media),
@@ -223,6 +226,36 @@ def read_upload(kind: str, upload) -> bytes:
     if len(data) > limit:
         raise _too_large(KINDS[kind], len(data))
     return data
+
+
+class UploadTooLarge(RequestDataTooBig):
+    """A multipart body over :func:`largest_request_bytes`, refused before any of it is read."""
+
+    def __init__(self, limit: int):
+        super().__init__(f"The request body is larger than {limit} bytes.")
+        self.limit = limit
+
+
+def largest_request_bytes() -> int:
+    """The largest multipart body worth reading: the largest upload of any kind plus the form fields."""
+    return max(spec.max_bytes for spec in KINDS.values()) + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+class BoundedUploadHandler(FileUploadHandler):
+    """First in FILE_UPLOAD_HANDLERS: refuses (:class:`UploadTooLarge`) a multipart body whose declared
+    length is over :func:`largest_request_bytes` before anything is streamed to disk; otherwise passes
+    every chunk on to the next handler."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        limit = largest_request_bytes()
+        if content_length > limit:
+            raise UploadTooLarge(limit)
+
+    def receive_data_chunk(self, raw_data, start):
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
 
 
 # --------------------------------------------------------------------------- text

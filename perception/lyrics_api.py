@@ -8,12 +8,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from jobs.api import accepted_response
 from jobs.serializers import JobSerializer
 from motif import uploads
+from motif.parsers import FormParser, JSONParser, MultiPartParser
 from motif.uploads import UploadRejected
 from perception import lyrics_services
 from perception.downloads import AbsoluteLinksMixin, json_download

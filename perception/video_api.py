@@ -8,11 +8,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 
 from jobs.api import accepted_response
 from jobs.serializers import JobSerializer
 from motif import uploads
+from motif.parsers import FormParser, MultiPartParser
 from motif.uploads import UploadRejected
 from perception import video_services
 from perception.downloads import AbsoluteLinksMixin, json_download

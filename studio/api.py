@@ -8,7 +8,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,6 +15,7 @@ from jobs.api import accepted_response
 from jobs.errors import TooManyActiveJobs
 from jobs.serializers import JobSerializer
 from jobs.services import submit_job
+from motif.parsers import FormParser, JSONParser, MultiPartParser
 from studio import files, library, render, uploads
 from studio.music.errors import ScoreError
 from studio.records import Origin, Sketch

@@ -199,3 +199,14 @@ def test_every_code_has_a_message():
         params = {"size": "1 MB", "limit": "1 KB", "accepted": "x", "ext": ".x", "what": "y", "lines": 9,
                   "min": 32, "fps": "300", "duration": "2 h"}
         assert str(UploadRejected(code, **params)).endswith(".")
+
+
+def test_the_largest_request_is_the_largest_upload_plus_the_form_fields(settings):
+    settings.MOTIF_MAX_UPLOAD_MB, settings.MOTIF_MAX_SCORE_UPLOAD_MB = 3, 5
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    assert uploads.largest_request_bytes() == 5 * uploads.MB + 1000
+    handler = uploads.BoundedUploadHandler()
+    assert handler.handle_raw_input(None, {}, 5 * uploads.MB + 1000, b"x") is None
+    with pytest.raises(uploads.UploadTooLarge) as info:
+        handler.handle_raw_input(None, {}, 5 * uploads.MB + 1001, b"x")
+    assert info.value.limit == 5 * uploads.MB + 1000
