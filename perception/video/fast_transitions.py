@@ -55,7 +55,8 @@ class FastTransitionDetector:
         return find_transitions(np.stack(self._thumbs), self.min_shot_frames, self.settings)
 
 
-def find_transitions(thumbs: np.ndarray, min_shot_frames: int, settings: FastSettings | None = None) -> list[Transition]:
+def find_transitions(thumbs: np.ndarray, min_shot_frames: int,
+                     settings: FastSettings | None = None) -> list[Transition]:
     """All transitions in a (frames, 27, 48, 3) uint8 thumbnail stack."""
     settings = settings or FastSettings()
     diff = frame_differences(thumbs)

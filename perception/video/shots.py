@@ -28,6 +28,8 @@ from .transnet import TransNetDetector
 
 
 class TransitionDetector(Protocol):
+    """What every shot detector offers (see the module docstring)."""
+
     name: str
 
     def process(self, index: int, image: np.ndarray, thumb: np.ndarray) -> list[int]: ...

@@ -23,9 +23,6 @@ _PALETTE = [
 ]
 
 
-TRANSITIONS = ("cut", "fade", "dissolve", "wipe")
-
-
 @dataclass
 class ShotSpec:
     """One shot: its length in frames and how it is entered: "cut", "fade" (through black),
