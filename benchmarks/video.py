@@ -7,7 +7,9 @@
 Prints markdown tables:
 1. generated clips with known cuts, fades, dissolves and wipes: per detector and kind, the
    transitions found within 3 frames (and with the right kind), extra ones, mean error;
-2. the PySceneDetect test clip against its transitions as read from its frames (TEST_CLIP_TRUTH);
+2. camera-like shots made from the test clip's pictures (pan and zoom) joined by every kind of
+   transition, and the PySceneDetect test clip against its transitions as read from its frames
+   (TEST_CLIP_TRUTH);
 3. the beat tracker's tempo on the generated clips' click tracks;
 4. speed on a generated 480p clip: the fast path (decode + transitions), the whole analysis,
    TransNetV2 on the CPU (the network on the thumbnails), PySceneDetect's command line
@@ -67,6 +69,33 @@ def generated_clips(folder: Path) -> list[tuple[str, object]]:
     clips.append(("slow: 24-frame dissolves/wipes, 20-frame fades, 25 fps", make_clip(
         folder / "slow25.mp4", shots, fps=25, bpm=110, blend_frames=24, fade_frames=20)))
     return clips
+
+
+def photo_clip(folder: Path, data: Path):
+    """Shots made from the test clip's four still pictures (and their mirror images), each panning
+    and zooming slowly as a camera would, joined by every kind of transition; 854x480, 30 fps."""
+    import av
+    import cv2
+
+    with av.open(str(data)) as container:
+        wanted = {100, 300, 480, 620}  # leaf, deer, leaf, tree bark
+        stills = [f.to_ndarray(format="bgr24") for i, f in enumerate(container.decode(video=0)) if i in wanted]
+    pictures = stills + [s[:, ::-1] for s in stills]
+    rng = np.random.default_rng(11)
+    kinds = ["cut", "dissolve", "wipe", "fade", "cut", "dissolve", "wipe", "fade", "dissolve", "cut", "wipe"]
+    shots = [ShotSpec(int(rng.integers(60, 100)))] + [ShotSpec(int(rng.integers(60, 100)), k) for k in kinds]
+
+    def painter(shot: int, t: int) -> np.ndarray:
+        image = pictures[shot % len(pictures)]
+        height, width = image.shape[:2]
+        crop = 0.75 - 0.1 * t / 100  # zooming in
+        ch, cw = int(height * crop), int(width * crop)
+        x = int((width - cw) * (0.5 + 0.4 * np.sin(t / 40 + shot)))  # panning
+        y = (height - ch) // 2
+        return cv2.resize(np.ascontiguousarray(image[y : y + ch, x : x + cw]), (854, 480), interpolation=cv2.INTER_AREA)
+
+    return make_clip(folder / "photos.mp4", shots, fps=30, width=854, height=480, blend_frames=20,
+                     fade_frames=15, painter=painter)
 
 
 def score(found: list[tuple[int, str]], truth: list[tuple[int, str]]) -> dict:
@@ -234,6 +263,11 @@ def main():
         out += ["### Generated clips: transitions found within 3 frames of the truth, per kind "
                 "(found/true (right kind))", "", *rows, ""]
         if args.data.exists():
+            clip = photo_clip(folder, args.data)
+            rows = list(ACCURACY_HEAD)
+            rows += accuracy_rows("pictures", clip.path, clip.fps, clip.transitions, detectors, reports)
+            out += ["### Camera-like shots from the test clip's pictures (slow pan and zoom in every shot; "
+                    "20-frame dissolves and wipes, 15-frame fades; 854x480)", "", *rows, ""]
             rows = list(ACCURACY_HEAD)
             rows += accuracy_rows(args.data.name, args.data, 30000 / 1001, TEST_CLIP_TRUTH, detectors, reports)
             out += [f"### {args.data.name} (truth read from its frames: "

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import Callable
 
 import av
 import cv2
@@ -120,10 +121,13 @@ def make_clip(
     fade_frames: int = 8,
     codec: str = "libx264",
     blend_frames: int = 12,
+    painter: Callable[[int, int], np.ndarray] | None = None,
 ) -> Clip:
     """Write an MP4 with the given shots (and a click track at ``bpm`` if given).
 
-    A fade lasts ``fade_frames`` out and as many in; a dissolve or wipe lasts ``blend_frames``."""
+    A fade lasts ``fade_frames`` out and as many in; a dissolve or wipe lasts ``blend_frames``.
+    ``painter(shot, frame_in_shot)`` draws a shot's BGR frame at ``width`` x ``height`` (by default
+    a flat background with a moving disc and bar)."""
     path = Path(path)
     frame_count = sum(s.frames for s in shots)
     duration = frame_count / fps
@@ -137,7 +141,8 @@ def make_clip(
         if bpm:
             astream = container.add_stream("aac", rate=AUDIO_RATE, layout="mono")
         for index in range(frame_count):
-            img = _clip_frame(shots, starts, index, width, height, fade_frames, blend_frames)
+            img = _clip_frame(shots, starts, index, painter or _default_painter(shots, width, height),
+                              fade_frames, blend_frames)
             frame = av.VideoFrame.from_ndarray(img, format="bgr24")
             frame.pts = index
             frame.time_base = Fraction(1, fps)
@@ -157,13 +162,16 @@ def make_clip(
     )
 
 
-def _clip_frame(shots, starts, index, width, height, fade_frames, blend_frames) -> np.ndarray:
+def _default_painter(shots: list[ShotSpec], width: int, height: int) -> Callable[[int, int], np.ndarray]:
+    def paint(i: int, local: int) -> np.ndarray:
+        return _shot_frame(i if shots[i].style is None else shots[i].style, local, width, height, shots[i].face)
+    return paint
+
+
+def _clip_frame(shots, starts, index, picture, fade_frames, blend_frames) -> np.ndarray:
     """Frame ``index`` of the clip: its shot's picture, faded or blended with a neighbour."""
     k = int(np.searchsorted(starts, index, side="right")) - 1
     shot, t = shots[k], index - starts[k]
-
-    def picture(i: int, local: int) -> np.ndarray:
-        return _shot_frame(i if shots[i].style is None else shots[i].style, local, width, height, shots[i].face)
 
     img = picture(k, t)
     # Dissolves and wipes straddle the first frame of the shot they enter (half before, half after).
@@ -179,7 +187,7 @@ def _clip_frame(shots, starts, index, width, height, fade_frames, blend_frames) 
                 img = cv2.addWeighted(old, 1.0 - alpha, new, alpha, 0.0)
             else:
                 img = old.copy()
-                edge = int(round(alpha * width))
+                edge = int(round(alpha * img.shape[1]))
                 img[:, :edge] = new[:, :edge]
     fade_in = k > 0 and shot.transition == "fade"
     fade_out = k + 1 < len(shots) and shots[k + 1].transition == "fade"
