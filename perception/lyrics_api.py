@@ -1,7 +1,6 @@
 """REST API for lyric reports: submit (HTTP 202 + job), list, read, delete, export, compare."""
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -42,8 +41,9 @@ class LyricSubmitSerializer(StrictTypesMixin, serializers.Serializer):
 class LyricTextSerializer(LyricSubmitSerializer):
     """Schema of a lyric sent as text: ``text`` is required and has a character that is not a space."""
 
-    text = serializers.CharField(trim_whitespace=False, max_length=settings.MOTIF_MAX_LYRICS_UPLOAD_KB * 1024, validators=[NOT_BLANK],
-                                 help_text="The lyric (at most 100 KB).")
+    # The limit is in bytes of UTF-8 (413 past it), not characters, so the schema states no maxLength.
+    text = serializers.CharField(trim_whitespace=False, validators=[NOT_BLANK],
+                                 help_text="The lyric (at most 100 KB of UTF-8 and 5,000 lines).")
     file = None
 
 

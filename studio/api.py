@@ -172,11 +172,6 @@ class VaryView(APIView):
                    responses={202: OpenApiResponse(JobSerializer, description=(
                        "The job, at once. An uploaded file is read in the job (under a time and memory limit) "
                        "and kept in your library if it can be read; its id is the result's uploaded_sketch_id.")),
-                              400: OpenApiResponse(description="Bad parameters, or a file refused by the quick "
-                                                               "checks (damaged, no notes, too many notes)"),
-                              413: OpenApiResponse(description="The file is over the score upload limit"),
-                              415: OpenApiResponse(description="Not a score file, or its content does not match "
-                                                               "its name"),
                               404: SKETCH_NOT_FOUND})
     def post(self, request):
         """Variations of a saved sketch, or of an uploaded MIDI, MusicXML (.musicxml, .xml, .mxl) or ABC file."""

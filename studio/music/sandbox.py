@@ -52,7 +52,7 @@ def read_score_limited(data: bytes, extension: str, *, seconds: int, megabytes: 
     try:
         answer = json.loads(done.stdout)
     except ValueError:
-        raise ParseCrashed(done.stderr.decode("utf-8", "replace")[-500:]) from None
+        raise ParseCrashed(f"exit {done.returncode}: {done.stderr.decode('utf-8', 'replace')[-500:]}") from None
     if "error" in answer:
         raise ScoreError(answer["error"])
     return Sketch.from_dict(answer["sketch"])
@@ -67,6 +67,9 @@ def _signal(name: str) -> int:
 def _child(argv: list[str]) -> int:
     import resource
 
+    answer_out = os.fdopen(os.dup(sys.stdout.fileno()), "w")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # whatever a library prints goes to stderr, not the answer
+
     from studio.music.io import load_score  # our own code: imported before the limits, counted in the CPU time
 
     extension, seconds, megabytes = argv[0], int(argv[1]), int(argv[2])
@@ -80,7 +83,8 @@ def _child(argv: list[str]) -> int:
         answer = {"error": str(exc)}
     except MemoryError:
         return MEMORY_ERROR_EXIT
-    sys.stdout.write(json.dumps(answer))
+    answer_out.write(json.dumps(answer))
+    answer_out.flush()
     return 0
 
 
