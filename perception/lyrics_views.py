@@ -1,6 +1,8 @@
 """Pages for lyric analysis: paste or upload, watch the job, read, list, delete, compare, export."""
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,6 +27,20 @@ EMOTION_NAMES = {
 }
 QUADRANT_NAMES = {"happy": gettext_lazy("happy"), "angry": gettext_lazy("angry"), "sad": gettext_lazy("sad"),
                   "relaxed": gettext_lazy("relaxed"), "unknown": gettext_lazy("unknown")}
+THEME_NAMES = {
+    "love": gettext_lazy("love"), "heartbreak": gettext_lazy("heartbreak"), "night & city": gettext_lazy("night & city"),
+    "nature": gettext_lazy("nature"), "time & memory": gettext_lazy("time & memory"),
+    "freedom & travel": gettext_lazy("freedom & travel"), "hope": gettext_lazy("hope"),
+    "anger & conflict": gettext_lazy("anger & conflict"), "fear": gettext_lazy("fear"),
+    "home & family": gettext_lazy("home & family"), "party & dance": gettext_lazy("party & dance"),
+    "faith": gettext_lazy("faith"),
+}
+SECTION_KIND_NAMES = {
+    "intro": gettext_lazy("Intro"), "verse": gettext_lazy("Verse"), "pre-chorus": gettext_lazy("Pre-chorus"),
+    "chorus": gettext_lazy("Chorus"), "post-chorus": gettext_lazy("Post-chorus"), "bridge": gettext_lazy("Bridge"),
+    "interlude": gettext_lazy("Interlude"), "outro": gettext_lazy("Outro"), "stanza": gettext_lazy("Stanza"),
+}
+NUMBERED_STANZA = re.compile(r"^Stanza (\d+)$")
 
 
 class LyricForm(forms.Form):
@@ -128,6 +144,15 @@ def lyrics_compare(request):
 
 
 # --------------------------------------------------------------------------- presentation
+def section_name(section: dict) -> str:
+    """A section's name in the viewer's language: the analyser's "Stanza 2" and bare kinds are
+    translated; a name the writer gave in a marker ("Verse 2: Ana") is theirs and stays."""
+    numbered = NUMBERED_STANZA.match(section.get("name") or "")
+    if numbered:
+        return _("Stanza %(number)s") % {"number": numbered.group(1)}
+    return section.get("name") or SECTION_KIND_NAMES.get(section.get("kind"), section.get("kind", ""))
+
+
 def _rhyme_colour(letter: str) -> int:
     if not letter or letter == "-":
         return -1
@@ -155,7 +180,7 @@ def present(report: dict) -> dict:
         if section["lines"] and n > 1:
             first = section["lines"][0]
             section_marks.append({"x": round(pad + (width - 2 * pad) * first / (n - 1), 1),
-                                  "name": section["name"] or section["kind"]})
+                                  "name": section_name(section)})
     scores = report.get("emotion", {}).get("scores", {})
     emotions = [
         {"label": k, "name": EMOTION_NAMES.get(k, k), "pct": round(v * 100, 1), "colour": EMOTION_COLOURS.get(k)}
@@ -189,7 +214,7 @@ def present(report: dict) -> dict:
                 "emotion_colour": EMOTION_COLOURS.get(line["emotion"]["label"]),
                 "sentiment_class": "pos" if line["sentiment"] > 0.05 else "neg" if line["sentiment"] < -0.05 else "neu",
             })
-        sections.append({**section, "members": members})
+        sections.append({**section, "name": section_name(section), "members": members})
     return {
         "arc": {"points": points, "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
                 "width": width, "height": height, "mid": height / 2, "marks": section_marks},
@@ -198,4 +223,5 @@ def present(report: dict) -> dict:
         "mood_size": size,
         "sections": sections,
         "report": report,
+        "themes": [{**t, "name": THEME_NAMES.get(t["theme"], t["theme"])} for t in report.get("themes", [])],
     }
