@@ -6,7 +6,7 @@ const region = document.getElementById("job-notices");
 const seenActive = new Set();
 
 function notice(job) {
-  const item = document.createElement("li");
+  const item = document.createElement("div");
   item.className = `job-notice job-notice-${job.status}`;
   item.dataset.jobId = job.id;
   const text = document.createElement("span");

@@ -70,7 +70,7 @@ export function sketchCard(sketch, { extras = null, actions = true } = {}) {
   const state = { muted: new Set(), solo: new Set() };
   const canvas = el("canvas", { class: "roll", role: "img", "aria-label": T.pianoRoll });
   const card = el("article", { class: "card sketch-card", "data-sketch-id": sketch.id });
-  const title = el("h3", { class: "sketch-title", text: sketch.title });
+  const title = el("h2", { class: "sketch-title", text: sketch.title });
   const meta = el("p", { class: "muted small" },
     `${sketch.bars} ${T.bars} · ${sketch.key} · ${Math.round(sketch.tempo)} BPM · ${sketch.note_count} ${T.notes}` +
       (sketch.version > 1 ? ` · v${sketch.version}` : ""));
