@@ -128,9 +128,14 @@ class VarySerializer(serializers.Serializer):
         return attrs
 
 
+def _missing(sentence):
+    """Error messages for a choice left empty, in the words of the page rather than the field's name."""
+    return {"required": sentence, "null": sentence}
+
+
 class InterpolateSerializer(serializers.Serializer):
-    a = serializers.IntegerField()
-    b = serializers.IntegerField()
+    a = serializers.IntegerField(error_messages=_missing(gettext_lazy("Choose two melodies to blend.")))
+    b = serializers.IntegerField(error_messages=_missing(gettext_lazy("Choose two melodies to blend.")))
     steps = serializers.IntegerField(min_value=3, max_value=16, default=5)
 
     def validate(self, attrs):
@@ -140,6 +145,6 @@ class InterpolateSerializer(serializers.Serializer):
 
 
 class HarmonizeSerializer(serializers.Serializer):
-    sketch = serializers.IntegerField()
+    sketch = serializers.IntegerField(error_messages=_missing(gettext_lazy("Choose a melody to harmonise.")))
     count = serializers.IntegerField(min_value=1, max_value=8, default=1)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)
