@@ -1,5 +1,5 @@
 """REST endpoints for jobs, and the 202 helper every app uses after ``submit_job``."""
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
@@ -8,6 +8,12 @@ from rest_framework.response import Response
 from jobs.models import Job
 from jobs.serializers import JobCreateSerializer, JobSerializer
 from jobs.services import NotCancellable, cancel_job, submit_job
+from motif.strict import choice_list
+
+STATUS_PARAMETER = OpenApiParameter(
+    "status", {"type": "array", "items": {"type": "string", "enum": list(Job.Status.values)}, "minItems": 1},
+    style="form", explode=False, description="Only jobs in these states, e.g. queued,running.",
+)
 
 
 class Conflict(APIException):
@@ -31,9 +37,13 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
             return Job.objects.none()
         queryset = Job.objects.filter(owner=self.request.user)
         status_filter = self.request.query_params.get("status")
-        if status_filter:
-            queryset = queryset.filter(status__in=status_filter.split(","))
+        if self.action == "list" and status_filter is not None:
+            queryset = queryset.filter(status__in=choice_list(status_filter, Job.Status.values, "status"))
         return queryset
+
+    @extend_schema(parameters=[STATUS_PARAMETER])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=JobCreateSerializer, responses={202: JobSerializer})
     def create(self, request):
@@ -43,7 +53,8 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         job = submit_job(request.user, serializer.validated_data["kind"], serializer.validated_data["params"])
         return accepted_response(job, request)
 
-    @extend_schema(request=None, responses={200: JobSerializer, 409: None})
+    @extend_schema(request=None, responses={200: JobSerializer,
+                                            409: OpenApiResponse(description="The job has finished already.")})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancel a queued or running job. A finished job answers 409 with the reason."""

@@ -5,10 +5,17 @@ from the server's own event loop, so events from job threads are scheduled onto 
 With channels_redis 4, ``async_to_sync(group_send)`` inside a Celery task creates a fresh
 event loop per call and fails with "Event loop is closed" once the pooled connection outlives
 its loop, so outside a server every send goes through one long-lived loop in a daemon thread.
+
+An event is a nicety, the job row is the truth: a send never holds a request (fire and
+forget), waits at most ``SEND_TIMEOUT`` in a worker, and while the channel layer is down
+(Redis outage) events are dropped for ``OUTAGE_PAUSE`` seconds after each failure, with a log
+line, so jobs keep their pace.
 """
 import asyncio
+import concurrent.futures
 import logging
 import threading
+import time
 
 from channels.layers import get_channel_layer
 
@@ -17,7 +24,9 @@ logger = logging.getLogger(__name__)
 _server_loop = None
 _own_loop = None
 _own_loop_lock = threading.Lock()
-SEND_TIMEOUT = 5.0
+SEND_TIMEOUT = 1.0
+OUTAGE_PAUSE = 5.0
+_paused_until = 0.0
 
 
 def user_group(user_id):
@@ -52,10 +61,32 @@ def _target_loop():
     return _background_loop()
 
 
-def send_job_event(user_id, job_event):
-    """Send ``{"type": "job.update", "job": job_event}`` to the user's group, in order."""
+def _note_failure(user_id, error):
+    """Log a failed send and pause sending for ``OUTAGE_PAUSE`` seconds."""
+    global _paused_until
+    _paused_until = time.monotonic() + OUTAGE_PAUSE
+    logger.warning("Could not deliver a job event to user %s (%s); events pause for %.0f s",
+                   user_id, error.__class__.__name__ if error else "timeout", OUTAGE_PAUSE)
+
+
+def _log_outcome(user_id):
+    def done(future):
+        if future.cancelled():
+            return
+        if future.exception() is not None:
+            _note_failure(user_id, future.exception())
+
+    return done
+
+
+def send_job_event(user_id, job_event, wait=True):
+    """Send ``{"type": "job.update", "job": job_event}`` to the user's group, in order.
+
+    ``wait=False`` (request threads) returns at once; otherwise the call waits at most
+    ``SEND_TIMEOUT`` seconds. Failures are logged, never raised.
+    """
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or time.monotonic() < _paused_until:
         return
     message = {"type": "job.update", "job": job_event}
     loop = _target_loop()
@@ -68,7 +99,13 @@ def send_job_event(user_id, job_event):
         loop.create_task(coro)
         return
     future = asyncio.run_coroutine_threadsafe(coro, loop)
+    if not wait:
+        future.add_done_callback(_log_outcome(user_id))
+        return
     try:
         future.result(timeout=SEND_TIMEOUT)
-    except Exception:
-        logger.warning("Could not deliver a job event to user %s", user_id, exc_info=True)
+    except concurrent.futures.TimeoutError:
+        future.cancel()
+        _note_failure(user_id, None)
+    except Exception as error:
+        _note_failure(user_id, error)

@@ -1,4 +1,5 @@
 """Errors of the job system. Their messages are written for a person."""
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,3 +27,20 @@ class TooManyActiveJobs(Exception):
 
 class UnknownJobKind(Exception):
     """No handler is registered for this job kind."""
+
+
+class JobTimedOut(Exception):
+    """Raised inside a handler (by ``ctx.report``) once the job has run past its soft time limit."""
+
+
+def timed_out_message():
+    """What a user reads when their job ran past its time limit (in the active language)."""
+    return gettext("This job took too long and was stopped.")
+
+
+def worker_lost_message():
+    """What a user reads when the worker running their job died once too often."""
+    return gettext(
+        "The worker running this job stopped unexpectedly, more than once. "
+        "Please try again; if it keeps happening, tell the site operator."
+    )

@@ -30,6 +30,14 @@ class Job(models.Model):
     language = models.CharField(_("language"), max_length=16, blank=True,
                                 help_text=_("The requester's language: progress messages and errors are written in it."))
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    dispatch_token = models.CharField(
+        _("dispatch token"), max_length=32, blank=True,
+        help_text=_("Stamped on each hand-over to a runner; a message carrying another token is dropped."))
+    dispatched_at = models.DateTimeField(
+        _("dispatched"), null=True, blank=True,
+        help_text=_("When the job was last handed to a runner; empty while it waits in the outbox."))
+    heartbeat_at = models.DateTimeField(
+        _("last heartbeat"), null=True, blank=True, help_text=_("The last sign of life from the worker running it."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -37,7 +45,7 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["owner", "status"])]
+        indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["status", "queue"])]
 
     def __str__(self):
         return f"{self.kind} {self.id} ({self.status})"

@@ -4,14 +4,16 @@ from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jobs import progress
 from jobs.broadcast import send_job_event
-from jobs.errors import JobCancelled, UserError
+from jobs.db import with_reconnect
+from jobs.errors import JobCancelled, JobTimedOut, UserError, timed_out_message, worker_lost_message
+from jobs.heartbeat import Heartbeat
 from jobs.models import Job
 from jobs.registry import get_handler
 
@@ -33,18 +35,23 @@ class JobContext:
         progress.report(self.job, percent, message)
 
 
-def _claim(job_id):
-    """Move the job to running, or return None when there is nothing to run."""
+def _claim(job_id, token):
+    """Move the job to running, or return None when there is nothing to run.
+
+    A message whose ``token`` is not the row's current dispatch token is stale (the job was
+    dispatched again since) or a duplicate, and is dropped. ``token=None`` skips that check
+    (a direct call, e.g. from a test or a command).
+    """
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status in Job.TERMINAL:
             return None
+        if token is not None and token != job.dispatch_token:
+            logger.info("Dropped a stale message for job %s", job_id)
+            return None
         if job.status == Job.Status.RUNNING and job.attempts >= settings.MOTIF_JOB_MAX_ATTEMPTS:
             job.status = Job.Status.FAILED
-            job.error = _(
-                "The worker running this job stopped unexpectedly, more than once. "
-                "Please try again; if it keeps happening, tell the site operator."
-            )
+            job.error = worker_lost_message()
             job.finished_at = timezone.now()
             job.save()
             send_job_event(job.owner_id, job.to_event())
@@ -53,34 +60,48 @@ def _claim(job_id):
         job.attempts += 1
         job.progress = 0
         job.message = _("Started") if job.attempts == 1 else _("Restarted after a worker stopped")
-        job.started_at = timezone.now()
+        job.started_at = job.heartbeat_at = timezone.now()
         job.save()
     send_job_event(job.owner_id, job.to_event())
     return job
 
 
 def _finish(job, **fields):
-    """Record a terminal state unless the job was cancelled or claimed again meanwhile."""
+    """Record a terminal state unless the job was cancelled or claimed again meanwhile.
+
+    The write survives a dropped database connection; if it still fails the job stays
+    running with a silent heartbeat, and the reaper re-runs or fails it.
+    """
     fields.setdefault("finished_at", timezone.now())
-    done = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts).update(**fields)
     progress.forget(job.pk)
-    job.refresh_from_db()
+    mine = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts)
+    try:
+        done = with_reconnect(mine.update, **fields)
+        with_reconnect(job.refresh_from_db)
+    except DatabaseError:
+        logger.exception("The outcome of job %s could not be recorded; the reaper will see to it", job.pk)
+        return
     if done or job.status == Job.Status.CANCELLED:
         send_job_event(job.owner_id, job.to_event())
 
 
-def execute(job_id):
+def execute(job_id, token=None):
     """Run the job ``job_id`` to a terminal state, writing its messages in the requester's language.
-    Safe to call again for the same job."""
+    Safe to call again for the same job; ``token`` is the dispatch token its message carries."""
     language = Job.objects.filter(pk=job_id).values_list("language", flat=True).first()
     with translation.override(language or settings.LANGUAGE_CODE):
-        _execute(job_id)
+        _execute(job_id, token)
 
 
-def _execute(job_id):
-    job = _claim(job_id)
+def _execute(job_id, token):
+    job = with_reconnect(_claim, job_id, token)
     if job is None:
         return
+    with Heartbeat(job):
+        _run_handler(job)
+
+
+def _run_handler(job):
     try:
         handler = get_handler(job.kind)
         result = handler.func(JobContext(job))
@@ -88,8 +109,8 @@ def _execute(job_id):
         _finish(job)
     except UserError as exc:
         _finish(job, status=Job.Status.FAILED, error=str(exc))
-    except SoftTimeLimitExceeded:
-        _finish(job, status=Job.Status.FAILED, error=_("This job took too long and was stopped."))
+    except (SoftTimeLimitExceeded, JobTimedOut):
+        _finish(job, status=Job.Status.FAILED, error=timed_out_message())
     except Exception:
         logger.exception("Job %s (%s) crashed", job.pk, job.kind)
         _finish(
@@ -101,11 +122,11 @@ def _execute(job_id):
         _finish(job, status=Job.Status.SUCCEEDED, progress=100, message=_("Done"), result=result)
 
 
-def execute_in_thread(job_id):
+def execute_in_thread(job_id, token=None):
     """``execute`` for a pool thread: the thread's database connection is closed afterwards."""
     close_old_connections()
     try:
-        execute(job_id)
+        execute(job_id, token)
     except Exception:
         logger.exception("Job %s could not be run", job_id)
     finally:

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from jobs.models import Job
 from jobs.registry import api_kinds
+from motif.strict import StrictTypesMixin
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -22,14 +23,14 @@ class JobSerializer(serializers.ModelSerializer):
         return f"/api/jobs/{job.pk}/"
 
 
-class JobCreateSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text=_("A job kind that may be started directly, e.g. jobs.noop."))
+class JobCreateSerializer(StrictTypesMixin, serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[], help_text=_("A job kind that may be started directly, e.g. jobs.noop."))
     params = serializers.DictField(required=False, default=dict)
 
-    def validate_kind(self, kind):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         allowed = api_kinds()
-        if kind not in allowed:
-            raise serializers.ValidationError(
-                _("Unknown job kind. Choose one of: %(kinds)s.") % {"kinds": ", ".join(allowed)}
-            )
-        return kind
+        self.fields["kind"].choices = allowed
+        self.fields["kind"].error_messages["invalid_choice"] = (
+            _("Unknown job kind. Choose one of: %(kinds)s.") % {"kinds": ", ".join(allowed)}
+        )

@@ -1,5 +1,5 @@
-"""What views and commands call to create, cancel and tidy up jobs."""
-from datetime import timedelta
+"""What views and commands call to create and cancel jobs."""
+import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -7,11 +7,13 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from jobs import queue
 from jobs.broadcast import send_job_event
-from jobs.dispatch import dispatch
 from jobs.errors import TooManyActiveJobs
 from jobs.models import Job
 from jobs.registry import get_handler
+
+logger = logging.getLogger(__name__)
 
 
 class NotCancellable(Exception):
@@ -19,7 +21,10 @@ class NotCancellable(Exception):
 
 
 def submit_job(user, kind, params=None):
-    """Create a queued job of ``kind`` for ``user`` and start it once the row is committed.
+    """Create a queued job of ``kind`` for ``user``; once the row is committed, dispatch it.
+
+    The row is the truth: if the broker is down the job waits in the outbox for the next
+    sweep, and this call still succeeds.
 
     Raises ``TooManyActiveJobs`` past ``MOTIF_MAX_ACTIVE_JOBS_PER_USER`` queued or running
     jobs, and ``UnknownJobKind`` for a kind nobody handles.
@@ -35,14 +40,23 @@ def submit_job(user, kind, params=None):
         if not settings.MOTIF_JOBS_EAGER:
             transaction.on_commit(lambda: _announce_and_dispatch(job))
     if settings.MOTIF_JOBS_EAGER:
-        _announce_and_dispatch(job)
+        send_job_event(job.owner_id, job.to_event())
+        queue.dispatch_now(job)
         job.refresh_from_db()
     return job
 
 
 def _announce_and_dispatch(job):
-    send_job_event(job.owner_id, job.to_event())
-    dispatch(job)
+    send_job_event(job.owner_id, job.to_event(), wait=False)
+    dispatch_quietly()
+
+
+def dispatch_quietly():
+    """Dispatch waiting jobs from a request: a failure is logged and left to the periodic sweep."""
+    try:
+        queue.dispatch_queued()
+    except Exception:
+        logger.exception("Dispatching waiting jobs failed; the periodic sweep will retry")
 
 
 def cancel_job(job):
@@ -56,37 +70,6 @@ def cancel_job(job):
             _("This job has already finished (%(status)s), so there is nothing to cancel.")
             % {"status": job.get_status_display().lower()}
         )
-    send_job_event(job.owner_id, job.to_event())
+    send_job_event(job.owner_id, job.to_event(), wait=False)
+    dispatch_quietly()
     return job
-
-
-def fail_jobs(queryset, error):
-    """Mark the given active jobs failed with ``error`` and tell their owners."""
-    failed = 0
-    for job in queryset.filter(status__in=Job.ACTIVE):
-        updated = Job.objects.filter(pk=job.pk, status=job.status).update(
-            status=Job.Status.FAILED, error=error, finished_at=timezone.now()
-        )
-        if updated:
-            failed += 1
-            job.refresh_from_db()
-            send_job_event(job.owner_id, job.to_event())
-    return failed
-
-
-def recover_orphaned_jobs():
-    """Embedded mode: jobs left queued or running by a previous server process failed."""
-    return fail_jobs(
-        Job.objects.all(),
-        _("The server restarted before this job finished. Please run it again."),
-    )
-
-
-def reap_stale_jobs(now=None):
-    """Fail running jobs that have reported nothing for longer than the hard time limit."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.MOTIF_JOB_HARD_TIME_LIMIT + 300)
-    return fail_jobs(
-        Job.objects.filter(status=Job.Status.RUNNING, updated_at__lt=cutoff),
-        _("This job stopped reporting progress and was given up. Please run it again."),
-    )

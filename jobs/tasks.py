@@ -5,21 +5,23 @@ from celery import shared_task
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jobs import runner, services
+from jobs import queue, recovery, runner
 from jobs.errors import UserError
 from jobs.registry import job_handler
 
 
 @shared_task(name="jobs.run_job", acks_late=True, reject_on_worker_lost=True)
-def run_job(job_id):
-    """Run one job; redelivered to another worker if this one dies mid-run."""
-    runner.execute(job_id)
+def run_job(job_id, token=None):
+    """Run one job (dropped if ``token`` is stale), then hand the next waiting jobs over.
+    Redelivered to another worker if this one dies mid-run."""
+    runner.execute(job_id, token)
+    queue.dispatch_queued()
 
 
-@shared_task(name="jobs.reap_stale_jobs")
-def reap_stale_jobs():
-    """Periodic: no job stays "running" forever."""
-    return services.reap_stale_jobs()
+@shared_task(name="jobs.sweep")
+def sweep():
+    """Periodic: re-run or fail jobs whose worker died, re-dispatch lost messages, empty the outbox."""
+    return recovery.sweep()
 
 
 @job_handler("jobs.noop", queue="cpu", api=True, label=gettext_lazy("No-op (system check)"))

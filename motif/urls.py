@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import views as account_views
 from accounts.urls import auth_urlpatterns
 
+handler400 = "motif.views.bad_request"
 handler404 = "motif.views.not_found"
 handler500 = "motif.views.server_error"
 

@@ -1,25 +1,28 @@
 """REST API for lyric reports: submit (HTTP 202 + job), list, read, delete, export, compare."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from jobs.api import accepted_response
+from jobs.api import Conflict, accepted_response
 from jobs.serializers import JobSerializer
+from motif import uploads
+from motif.parsers import FormParser, JSONParser, MultiPartParser
+from motif.strict import LARGEST_ID, NOT_BLANK, StrictTypesMixin, WholeNumberField, validated_query
+from motif.uploads import UploadRejected
 from perception import lyrics_services
 from perception.downloads import AbsoluteLinksMixin, json_download
-from perception.lyrics.structure import LyricsInputError
 from perception.models import LyricReport
 
 
-class LyricSubmitSerializer(serializers.Serializer):
+class LyricSubmitSerializer(StrictTypesMixin, serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
                                  help_text="The lyric (at most 100 KB). Give this or `file`.")
@@ -29,13 +32,34 @@ class LyricSubmitSerializer(serializers.Serializer):
         text, upload = attrs.get("text"), attrs.get("file")
         if upload is not None and text:
             raise ValidationError({"text": [_("Give the lyric as text or as a file, not both.")]})
-        field = "file" if upload is not None else "text"
         try:
-            raw = lyrics_services.read_upload(upload) if upload is not None else (text or "")
-            attrs["lyric"] = lyrics_services.decode_lyrics(raw)
-        except LyricsInputError as exc:
-            raise ValidationError({field: [lyrics_services.input_message(exc)]}) from None
+            attrs["lyric"] = lyrics_services.read_lyric(text, upload)
+        except UploadRejected as exc:
+            raise uploads.api_error(exc, "file" if upload is not None else "text") from None
         return attrs
+
+
+class LyricTextSerializer(LyricSubmitSerializer):
+    """Schema of a lyric sent as text: ``text`` is required and has a character that is not a space."""
+
+    text = serializers.CharField(trim_whitespace=False, max_length=settings.MOTIF_MAX_LYRICS_UPLOAD_KB * 1024, validators=[NOT_BLANK],
+                                 help_text="The lyric (at most 100 KB).")
+    file = None
+
+
+class LyricFileSerializer(LyricSubmitSerializer):
+    """Schema of a lyric sent as a file (a form may carry ``text`` instead, as the JSON body does)."""
+
+    text = None
+    file = serializers.FileField(help_text="A .txt or .lrc file (at most 100 KB).")
+
+
+LYRIC_REQUEST = {"application/json": LyricTextSerializer, "multipart/form-data": LyricFileSerializer}
+
+
+class LyricCompareQuerySerializer(serializers.Serializer):
+    a = WholeNumberField(min_value=1, max_value=LARGEST_ID, help_text="The id of one of your lyric reports.")
+    b = WholeNumberField(min_value=1, max_value=LARGEST_ID, help_text="The id of another of your lyric reports.")
 
 
 class LyricReportListSerializer(AbsoluteLinksMixin, serializers.ModelSerializer):
@@ -80,7 +104,7 @@ class LyricReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
             return LyricSubmitSerializer
         return LyricReportSerializer
 
-    @extend_schema(request=LyricSubmitSerializer, responses={202: JobSerializer})
+    @extend_schema(request=LYRIC_REQUEST, responses={202: JobSerializer})
     def create(self, request):
         """Queue the analysis of a lyric. Answers 202 with the job; `report_id` names the report."""
         serializer = LyricSubmitSerializer(data=request.data)
@@ -101,22 +125,21 @@ class LyricReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         return json_download(lyrics_services.export_json(report), f"lyric-report-{report.pk}.json")
 
     @extend_schema(
-        parameters=[OpenApiParameter("a", int, required=True), OpenApiParameter("b", int, required=True)],
-        responses={200: OpenApiTypes.OBJECT},
+        parameters=[LyricCompareQuerySerializer],
+        responses={200: OpenApiTypes.OBJECT,
+                   404: OpenApiResponse(description="No such lyric report among yours."),
+                   409: OpenApiResponse(description="One of the two reports is not ready yet.")},
     )
     @action(detail=False, methods=["get"])
     def compare(self, request):
         """What changed between two of your drafts (mood, emotion mix, rhyme, syllables)."""
+        query = validated_query(request, LyricCompareQuerySerializer)
         reports = []
         for key in ("a", "b"):
-            try:
-                pk = int(request.query_params.get(key, ""))
-            except ValueError:
-                raise ValidationError({key: [_("Give the id of one of your lyric reports.")]}) from None
-            report = self.get_queryset().filter(pk=pk).first()
+            report = self.get_queryset().filter(pk=query[key]).first()
             if report is None:
                 raise NotFound(_("No such lyric report."))
             if report.status != LyricReport.Status.READY:
-                raise ValidationError({key: [_("This report is not ready yet.")]})
+                raise Conflict(_("Report %(id)s is not ready yet.") % {"id": report.pk})
             reports.append(report)
         return Response(lyrics_services.compare(reports[0].report, reports[1].report))

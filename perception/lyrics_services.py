@@ -5,49 +5,29 @@ import logging
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from jobs.errors import UserError
 from jobs.services import submit_job
-from perception.lyrics.structure import MAX_BYTES, LyricsInputError, decode_lyrics  # noqa: F401 (re-exported)
+from motif import uploads
+from motif.uploads import UploadRejected
 from perception.models import LyricReport
 
 logger = logging.getLogger(__name__)
 JOB_KIND = "perception.lyrics"
-ALLOWED_EXTENSIONS = (".txt", ".lrc")
-
-# Translations of the plain-Python input errors, by code.
-INPUT_MESSAGES = {
-    "too_large": gettext_lazy("The lyric is %(size_kb)s KB; the limit is %(limit_kb)s KB. Paste one song at a time."),
-    "binary": gettext_lazy("This looks like a binary file, not text. Upload a .txt or .lrc file."),
-    "not_text": gettext_lazy("The file is not readable text (try saving it as UTF-8)."),
-    "empty": gettext_lazy("The lyric is empty. Paste some lines to analyse."),
-    "too_many_lines": gettext_lazy("The lyric has %(lines)s lines; the limit is %(limit)s."),
-    "extension": gettext_lazy("Upload a .txt or .lrc file."),
-}
 
 
-def input_message(exc: LyricsInputError) -> str:
-    template = INPUT_MESSAGES.get(exc.code)
-    return str(template) % exc.params if template else str(exc)
+def read_lyric(text: str = "", upload=None) -> str:
+    """The lyric from pasted ``text`` or an uploaded .txt/.lrc file, held in the request to the one
+    upload policy (size, encoding, binary data, blank, the line limit). Raises UploadRejected."""
+    if upload is not None:
+        return uploads.read_text("lyrics", upload)
+    return uploads.clean_text("lyrics", text or "")
 
 
-def read_upload(upload) -> bytes:
-    """The bytes of an uploaded .txt/.lrc file, refusing anything else before reading it all."""
-    name = (upload.name or "").lower()
-    if not name.endswith(ALLOWED_EXTENSIONS):
-        raise LyricsInputError("Upload a .txt or .lrc file.", "extension")
-    if upload.size is not None and upload.size > MAX_BYTES:
-        raise LyricsInputError("too large", "too_large", size_kb=round(upload.size / 1024),
-                               limit_kb=MAX_BYTES // 1024)
-    return upload.read(MAX_BYTES + 1)
-
-
-def create_report(user, text: str | bytes, title: str = "") -> LyricReport:
-    """Validate the lyric, save it and queue its analysis. Raises LyricsInputError or TooManyActiveJobs."""
-    clean = decode_lyrics(text)
+def create_report(user, lyric: str, title: str = "") -> LyricReport:
+    """Save a lyric returned by :func:`read_lyric` and queue its analysis. Raises TooManyActiveJobs."""
     with transaction.atomic():
-        report = LyricReport.objects.create(owner=user, title=title.strip()[:200], text=clean)
+        report = LyricReport.objects.create(owner=user, title=title.strip()[:200], text=lyric)
         job = submit_job(user, JOB_KIND, {"report_id": report.pk})
         LyricReport.objects.filter(pk=report.pk).update(job=job)
     report.refresh_from_db()
@@ -66,9 +46,9 @@ def run_analysis(report_id, owner_id, report_progress) -> dict:
         report_progress(5, _("Loading the lyric models"))
         analyzer = Analyzer.shared()
         result = analyzer.analyze(report.text, progress=lambda pct, msg: report_progress(pct, _(msg)))
-    except LyricsInputError as exc:
-        _fail(report, input_message(exc))
-        raise UserError(input_message(exc)) from None
+    except UploadRejected as exc:
+        _fail(report, str(exc))
+        raise UserError(str(exc)) from None
     except ModelUnavailable:
         logger.exception("Lyric models missing")
         message = _("The lyric models are not installed on this server. Tell the site operator.")

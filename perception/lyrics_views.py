@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from jobs.errors import TooManyActiveJobs
+from motif.uploads import UploadRejected
 from perception import lyrics_services
 from perception.downloads import json_download
-from perception.lyrics.structure import LyricsInputError
 from perception.models import LyricReport
 
 PAGE_SIZE = 100
@@ -56,12 +56,10 @@ class LyricForm(forms.Form):
     def clean(self):
         data = super().clean()
         upload, text = data.get("file"), data.get("text") or ""
-        field = "file" if upload else "text"
         try:
-            raw = lyrics_services.read_upload(upload) if upload else text
-            data["lyric"] = lyrics_services.decode_lyrics(raw)
-        except LyricsInputError as exc:
-            self.add_error(field, lyrics_services.input_message(exc))
+            data["lyric"] = lyrics_services.read_lyric(text, upload)
+        except UploadRejected as exc:
+            self.add_error("file" if upload else "text", str(exc))
         if upload and not data.get("title"):
             data["title"] = upload.name.rsplit(".", 1)[0][:200]
         return data
@@ -86,7 +84,7 @@ def lyrics_list(request):
         report.mood_name = QUADRANT_NAMES.get(report.mood, report.mood)
     return render(request, "perception/lyrics_list.html", {
         "form": form, "reports": reports, "ready": [r for r in reports if r.status == LyricReport.Status.READY],
-    })
+    }, status=400 if form.errors else 200)
 
 
 @login_required

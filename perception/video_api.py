@@ -8,15 +8,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
 
 from jobs.api import accepted_response
 from jobs.serializers import JobSerializer
+from motif import uploads
+from motif.parsers import FormParser, MultiPartParser
+from motif.uploads import UploadRejected
 from perception import video_services
 from perception.downloads import AbsoluteLinksMixin, json_download
 from perception.models import VideoReport
-from perception.video import VideoRejected
 
 
 class VideoUploadSerializer(serializers.Serializer):
@@ -85,15 +85,15 @@ class VideoReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
 
     @extend_schema(request={"multipart/form-data": VideoUploadSerializer}, responses={202: JobSerializer})
     def create(self, request):
-        """Upload a video. It is checked first (a bad file is a 400 and nothing is kept); then the
+        """Upload a video. It is checked first (a bad file is a 400, 413 or 415 and nothing is kept); then the
         analysis is queued and the answer is 202 with the job. Its result names the report."""
         serializer = VideoUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
             job = video_services.start_analysis(request.user, data["file"], data["title"], data["detector"])
-        except VideoRejected as exc:
-            raise ValidationError({"file": [video_services.reject_message(exc)]}) from None
+        except UploadRejected as exc:
+            raise uploads.api_error(exc, "file") from None
         return accepted_response(job, request)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})

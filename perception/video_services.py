@@ -19,44 +19,29 @@ from django.utils.translation import gettext_lazy
 
 from jobs.errors import UserError
 from jobs.services import submit_job
+from motif import uploads
+from motif.uploads import UploadRejected
 from perception.video import AnalysisOptions, VideoError, VideoRejected, analyze_video, probe_video
 
 logger = logging.getLogger(__name__)
 JOB_KIND = "perception.video"
 UPLOAD_DIR = "perception/videos"
-ALLOWED_EXTENSIONS = (".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi")
 DETECTOR_CHOICES = (
     ("adaptive", gettext_lazy("Adaptive (default): hard cuts, robust to camera motion")),
     ("content", gettext_lazy("Content: hard cuts")),
     ("adaptive+threshold", gettext_lazy("Adaptive + fades to black")),
     ("threshold", gettext_lazy("Fades to black only")),
 )
-
-# The probe's messages in the reader's language, by code.
-REJECT_MESSAGES = {
-    "empty": gettext_lazy("The file is empty."),
-    "too_big": gettext_lazy("The file is %(size)s; the limit is %(limit)s MB."),
-    "not_video": gettext_lazy("This file is not a video we can read. Upload an MP4, MOV, MKV or WebM file."),
-    "no_video": gettext_lazy("This file has no video track (is it an audio file?)."),
-    "damaged": gettext_lazy("The file looks damaged: it has no picture size, duration or frame rate."),
-    "too_large_frames": gettext_lazy(
-        "The frames are %(size)s; the largest size we analyse is 4K (4096x2160). "
-        "Export a smaller version and upload that."
-    ),
-    "too_long": gettext_lazy("The video lasts %(duration)s; the limit is %(limit)s."),
-    "no_frames": gettext_lazy("The video has no frames we can decode (zero-length or damaged)."),
-    "truncated": gettext_lazy("The file ends early: it looks truncated. Upload the complete file."),
-    "extension": gettext_lazy("Upload a video file (.mp4, .mov, .mkv, .webm or .avi)."),
-}
+# The probe's codes that the upload policy names differently.
+POLICY_CODES = {"too_big": "too_large"}
 
 
-def reject_message(exc: VideoRejected) -> str:
-    template = REJECT_MESSAGES.get(getattr(exc, "code", ""))
-    try:
-        return str(template) % exc.params if template else str(exc)
-    except (KeyError, TypeError):
-        return str(exc)
-
+def rejection(exc: VideoRejected) -> UploadRejected:
+    """The probe's or the analysis' refusal as the upload policy's (its translated sentence and status)."""
+    code = POLICY_CODES.get(exc.code, exc.code)
+    if code not in uploads.MESSAGES:  # a code the policy does not know yet: still a sentence
+        return UploadRejected("damaged")
+    return UploadRejected(code, **exc.params)
 
 def limits() -> dict:
     return {
@@ -70,38 +55,19 @@ def probe_file(path: str | os.PathLike):
     return probe_video(path, **limits())
 
 
-def _check_name(name: str) -> str:
-    ext = Path(name or "").suffix.lower()
-    if ext not in ALLOWED_EXTENSIONS:
-        raise VideoRejected("Upload a video file.", "extension")
-    return ext
-
-
 def start_analysis(user, upload, title: str = "", detector: str = "adaptive"):
     """Check the upload fully, store it, and queue the analysis job; returns the Job.
 
-    Raises VideoRejected (nothing is stored) or TooManyActiveJobs (the stored file is removed).
+    The name, declared size and container magic bytes are checked before anything is written; then
+    the probe opens the file. Raises UploadRejected (nothing is stored) or TooManyActiveJobs (the
+    stored file is removed).
     """
-    ext = _check_name(upload.name)
+    ext = uploads.check_upload("video", upload)
     sweep_orphan_uploads()
-    size = getattr(upload, "size", None)
-    if size is not None and size > limits()["max_mb"] * 1024 * 1024:
-        _reject_size(size)
-    if hasattr(upload, "temporary_file_path"):  # large uploads are already on disk
-        info = probe_file(upload.temporary_file_path())
-        upload.seek(0)
-        stored = default_storage.save(f"{UPLOAD_DIR}/uploads/{uuid.uuid4().hex}{ext}", upload)
-    else:
-        with tempfile.NamedTemporaryFile(suffix=ext, delete=False) as tmp:
-            for chunk in upload.chunks():
-                tmp.write(chunk)
-            tmp_path = tmp.name
-        try:
-            info = probe_file(tmp_path)
-            with open(tmp_path, "rb") as fh:
-                stored = default_storage.save(f"{UPLOAD_DIR}/uploads/{uuid.uuid4().hex}{ext}", File(fh))
-        finally:
-            os.unlink(tmp_path)
+    try:
+        stored, info = _probe_and_store(upload, ext)
+    except VideoRejected as exc:
+        raise rejection(exc) from None
     params = {
         "path": stored,
         "title": (title or Path(upload.name).stem).strip()[:200],
@@ -115,10 +81,23 @@ def start_analysis(user, upload, title: str = "", detector: str = "adaptive"):
         raise
 
 
-def _reject_size(size: int) -> None:
-    limit = limits()["max_mb"]
-    mb = f"{size / (1024 * 1024):.1f} MB"
-    raise VideoRejected(f"The file is {mb}; the limit is {limit:g} MB.", "too_big", size=mb, limit=f"{limit:g}")
+def _probe_and_store(upload, ext: str):
+    """Probe the upload from disk (the temporary file Django made, or one written here) and store it."""
+    name = f"{UPLOAD_DIR}/uploads/{uuid.uuid4().hex}{ext}"
+    if hasattr(upload, "temporary_file_path"):  # large uploads are already on disk
+        info = probe_file(upload.temporary_file_path())
+        upload.seek(0)
+        return default_storage.save(name, upload), info
+    with tempfile.NamedTemporaryFile(suffix=ext, delete=False) as tmp:
+        for chunk in upload.chunks():
+            tmp.write(chunk)
+        tmp_path = tmp.name
+    try:
+        info = probe_file(tmp_path)
+        with open(tmp_path, "rb") as fh:
+            return default_storage.save(name, File(fh)), info
+    finally:
+        os.unlink(tmp_path)
 
 
 def sweep_orphan_uploads(min_age_seconds: float = 3600) -> int:
@@ -177,7 +156,7 @@ def run_job(ctx) -> dict:
         try:
             result = analyze_video(default_storage.path(stored), options, progress=progress)
         except VideoRejected as exc:
-            raise UserError(reject_message(exc)) from None
+            raise UserError(rejection(exc).message) from None
         except VideoError as exc:
             logger.warning("Video analysis failed: %s", exc)
             raise UserError(_("The video could not be analysed: %(reason)s") % {"reason": exc}) from None

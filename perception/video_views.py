@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jobs.errors import TooManyActiveJobs
 from jobs.models import Job
+from motif.uploads import UploadRejected
 from perception import video_services
 from perception.downloads import json_download
 from perception.models import VideoReport
-from perception.video import VideoRejected
 
 PAGE_SIZE = 100
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
@@ -46,8 +46,8 @@ def video_list(request):
         data = form.cleaned_data
         try:
             video_services.start_analysis(request.user, data["file"], data["title"], data["detector"])
-        except VideoRejected as exc:
-            form.add_error("file", video_services.reject_message(exc))
+        except UploadRejected as exc:
+            form.add_error("file", str(exc))
         except TooManyActiveJobs as exc:
             messages.error(request, str(exc))
         else:
@@ -58,7 +58,7 @@ def video_list(request):
     return render(request, "perception/video_list.html", {
         "form": form, "reports": reports, "running": running,
         "max_mb": f"{video_services.limits()['max_mb']:g}",
-    })
+    }, status=400 if form.errors else 200)
 
 
 @login_required

@@ -1,10 +1,12 @@
 """REST API: the feed, event batches, similar items."""
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from motif.strict import LARGEST_ID, StrictTypesMixin, validated_query
 
 from . import services
 from .models import Event, Item
@@ -30,31 +32,31 @@ class FeedPageSerializer(serializers.Serializer):
     next = serializers.CharField()
 
 
+class FeedQuerySerializer(serializers.Serializer):
+    session = serializers.RegexField(r"^[A-Za-z0-9_-]{1,64}$", required=False,
+                                     help_text="The session of the previous page; omit to start over.")
+
+
 class FeedView(APIView):
     @extend_schema(
         summary="Next page of the user's recommendation feed",
         description="20 items a page, each with its reason. Pages of one `session` never repeat an item; "
                     "events posted between two pages change the next page (no retrain needed).",
-        parameters=[OpenApiParameter("session", str, required=False,
-                                     description="The session of the previous page; omit to start over.")],
+        parameters=[FeedQuerySerializer],
         responses=FeedPageSerializer)
     def get(self, request):
-        page = services.feed_page(request.user, request.query_params.get("session"))
+        query = validated_query(request, FeedQuerySerializer)
+        page = services.feed_page(request.user, query.get("session"))
         page["next"] = f"{request.path}?session={page['session']}"
         return Response(page)
 
 
-class EventSerializer(serializers.Serializer):
-    item = serializers.IntegerField(min_value=1)
+class EventSerializer(StrictTypesMixin, serializers.Serializer):
+    item = serializers.IntegerField(min_value=1, max_value=LARGEST_ID)
     kind = serializers.ChoiceField(choices=[k for k, _label in Event.KIND_CHOICES])
-    weight = serializers.FloatField(required=False, default=1.0,
-                                    help_text=f"0 to {int(services.MAX_WEIGHT)}; a multiplier, e.g. plays.")
+    weight = serializers.FloatField(required=False, default=1.0, min_value=0.0, max_value=services.MAX_WEIGHT,
+                                    help_text="A multiplier, e.g. plays.")
     timestamp = serializers.DateTimeField(required=False, help_text="Default: now. Not in the future.")
-
-
-class EventBatchSerializer(serializers.Serializer):
-    events = serializers.ListField(child=serializers.DictField(), allow_empty=False,
-                                   help_text=f"At most {services.MAX_EVENTS_PER_POST} events.")
 
 
 class EventsView(APIView):
@@ -64,14 +66,14 @@ class EventsView(APIView):
                     "(`errors: [{index, errors}]`) and nothing is stored. Bad rows: unknown item, weight outside "
                     f"0-{int(services.MAX_WEIGHT)}, future timestamp, duplicates; more than "
                     f"{services.MAX_EVENTS_PER_POST} events in one post.",
-        request=inline_serializer("EventBatch", {"events": EventSerializer(many=True)}),
+        request=inline_serializer("EventBatch", {"events": EventSerializer(
+            many=True, min_length=1, max_length=services.MAX_EVENTS_PER_POST)}),
         responses={201: inline_serializer("EventBatchResult", {"stored": serializers.IntegerField()}),
                    400: inline_serializer("EventBatchErrors", {
                        "detail": serializers.CharField(),
-                       "errors": serializers.ListField(child=serializers.DictField())})})
+                       "errors": serializers.ListField(child=serializers.DictField(), required=False)})})
     def post(self, request):
-        data = request.data
-        rows = data.get("events") if isinstance(data, dict) else data
+        rows = request.data.get("events") if isinstance(request.data, dict) else None
         if not isinstance(rows, list) or not rows:
             return Response({"detail": _("Send a non-empty list of events as “events”."), "errors": []},
                             status=status.HTTP_400_BAD_REQUEST)

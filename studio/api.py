@@ -4,11 +4,10 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,11 +15,14 @@ from jobs.api import accepted_response
 from jobs.errors import TooManyActiveJobs
 from jobs.serializers import JobSerializer
 from jobs.services import submit_job
+from motif.parsers import FormParser, JSONParser, MultiPartParser
+from motif.strict import validated_query
 from studio import files, library, render, uploads
 from studio.music.errors import ScoreError
 from studio.records import Origin, Sketch
-from studio.serializers import (GenerateSerializer, HarmonizeSerializer, InterpolateSerializer,
-                                NewVersionSerializer, SketchSerializer, VarySerializer)
+from studio.serializers import (FLAGS, GenerateSerializer, HarmonizeSerializer, InterpolateSerializer,
+                                NewVersionSerializer, SketchExportQuerySerializer, SketchListQuerySerializer,
+                                SketchSerializer, VarySerializer)
 
 MAX_ZIP_SKETCHES = 100
 
@@ -30,28 +32,8 @@ class RenderUnavailable(APIException):
     default_code = "render_unavailable"
 
 
-def _flag(value: str | None) -> bool | None:
-    if value in (None, "", "all"):
-        return None
-    return value.lower() in ("1", "true", "yes")
-
-
-def _ids(value: str | None) -> list[int]:
-    try:
-        return [int(v) for v in (value or "").split(",") if v.strip()]
-    except ValueError:
-        raise ValidationError({"ids": [_("Give sketch ids separated by commas.")]}) from None
-
-
-LIST_PARAMETERS = [
-    OpenApiParameter("q", str, description="Search in titles and tags"),
-    OpenApiParameter("tag", str), OpenApiParameter("model", str, enum=["vae", "gan"]),
-    OpenApiParameter("origin", str, enum=list(Origin.values)),
-    OpenApiParameter("public", bool), OpenApiParameter("saved", bool, description="true: the library only"),
-    OpenApiParameter("scope", str, enum=["mine", "public"], description="public: everybody's public sketches"),
-    OpenApiParameter("ids", str, description="Comma-separated ids"),
-    OpenApiParameter("ordering", str, enum=library.ORDERINGS),
-]
+RENDER_UNAVAILABLE = OpenApiResponse(description="Audio rendering is not installed here; the message says how.")
+SKETCH_NOT_FOUND = OpenApiResponse(description="No such sketch among those you can see.")
 
 
 class SketchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
@@ -70,25 +52,22 @@ class SketchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
             return library.visible_to(user).filter(is_public=True)
         return library.owned_by(user)
 
-    @extend_schema(parameters=LIST_PARAMETERS)
+    @extend_schema(parameters=[SketchListQuerySerializer])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
     def filter_queryset(self, queryset):
         if self.action != "list":
             return queryset
-        params = self.request.query_params
-        ordering = params.get("ordering", "-created_at")
-        if ordering not in library.ORDERINGS:
-            raise ValidationError({"ordering": [_("Sort by one of: %(o)s.") % {"o": ", ".join(library.ORDERINGS)}]})
-        queryset = library.search(queryset, q=params.get("q", "").strip(), tag=params.get("tag", "").strip(),
-                                  model=params.get("model", ""), origin=params.get("origin", ""),
-                                  public=_flag(params.get("public")), ordering=ordering)
-        saved = _flag(params.get("saved"))
+        query = validated_query(self.request, SketchListQuerySerializer)
+        queryset = library.search(queryset, q=query.get("q", "").strip(), tag=query.get("tag", "").strip(),
+                                  model=query.get("model", ""), origin=query.get("origin", ""),
+                                  public=FLAGS[query.get("public", "all")], ordering=query["ordering"])
+        saved = FLAGS[query.get("saved", "all")]
         if saved is not None:
             queryset = queryset.filter(saved=saved)
-        if params.get("ids"):
-            queryset = queryset.filter(pk__in=_ids(params["ids"]))
+        if "ids" in query:
+            queryset = queryset.filter(pk__in=query["ids"])
         return queryset
 
     def perform_update(self, serializer):
@@ -119,7 +98,7 @@ class SketchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
         """The sketch as uncompressed MusicXML."""
         return self._file("musicxml")
 
-    @extend_schema(responses={(200, "audio/wav"): OpenApiTypes.BINARY, 503: None})
+    @extend_schema(responses={(200, "audio/wav"): OpenApiTypes.BINARY, 503: RENDER_UNAVAILABLE})
     @action(detail=True, methods=["get"])
     def wav(self, request, pk=None):
         """The sketch rendered with FluidSynth (503 with instructions where FluidSynth is missing)."""
@@ -136,22 +115,23 @@ class SketchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
                                        title=serializer.validated_data.get("title"))
         return Response(SketchSerializer(row, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(parameters=[OpenApiParameter("ids", str, description="Comma-separated ids (default: the library)"),
-                               OpenApiParameter("wav", bool)],
-                   responses={(200, "application/zip"): OpenApiTypes.BINARY})
+    @extend_schema(parameters=[SketchExportQuerySerializer],
+                   responses={(200, "application/zip"): OpenApiTypes.BINARY,
+                              404: OpenApiResponse(description="None of the sketches is yours (or none is saved)."),
+                              503: RENDER_UNAVAILABLE})
     @action(detail=False, methods=["get"])
     def export(self, request):
         """Several sketches as one zip of MIDI, MusicXML, JSON (and WAV with ``wav=true``)."""
-        ids = _ids(request.query_params.get("ids"))
+        query = validated_query(request, SketchExportQuerySerializer)
         sketches = library.owned_by(request.user)
-        sketches = sketches.filter(pk__in=ids) if ids else sketches.filter(saved=True)
+        sketches = sketches.filter(pk__in=query["ids"]) if "ids" in query else sketches.filter(saved=True)
         sketches = list(sketches[:MAX_ZIP_SKETCHES + 1])
         if not sketches:
             raise NotFound(_("No sketches to export."))
         if len(sketches) > MAX_ZIP_SKETCHES:
             raise ValidationError({"ids": [_("At most %(n)d sketches per zip.") % {"n": MAX_ZIP_SKETCHES}]})
         try:
-            data = files.zip_bytes(sketches, with_wav=bool(_flag(request.query_params.get("wav"))))
+            data = files.zip_bytes(sketches, with_wav=query["wav"] == "true")
         except render.RenderUnavailable as exc:
             raise RenderUnavailable(str(exc)) from None
         response = HttpResponse(data, content_type="application/zip")
@@ -160,9 +140,10 @@ class SketchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
 
 
 def _readable(user, sketch_id: int, field: str) -> Sketch:
+    """The sketch ``sketch_id`` names in the body's ``field``; a 404 when ``user`` cannot see it."""
     sketch = library.visible_to(user).filter(pk=sketch_id).first()
     if sketch is None:
-        raise ValidationError({field: [_("No such sketch.")]})
+        raise NotFound(_("No such sketch (“%(field)s”).") % {"field": field})
     return sketch
 
 
@@ -187,7 +168,7 @@ class VaryView(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(request={"multipart/form-data": VarySerializer, "application/json": VarySerializer},
-                   responses={202: JobSerializer})
+                   responses={202: JobSerializer, 404: SKETCH_NOT_FOUND})
     def post(self, request):
         """Variations of a saved sketch, or of an uploaded MIDI/MusicXML file (kept in your library)."""
         serializer = VarySerializer(data=request.data)
@@ -216,13 +197,15 @@ class VaryView(APIView):
 
 
 class InterpolateView(APIView):
-    @extend_schema(request=InterpolateSerializer, responses={202: JobSerializer})
+    @extend_schema(request=InterpolateSerializer, responses={202: JobSerializer, 404: SKETCH_NOT_FOUND})
     def post(self, request):
         """``steps`` melodies from ``a`` to ``b`` through the VAE's latent space (ends included)."""
         serializer = InterpolateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         a = _melody(request.user, serializer.validated_data["a"], "a")
         b = _melody(request.user, serializer.validated_data["b"], "b")
+        if a.pk == b.pk:
+            raise ValidationError({"b": [_("Pick two different melodies.")]})
         if a.bars != b.bars:
             raise ValidationError({"b": [_("Pick two melodies of the same length (%(a)d and %(b)d bars).")
                                          % {"a": a.bars, "b": b.bars}]})
@@ -230,7 +213,7 @@ class InterpolateView(APIView):
 
 
 class HarmonizeView(APIView):
-    @extend_schema(request=HarmonizeSerializer, responses={202: JobSerializer})
+    @extend_schema(request=HarmonizeSerializer, responses={202: JobSerializer, 404: SKETCH_NOT_FOUND})
     def post(self, request):
         """Alto, tenor and bass under a melody, from the GAN (the melody stays the soprano)."""
         serializer = HarmonizeSerializer(data=request.data)

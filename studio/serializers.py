@@ -6,20 +6,27 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from motif.strict import NOT_BLANK, IdListField, StrictTypesMixin
+from studio.library import ORDERINGS
 from studio.music.sketch import Note
 from studio.music.sketch import Sketch as Score
-from studio.records import Sketch
+from studio.records import Origin, Sketch
 
 KEYS = [k + q for k in ("C", "C#", "Db", "D", "Eb", "E", "F", "F#", "Gb", "G", "Ab", "A", "Bb", "B") for q in ("", "m")]
 MODELS = [("vae", gettext_lazy("Melody (VAE)")), ("gan", gettext_lazy("Harmony (GAN)"))]
 MAX_TAGS = 12
 MAX_NOTES = 2048
+MAX_TAG_LENGTH = 32
+FLAGS = {"true": True, "false": False, "all": None}
 
 
-class SketchSerializer(serializers.ModelSerializer):
+class SketchSerializer(StrictTypesMixin, serializers.ModelSerializer):
     """A sketch with its library fields and its ``score`` (``studio.music.sketch.Sketch.to_dict()``)."""
 
     owner = serializers.CharField(source="owner.username", read_only=True)
+    title = serializers.CharField(max_length=120, validators=[NOT_BLANK])
+    tags = serializers.ListField(child=serializers.CharField(max_length=MAX_TAG_LENGTH, allow_blank=True),
+                                 max_length=MAX_TAGS, required=False)
     is_mine = serializers.SerializerMethodField()
     urls = serializers.SerializerMethodField()
 
@@ -51,19 +58,35 @@ class SketchSerializer(serializers.ModelSerializer):
         return value
 
     def validate_tags(self, value) -> list[str]:
-        if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
-            raise serializers.ValidationError(_("Tags must be a list of words."))
         tags = []
         for tag in value:
-            tag = tag.strip().lower()[:32]
+            tag = tag.strip().lower()
             if tag and tag not in tags:
                 tags.append(tag)
-        if len(tags) > MAX_TAGS:
-            raise serializers.ValidationError(_("At most %(n)d tags.") % {"n": MAX_TAGS})
         return tags
 
 
-class NoteSerializer(serializers.Serializer):
+class SketchListQuerySerializer(serializers.Serializer):
+    """The filters of the sketch list; ``true``/``false``/``all`` flags (``all``: no filter)."""
+
+    q = serializers.CharField(required=False, allow_blank=True, help_text="Search in titles and tags")
+    tag = serializers.CharField(required=False, allow_blank=True)
+    model = serializers.ChoiceField(choices=[m for m, _label in MODELS], required=False)
+    origin = serializers.ChoiceField(choices=Origin.choices, required=False)
+    public = serializers.ChoiceField(choices=list(FLAGS), required=False)
+    saved = serializers.ChoiceField(choices=list(FLAGS), required=False, help_text="true: the library only")
+    scope = serializers.ChoiceField(choices=["mine", "public"], default="mine",
+                                    help_text="public: everybody's public sketches")
+    ids = IdListField(required=False, help_text="Comma-separated ids")
+    ordering = serializers.ChoiceField(choices=ORDERINGS, default="-created_at")
+
+
+class SketchExportQuerySerializer(serializers.Serializer):
+    ids = IdListField(required=False, help_text="Comma-separated ids (default: the library)")
+    wav = serializers.ChoiceField(choices=["true", "false"], default="false", help_text="true: add WAV renders")
+
+
+class NoteSerializer(StrictTypesMixin, serializers.Serializer):
     pitch = serializers.IntegerField(min_value=0, max_value=127)
     start = serializers.IntegerField(min_value=0)
     duration = serializers.IntegerField(min_value=1)
@@ -71,19 +94,12 @@ class NoteSerializer(serializers.Serializer):
     voice = serializers.IntegerField(min_value=0, max_value=3, default=0)
 
 
-class NewVersionSerializer(serializers.Serializer):
+class NewVersionSerializer(StrictTypesMixin, serializers.Serializer):
     """An edited score, saved as a new version of a sketch."""
 
-    notes = NoteSerializer(many=True)
+    notes = NoteSerializer(many=True, min_length=1, max_length=MAX_NOTES)
     tempo = serializers.FloatField(min_value=30, max_value=300, required=False)
-    title = serializers.CharField(max_length=120, required=False)
-
-    def validate_notes(self, notes):
-        if not notes:
-            raise serializers.ValidationError(_("A sketch needs at least one note."))
-        if len(notes) > MAX_NOTES:
-            raise serializers.ValidationError(_("At most %(n)d notes.") % {"n": MAX_NOTES})
-        return notes
+    title = serializers.CharField(max_length=120, required=False, validators=[NOT_BLANK])
 
     def build_score(self, base: Score) -> Score:
         """The edited score: ``base`` with the new notes (and tempo); notes past the end are refused."""
@@ -97,7 +113,7 @@ class NewVersionSerializer(serializers.Serializer):
                      voices=list(base.voices), model=base.model, meta=dict(base.meta))
 
 
-class GenerateSerializer(serializers.Serializer):
+class GenerateSerializer(StrictTypesMixin, serializers.Serializer):
     model = serializers.ChoiceField(choices=MODELS, default="vae")
     bars = serializers.ChoiceField(choices=[2, 4], default=4)
     key = serializers.ChoiceField(choices=KEYS, default="C")
@@ -107,7 +123,7 @@ class GenerateSerializer(serializers.Serializer):
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)
 
 
-class VarySerializer(serializers.Serializer):
+class VarySerializer(StrictTypesMixin, serializers.Serializer):
     """Vary a saved sketch (``sketch``) or an uploaded MIDI/MusicXML file (``file``): exactly one."""
 
     sketch = serializers.IntegerField(required=False)
@@ -133,18 +149,13 @@ def _missing(sentence):
     return {"required": sentence, "null": sentence}
 
 
-class InterpolateSerializer(serializers.Serializer):
+class InterpolateSerializer(StrictTypesMixin, serializers.Serializer):
     a = serializers.IntegerField(error_messages=_missing(gettext_lazy("Choose two melodies to blend.")))
     b = serializers.IntegerField(error_messages=_missing(gettext_lazy("Choose two melodies to blend.")))
     steps = serializers.IntegerField(min_value=3, max_value=16, default=5)
 
-    def validate(self, attrs):
-        if attrs["a"] == attrs["b"]:
-            raise serializers.ValidationError(_("Pick two different melodies."))
-        return attrs
 
-
-class HarmonizeSerializer(serializers.Serializer):
+class HarmonizeSerializer(StrictTypesMixin, serializers.Serializer):
     sketch = serializers.IntegerField(error_messages=_missing(gettext_lazy("Choose a melody to harmonise.")))
     count = serializers.IntegerField(min_value=1, max_value=8, default=1)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)

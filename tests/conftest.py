@@ -35,6 +35,12 @@ def fresh_rate_counters(settings):
                                      "jobs": "100000/m"}
 
 
+@pytest.fixture(autouse=True)
+def no_embedded_startup_work(settings):
+    """An in-process test server does not recover jobs or run periodic tasks unless a test asks."""
+    settings.MOTIF_EMBEDDED_SCHEDULER = False
+
+
 @pytest.fixture
 def make_user(db):
     def make(username="ada", password=PASSWORD, **extra):

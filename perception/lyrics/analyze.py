@@ -10,16 +10,18 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from motif.uploads import KINDS, UploadRejected
+
 from . import mood as mood_mod
 from . import prosody, sentiment, structure, themes
 from .emotion import LABELS, EmotionClassifier, get_classifier
-from .structure import HAN, LATIN, LyricsInputError, decode_lyrics
+from .structure import HAN, LATIN, decode_lyrics
 from .zh_emotion import chinese_emotion
 
 REPORT_VERSION = 1
 FUNCTION_WORDS = {"was", "were", "are", "am", "of", "for", "with", "that", "this", "from", "by", "as", "but",
                   "his", "her", "he", "she", "they", "them", "our", "your", "its", "all", "just", "there"}
-MAX_LINES = 5000
+MAX_LINES = KINDS["lyrics"].max_lines
 Progress = Callable[[int, str], None]
 
 
@@ -53,15 +55,14 @@ class Analyzer:
     def analyze_batch(self, raws: list[str | bytes], progress: Progress | None = None,
                       explain: bool = True) -> list[dict]:
         """Analyse several songs, scoring all their lines in shared model batches.
-        Raises LyricsInputError for unusable input (the message is for the musician)."""
+        Raises UploadRejected for unusable input (the message is for the musician)."""
         started = time.perf_counter()
         report_progress = progress or (lambda pct, msg: None)
         texts = [decode_lyrics(raw) for raw in raws]
         parsed = [structure.parse_structure(t) for t in texts]
         for p in parsed:
             if len(p.lines) > MAX_LINES:
-                raise LyricsInputError(f"The lyric has {len(p.lines)} lines; the limit is {MAX_LINES}.",
-                                       "too_many_lines", lines=len(p.lines), limit=MAX_LINES)
+                raise UploadRejected("too_many_lines", lines=len(p.lines), limit=MAX_LINES)
         report_progress(10, "Reading the lines")
         all_lines = [line.text for p in parsed for line in p.lines]
         line_sent = [sentiment.line_sentiment(t) for t in all_lines]

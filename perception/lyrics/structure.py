@@ -2,66 +2,21 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-MAX_BYTES = 100 * 1024
-
-
-class LyricsInputError(ValueError):
-    """Input a musician must fix. ``code`` and ``params`` let a web layer translate the message."""
-
-    def __init__(self, message: str, code: str = "invalid", **params):
-        super().__init__(message)
-        self.code = code
-        self.params = params
+from motif.uploads import UploadRejected, check_text, decode_text
 
 
 # --------------------------------------------------------------------------- decoding
-def decode_lyrics(raw: bytes | str, max_bytes: int = MAX_BYTES) -> str:
-    """Bytes or text in, clean text out, or a LyricsInputError with a clear message."""
-    if isinstance(raw, str):
-        data = raw.encode("utf-8", errors="surrogatepass")
-        text = raw
-    else:
-        data = bytes(raw)
-        text = None
-    if len(data) > max_bytes:
-        raise LyricsInputError(
-            f"The lyric is {len(data) / 1024:.0f} KB; the limit is {max_bytes // 1024} KB. "
-            "Paste one song at a time.",
-            "too_large", size_kb=round(len(data) / 1024), limit_kb=max_bytes // 1024,
-        )
-    if text is None:
-        text = _decode_bytes(data)
-    if "\x00" in text or _control_ratio(text) > 0.05:
-        raise LyricsInputError("This looks like a binary file, not text. Upload a .txt or .lrc file.", "binary")
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+def decode_lyrics(raw: bytes | str) -> str:
+    """Bytes or text in, clean text out, by the site's one upload policy (UTF-8 or BOM-marked UTF-16,
+    nothing guessed); raises :class:`motif.uploads.UploadRejected` with a sentence for the musician.
+    Size and line limits are the intake's job (``clean_text``/``read_text``); this reads no settings."""
+    text = check_text(raw) if isinstance(raw, str) else decode_text(raw)
     if not text.strip():
-        raise LyricsInputError("The lyric is empty. Paste some lines to analyse.", "empty")
+        raise UploadRejected("empty_text")
     return text
-
-
-def _decode_bytes(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in data:
-        raise LyricsInputError("This looks like a binary file, not text. Upload a .txt or .lrc file.", "binary")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise LyricsInputError("The file is not readable text (try saving it as UTF-8).", "not_text")
-
-
-def _control_ratio(text: str) -> float:
-    if not text:
-        return 0.0
-    # Control characters, unassigned code points, private use and lone surrogates: signs of binary data.
-    controls = sum(1 for ch in text if unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\n\r\t")
-    return controls / len(text)
 
 
 # --------------------------------------------------------------------------- language

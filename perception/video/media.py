@@ -52,7 +52,9 @@ def _to_small(frame: av.VideoFrame, size: tuple[int, int]) -> tuple[np.ndarray, 
             y = cv2.resize(y[: h * fy, : w * fx], (w, h), interpolation=cv2.INTER_AREA)
             u = cv2.resize(u[: h * fy // 2, : w * fx // 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
             v = cv2.resize(v[: h * fy // 2, : w * fx // 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
-        i420 = np.concatenate([y, u.reshape(-1, w), v.reshape(-1, w)])
+        # I420 as OpenCV wants it: the Y plane, then U and V packed row after row into h*3/2 rows of
+        # width w (when h/2 is odd a chroma plane ends half-way along a row, so pack flat, not per plane).
+        i420 = np.concatenate([y.reshape(-1), u.reshape(-1), v.reshape(-1)]).reshape(h * 3 // 2, w)
         return cv2.cvtColor(i420, cv2.COLOR_YUV2BGR_I420), y
     bgr = frame.to_ndarray(format="bgr24", width=w, height=h)
     return bgr, cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)

@@ -12,6 +12,10 @@ from .errors import VideoRejected
 
 # Frames above DCI 4K (4096x2160) are refused: 8K decoding needs several GiB and minutes per clip.
 MAX_PIXELS = 4096 * 2160
+# Below this many pixels a side there is nothing to see (faces, palettes, shot changes).
+MIN_SIDE = 32
+# Above this many frames per second decoding alone would take far longer than the video lasts.
+MAX_FPS = 240
 DEFAULT_MAX_MB = 200
 DEFAULT_MAX_SECONDS = 20 * 60
 
@@ -66,8 +70,9 @@ def probe_video(
     """Open ``path`` and verify it is a complete, reasonably sized video.
 
     Raises :class:`VideoRejected` with a sentence for the uploader otherwise. Checks, in order:
-    size on disk, container readable, a video track present, frame size, duration, the first
-    frame decodes, and the last second of the file is there (truncated uploads fail here).
+    size on disk, container readable, a video track present, frame size (neither tiny nor above
+    4K), duration, frame rate, the first frame decodes, and the last second of the file is there
+    (truncated uploads fail here).
     """
     path = Path(path)
     size = path.stat().st_size if path.exists() else 0
@@ -75,7 +80,8 @@ def probe_video(
         raise VideoRejected("The file is empty.", "empty")
     if size > max_mb * 1024 * 1024:
         raise VideoRejected(
-            f"The file is {_mb(size)}; the limit is {max_mb:g} MB.", "too_big", size=_mb(size), limit=f"{max_mb:g}"
+            f"The file is {_mb(size)}; the limit is {max_mb:g} MB.", "too_big", size=_mb(size),
+            limit=f"{max_mb:g} MB",
         )
     try:
         container = av.open(str(path), metadata_errors="ignore")
@@ -90,6 +96,14 @@ def probe_video(
         width, height = stream.codec_context.width, stream.codec_context.height
         if width <= 0 or height <= 0:
             raise VideoRejected("The video track has no picture size; the file looks damaged.", "damaged")
+        if min(width, height) < MIN_SIDE:
+            raise VideoRejected(
+                f"The frames are {width}x{height} pixels; the smallest size we analyse is {MIN_SIDE} pixels "
+                "a side. Export a larger version and upload that.",
+                "too_small_frames",
+                size=f"{width}x{height}",
+                min=MIN_SIDE,
+            )
         if width * height > max_pixels:
             raise VideoRejected(
                 f"The frames are {width}x{height}; the largest size we analyse is 4K "
@@ -111,6 +125,11 @@ def probe_video(
             raise VideoRejected("The video has no frames we can decode (zero-length or damaged).", "no_frames")
         if duration <= 0 or fps <= 0:
             raise VideoRejected("The video has no duration or frame rate; the file looks damaged.", "damaged")
+        if fps > MAX_FPS:
+            raise VideoRejected(
+                f"The video has {fps:g} frames per second; the most we analyse is {MAX_FPS}.",
+                "too_fast", fps=f"{fps:g}", limit=MAX_FPS,
+            )
         if not _tail_present(container, stream, duration, fps):
             raise VideoRejected("The file ends early: it looks truncated. Upload the complete file.", "truncated")
         frames = stream.frames or int(round(duration * fps))

@@ -1,22 +1,18 @@
-"""Get a local site ready to serve: recover orphaned jobs, seed the demo catalogue, say how to start."""
+"""Get a local site ready to serve: seed the demo catalogue, say how to start.
+
+Interrupted jobs are picked up by the server itself when it starts (``jobs.startup``)."""
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, call_command, get_commands
 
-from jobs.services import recover_orphaned_jobs
-
 
 class Command(BaseCommand):
-    help = "Prepare the site for `make run`: recover orphaned jobs, seed demo data on an empty database."
+    help = "Prepare the site for `make run`: seed demo data on an empty database."
 
     def add_arguments(self, parser):
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="where the site will be served")
 
     def handle(self, *args, **options):
-        if settings.MOTIF_MODE == "embedded":
-            failed = recover_orphaned_jobs()
-            if failed:
-                self.stdout.write(f"Marked {failed} job(s) left over from the last run as failed.")
         if "seed_demo" in get_commands():
             call_command("seed_demo")
         url = options["url"].rstrip("/")

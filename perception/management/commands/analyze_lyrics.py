@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from perception.lyrics.analyze import Analyzer
         from perception.lyrics.emotion import ModelUnavailable
-        from perception.lyrics.structure import LyricsInputError
+        from motif.uploads import UploadRejected
 
         if bool(options["file"]) == bool(options["batch"]):
             raise CommandError("Give a FILE (or '-') or --batch DIR.")
@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 try:
                     report = analyzer.analyze(path.read_bytes(), explain=explain)
                     line = {"file": path.name, **report}
-                except LyricsInputError as exc:
+                except UploadRejected as exc:
                     line = {"file": path.name, "error": str(exc)}
                 self.stdout.write(json.dumps(line, ensure_ascii=False))
             return
@@ -50,7 +50,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {name}: {exc.strerror}") from None
         try:
             report = analyzer.analyze(raw, explain=explain)
-        except LyricsInputError as exc:
+        except UploadRejected as exc:
             raise CommandError(str(exc)) from None
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))

@@ -1,15 +1,13 @@
 """The job system: submission, limits, running, progress, cancellation, isolation."""
 import uuid
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from jobs import progress, runner
 from jobs.errors import JobCancelled, TooManyActiveJobs, UnknownJobKind, UserError
 from jobs.models import Job
 from jobs.registry import job_handler
-from jobs.services import reap_stale_jobs, recover_orphaned_jobs, submit_job
+from jobs.services import submit_job
 
 
 @job_handler("tests.fails_for_user")
@@ -150,20 +148,6 @@ def test_cancelled_job_is_not_overwritten_by_a_late_result(user):
     job.refresh_from_db()
     assert job.status == Job.Status.CANCELLED
     assert job.result is None
-
-
-def test_stale_running_jobs_are_reaped(user, settings):
-    job = Job.objects.create(owner=user, kind="jobs.noop", status=Job.Status.RUNNING)
-    later = timezone.now() + timedelta(seconds=settings.MOTIF_JOB_HARD_TIME_LIMIT + 301)
-    assert reap_stale_jobs(now=later) == 1
-    job.refresh_from_db()
-    assert job.status == Job.Status.FAILED
-
-
-def test_orphaned_jobs_are_recovered_at_startup(user):
-    Job.objects.create(owner=user, kind="jobs.noop", status=Job.Status.QUEUED)
-    Job.objects.create(owner=user, kind="jobs.noop", status=Job.Status.SUCCEEDED)
-    assert recover_orphaned_jobs() == 1
 
 
 class TestJobsApi:

@@ -3,7 +3,10 @@ import time
 
 import pytest
 
+from jobs.errors import UserError
+from perception import lyrics_services
 from perception.lyrics.emotion import LABELS
+from perception.models import LyricReport
 
 from .conftest import DRAFT_ONE
 
@@ -67,3 +70,11 @@ def test_a_sixty_line_song_is_fast(analyzer):
     analyzer.analyze(song)
     # A guard against pathologies only: this box is shared; benchmarks/lyrics.py measures the real figure.
     assert time.perf_counter() - started < 20
+
+
+def test_a_lyric_over_the_line_limit_that_reaches_the_job_fails_with_a_sentence(analyzer, user):
+    report = LyricReport.objects.create(owner=user, text="la la\n" * 6400)  # saved before the intake check
+    with pytest.raises(UserError, match="6400 lines; the limit is 5000"):
+        lyrics_services.run_analysis(report.pk, user.pk, lambda percent, message: None)
+    report.refresh_from_db()
+    assert report.status == LyricReport.Status.FAILED and "6400 lines" in report.error

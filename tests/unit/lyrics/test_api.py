@@ -44,28 +44,30 @@ def test_upload_a_lrc_file(api_client, eager_jobs, analyzer):
     assert report.report["stats"]["lrc_tags_removed"] and report.language == "mixed"
 
 
-@pytest.mark.parametrize("payload, field, words", [
-    ({"text": ""}, "text", "empty"),
-    ({"text": "   \n\t  "}, "text", "empty"),
-    ({"text": "x" * (101 * 1024)}, "text", "limit"),
-    ({"text": "x" * (5 * 1024 * 1024)}, "text", "limit"),
-    ({}, "text", "empty"),
+@pytest.mark.parametrize("payload, field, words, status", [
+    ({"text": ""}, "text", "empty", 400),
+    ({"text": "   \n\t  "}, "text", "empty", 400),
+    ({"text": "x" * (101 * 1024)}, "text", "limit", 413),
+    ({"text": "x" * (5 * 1024 * 1024)}, "text", "limit", 413),
+    ({"text": "la\n" * 5001}, "text", "5001 lines", 413),
+    ({}, "text", "empty", 400),
 ])
-def test_bad_text_is_a_400_with_a_message(api_client, payload, field, words):
+def test_bad_text_is_refused_with_a_message(api_client, payload, field, words, status):
     response = api_client.post(URL, payload, format="json")
-    assert response.status_code == 400
+    assert response.status_code == status
     assert words in " ".join(response.json()[field])
     assert not LyricReport.objects.exists()
 
 
-@pytest.mark.parametrize("name, content, words", [
-    ("song.png", b"\x89PNG\r\n\x1a\n\x00\x00", "Upload a .txt or .lrc"),
-    ("song.txt", b"\x00\x01\x02binary\x00", "binary"),
-    ("song.txt", b"a" * (200 * 1024), "limit"),
+@pytest.mark.parametrize("name, content, words, status", [
+    ("song.png", b"\x89PNG\r\n\x1a\n\x00\x00", "Upload a .txt or .lrc", 415),
+    ("song.txt", b"\x00\x01\x02binary\x00", "binary", 400),
+    ("song.txt", b"a" * (200 * 1024), "limit", 413),
+    ("song.txt", "こんにちは世界".encode("shift_jis"), "UTF-8", 400),
 ])
-def test_bad_files_are_a_400(api_client, name, content, words):
+def test_bad_files_are_refused(api_client, name, content, words, status):
     response = api_client.post(URL, {"file": SimpleUploadedFile(name, content)}, format="multipart")
-    assert response.status_code == 400
+    assert response.status_code == status
     assert words in " ".join(response.json()["file"])
 
 
@@ -105,7 +107,7 @@ def test_pages(client, user, submitted):
     assert b"What changed" in compare.content
     assert client.get(f"/analyze/lyrics/{a['report_id']}/export.json").status_code == 200
     response = client.post("/analyze/lyrics/", {"title": "", "text": "   "})
-    assert response.status_code == 200 and b"The lyric is empty" in response.content
+    assert response.status_code == 400 and b"The text is empty" in response.content
     response = client.post(f"/analyze/lyrics/{a['report_id']}/delete/")
     assert response.status_code == 302 and LyricReport.objects.count() == 1
 

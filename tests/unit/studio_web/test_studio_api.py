@@ -38,8 +38,8 @@ def test_another_users_private_sketch_cannot_be_changed_or_used(api_client, othe
     assert api_client.delete(url).status_code == 404
     assert api_client.post(url + "versions/", {"notes": [{"pitch": 60, "start": 0, "duration": 1}]},
                            format="json").status_code == 404
-    assert api_client.post(API + "vary/", {"sketch": theirs.id}, format="json").status_code == 400
-    assert api_client.post(API + "harmonize/", {"sketch": theirs.id}, format="json").status_code == 400
+    assert api_client.post(API + "vary/", {"sketch": theirs.id}, format="json").status_code == 404
+    assert api_client.post(API + "harmonize/", {"sketch": theirs.id}, format="json").status_code == 404
     assert Sketch.objects.count() == 1 and not Job.objects.exists()
 
 

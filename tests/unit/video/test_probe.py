@@ -100,3 +100,18 @@ def test_over_the_size_limit(beat_clip):
 
 def test_human_duration():
     assert [human_duration(s) for s in (4, 200, 3600, 3900)] == ["4 s", "3 min 20 s", "1 h 00 min", "1 h 05 min"]
+
+
+@pytest.mark.parametrize("size", [(2, 2), (16, 16), (640, 8)])
+def test_tiny_frames_are_refused(tmp_path, size):
+    path = _write(tmp_path / "tiny.mp4", 30, size=size)
+    with pytest.raises(VideoRejected, match=f"{size[0]}x{size[1]} pixels") as info:
+        probe_video(path)
+    assert info.value.code == "too_small_frames"
+
+
+def test_an_absurd_frame_rate_is_refused(tmp_path):
+    path = _write(tmp_path / "fast.mp4", 60, rate=1000)
+    with pytest.raises(VideoRejected, match="1000 frames per second") as info:
+        probe_video(path)
+    assert info.value.code == "too_fast"

@@ -2,9 +2,12 @@
 export, deletion, the job's cancellation, and the analyze_video command."""
 
 import json
+from fractions import Fraction
 from pathlib import Path
 from types import SimpleNamespace
 
+import av
+import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -62,8 +65,10 @@ def test_list_detail_export_and_contact_sheet(saved, api_client):
     assert sheet["Content-Type"] == "image/png" and b"".join(sheet.streaming_content)[:4] == b"\x89PNG"
 
 
-@pytest.mark.parametrize("kind", ["text", "audio", "truncated", "too_big", "too_long", "extension"])
-def test_bad_uploads_are_refused_before_queueing(kind, api_client, media, settings, tmp_path, beat_clip):
+@pytest.mark.parametrize("kind, status", [
+    ("text", 415), ("audio", 400), ("truncated", 400), ("too_big", 413), ("too_long", 400), ("extension", 415),
+])
+def test_bad_uploads_are_refused_before_queueing(kind, status, api_client, media, settings, tmp_path, beat_clip):
     name = "clip.mp4"
     if kind == "text":
         data = b"not a video at all\n" * 100
@@ -81,8 +86,8 @@ def test_bad_uploads_are_refused_before_queueing(kind, api_client, media, settin
     else:
         data, name = beat_clip.path.read_bytes(), "clip.exe"
     response = api_client.post(API, {"file": SimpleUploadedFile(name, data)}, format="multipart")
-    assert response.status_code == 400
-    assert response.json()["file"][0]
+    assert response.status_code == status
+    assert response.json()["file"][0].endswith(".")
     assert not Job.objects.exists() and not VideoReport.objects.exists()
     assert _files(media) == []
 
@@ -121,8 +126,8 @@ def test_page_upload_form_refuses_a_text_file(client, user, media):
     client.force_login(user)
     upload = SimpleUploadedFile("notes.mp4", b"hello\n" * 50)
     response = client.post(reverse("perception:video_list"), {"file": upload, "detector": "adaptive"})
-    assert response.status_code == 200
-    assert "not a video we can read" in response.content.decode()
+    assert response.status_code == 400
+    assert "content is not an MP4 video" in response.content.decode()
     assert _files(media) == []
 
 
@@ -174,3 +179,21 @@ def test_upload_of_a_job_cancelled_while_queued_is_swept(media, user, beat_clip)
     cancel_job(job)
     assert video_services.sweep_orphan_uploads(min_age_seconds=0) == 1
     assert _files(media) == []
+
+
+def test_a_2x2_pixel_video_is_refused_in_the_request(api_client, media, tmp_path):
+    path = tmp_path / "tiny.mp4"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=30)
+        stream.width = stream.height = 2
+        for i in range(30):
+            frame = av.VideoFrame.from_ndarray(np.zeros((2, 2, 3), np.uint8), format="bgr24")
+            frame.pts, frame.time_base = i, Fraction(1, 30)
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    response = api_client.post(API, {"file": _upload(path)}, format="multipart")
+    assert response.status_code == 400
+    assert "2x2 pixels" in response.json()["file"][0]
+    assert not Job.objects.exists() and _files(media) == []
