@@ -1,9 +1,9 @@
 """Periodic and on-demand work: retraining (a job and a Celery beat task) and event retention."""
 from celery import shared_task
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jobs.messages import translatable as _
 from jobs.registry import job_handler
 
 from . import services

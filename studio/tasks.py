@@ -7,10 +7,10 @@ transaction, so a failed job leaves nothing behind.
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jobs.errors import UserError
+from jobs.messages import translatable as _
 from jobs.registry import job_handler
 from studio import library, services
 from studio.music.errors import ModelUnavailable, ScoreError
