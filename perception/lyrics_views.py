@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -78,12 +79,14 @@ def lyrics_list(request):
             messages.error(request, str(exc))
         else:
             return redirect(report)
-    reports = list(LyricReport.objects.filter(owner=request.user).only(
-        "id", "title", "text", "status", "language", "mood", "created")[:PAGE_SIZE])
+    page = Paginator(LyricReport.objects.filter(owner=request.user).only(
+        "id", "title", "text", "status", "language", "mood", "created"), PAGE_SIZE).get_page(request.GET.get("page"))
+    reports = list(page.object_list)
     for report in reports:
         report.mood_name = QUADRANT_NAMES.get(report.mood, report.mood)
     return render(request, "perception/lyrics_list.html", {
-        "form": form, "reports": reports, "ready": [r for r in reports if r.status == LyricReport.Status.READY],
+        "form": form, "reports": reports, "page": page,
+        "ready": [r for r in reports if r.status == LyricReport.Status.READY],
     }, status=400 if form.errors else 200)
 
 
