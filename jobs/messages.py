@@ -66,23 +66,25 @@ def shown(value):
         return ""
 
 
-class MessageField(models.TextField):
-    """A text column for job messages: a ``Message`` is stored as its source and parameters."""
+class _StoresMessages:
+    """A text column that stores a ``Message`` as its source and parameters. It deconstructs as
+    the plain field it extends: the column is the same, so it needs no migration."""
 
     def get_prep_value(self, value):
-        return stored(super().get_prep_value(value) if not isinstance(value, Message) else value, self.max_length)
-
-    def deconstruct(self):  # the same column as the field it replaces: no migration
-        name, _path, args, kwargs = super().deconstruct()
-        return name, "django.db.models.TextField", args, kwargs
-
-
-class MessageCharField(MessageField, models.CharField):
-    """``MessageField`` with a length limit."""
+        return stored(value if isinstance(value, Message) else super().get_prep_value(value), self.max_length)
 
     def deconstruct(self):
-        name, _path, args, kwargs = models.CharField.deconstruct(self)
-        return name, "django.db.models.CharField", args, kwargs
+        name, _path, args, kwargs = super().deconstruct()
+        base = next(cls for cls in type(self).__mro__ if cls.__module__.startswith("django.db.models"))
+        return name, f"django.db.models.{base.__name__}", args, kwargs
+
+
+class MessageField(_StoresMessages, models.TextField):
+    """A job's error: any length."""
+
+
+class MessageCharField(_StoresMessages, models.CharField):
+    """A job's progress message: up to ``max_length`` characters."""
 
 
 def language_of(scope):

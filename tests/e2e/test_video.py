@@ -64,7 +64,7 @@ def test_bad_file_is_refused_and_long_job_cancelled(logged_in_page, media, tmp_p
     text.write_text("verse\nchorus\n" * 100)
     page.set_input_files("input[name=file]", str(text))
     page.click("#video-analyze")
-    expect(page.locator("#video-form-error")).to_contain_text("not a video we can read")
+    expect(page.locator("#video-form-error")).to_contain_text("its content is not an MP4 video")
     screenshot(page, "video-refused")
 
     long_clip = make_clip(tmp_path / "long.mp4", [ShotSpec(300) for _ in range(12)], fps=30, width=640, height=360)
