@@ -16,6 +16,7 @@ from jobs.errors import TooManyActiveJobs
 from motif.uploads import UploadRejected
 from perception import lyrics_services
 from perception.downloads import json_download
+from perception.lyrics.structure import SECTION_WORDS
 from perception.models import LyricReport
 
 PAGE_SIZE = 100
@@ -41,7 +42,8 @@ SECTION_KIND_NAMES = {
     "chorus": gettext_lazy("Chorus"), "post-chorus": gettext_lazy("Post-chorus"), "bridge": gettext_lazy("Bridge"),
     "interlude": gettext_lazy("Interlude"), "outro": gettext_lazy("Outro"), "stanza": gettext_lazy("Stanza"),
 }
-NUMBERED_STANZA = re.compile(r"^Stanza (\d+)$")
+# "Stanza 2" from the analyser, or a marker that is only a section word and a number ("Verse", "Chorus 2").
+PLAIN_SECTION_NAME = re.compile(r"^(?P<word>[A-Za-z][A-Za-z -]*?)\s*(?P<number>\d+)?$")
 
 
 class LyricForm(forms.Form):
@@ -146,12 +148,17 @@ def lyrics_compare(request):
 
 # --------------------------------------------------------------------------- presentation
 def section_name(section: dict) -> str:
-    """A section's name in the viewer's language: the analyser's "Stanza 2" and bare kinds are
-    translated; a name the writer gave in a marker ("Verse 2: Ana") is theirs and stays."""
-    numbered = NUMBERED_STANZA.match(section.get("name") or "")
-    if numbered:
-        return _("Stanza %(number)s") % {"number": numbered.group(1)}
-    return section.get("name") or SECTION_KIND_NAMES.get(section.get("kind"), section.get("kind", ""))
+    """A section's name in the viewer's language: "Stanza 2", "Chorus" or "Verse 2" (the analyser's
+    names and plain English markers) are translated; a name the writer made their own in a marker
+    ("Verse 2: Ana", "副歌") stays as written."""
+    name = section.get("name") or ""
+    plain = PLAIN_SECTION_NAME.match(name)
+    kind = "stanza" if plain and plain["word"].lower() == "stanza" else SECTION_WORDS.get(plain["word"].lower()) if plain else None
+    if not name or kind:
+        label = SECTION_KIND_NAMES.get(kind or section.get("kind"), section.get("kind", ""))
+        number = plain["number"] if plain else None
+        return _("%(section)s %(number)s") % {"section": label, "number": number} if number else label
+    return name
 
 
 def _rhyme_colour(letter: str) -> int:

@@ -30,6 +30,18 @@ function add(parent, name, attrs, text) {
   return el;
 }
 
+// The analyser names scenes in English ("stage", "group 2"): shown in the reader's language.
+const SCENES = {
+  stage: gettext("stage"), studio: gettext("studio"), street: gettext("street"), nature: gettext("nature"),
+  crowd: gettext("crowd"), "close-up": gettext("close-up"),
+};
+
+function sceneLabel(label) {
+  const group = /^group (\d+)$/.exec(label || "");
+  if (group) return interpolate(gettext("group %(number)s"), { number: group[1] }, true);
+  return SCENES[label] || label;
+}
+
 function clock(seconds) {
   const m = Math.floor(seconds / 60);
   const s = seconds - m * 60;
@@ -53,7 +65,7 @@ const buttons = shots.map((shot, i) => {
   b.style.height = `${tileHeight}px`;
   b.style.backgroundImage = `url("${timeline.dataset.strip}")`;
   b.style.backgroundPosition = `-${i * tile}px 0`;
-  b.title = `${timeline.dataset.labelShot} ${i + 1}: ${clock(shot.start)}–${clock(shot.end)} · ${shot.label}`;
+  b.title = `${timeline.dataset.labelShot} ${i + 1}: ${clock(shot.start)}–${clock(shot.end)} · ${sceneLabel(shot.label)}`;
   b.setAttribute("aria-label", b.title);
   const time = document.createElement("span");
   time.className = "kf-time";
@@ -170,7 +182,7 @@ player.addEventListener("timeupdate", () => {
   shots.forEach((s, i) => {
     const li = document.createElement("li");
     const head = document.createElement("span");
-    head.textContent = `#${i + 1} · ${clock(s.start)} · ${s.label} · ${list.dataset.brightness} ${Math.round(100 * s.brightness)}% · ${list.dataset.saturation} ${Math.round(100 * (s.saturation ?? 0))}% · ${list.dataset.motion} ${(100 * s.motion).toFixed(1)}`;
+    head.textContent = `#${i + 1} · ${clock(s.start)} · ${sceneLabel(s.label)} · ${list.dataset.brightness} ${Math.round(100 * s.brightness)}% · ${list.dataset.saturation} ${Math.round(100 * (s.saturation ?? 0))}% · ${list.dataset.motion} ${(100 * s.motion).toFixed(1)}`;
     const sw = document.createElement("div");
     sw.className = "swatches";
     s.palette.forEach((c) => {
