@@ -48,6 +48,10 @@ class ForgivingRedisCache(RedisCache):
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return self._forgive(super().set_many, list(data), data, timeout, version)
 
+    def incr(self, key, delta=1, version=None):
+        """A counter (rate limits) reads 0 while Redis is down: limits open rather than fail the page."""
+        return self._forgive(super().incr, 0, key, delta, version)
+
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self._forgive(super().touch, False, key, timeout, version)
 

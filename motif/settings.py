@@ -13,6 +13,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF, WASM_UNSAFE_EVAL
 from django.utils.translation import gettext_lazy as _
 
+from motif import broker
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -40,8 +42,16 @@ def _secret_key():
         return key
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(64))
-        key_file.chmod(0o600)
+        # Several processes may start at once: each writes a whole file of its own; the first link wins.
+        temp = key_file.with_name(f".motif-tmp-{os.getpid()}-secret_key")
+        temp.write_text(secrets.token_urlsafe(64))
+        temp.chmod(0o600)
+        try:
+            os.link(temp, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            temp.unlink()
     return key_file.read_text().strip()
 
 
@@ -93,6 +103,7 @@ MIDDLEWARE = [
     "motif.ratelimits.RateLimitMiddleware",
     # Last, so that it sees the lockout flag that a failed login left on the request.
     "axes.middleware.AxesMiddleware",
+    "motif.middleware.DiskFullMiddleware",
 ]
 
 ROOT_URLCONF = "motif.urls"
@@ -158,7 +169,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "motif.storage.AtomicFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -174,6 +185,9 @@ MOTIF_MAX_UPLOAD_MB = env_int("MOTIF_MAX_UPLOAD_MB", 200)
 # Per-kind upload limits (motif/uploads.py); videos use MOTIF_MAX_UPLOAD_MB.
 MOTIF_MAX_SCORE_UPLOAD_MB = env_int("MOTIF_MAX_SCORE_UPLOAD_MB", 20)
 MOTIF_MAX_LYRICS_UPLOAD_KB = env_int("MOTIF_MAX_LYRICS_UPLOAD_KB", 100)
+# An uploaded score is parsed in a child process limited to this many seconds and megabytes.
+MOTIF_SCORE_PARSE_SECONDS = env_int("MOTIF_SCORE_PARSE_SECONDS", 30)
+MOTIF_SCORE_PARSE_MB = env_int("MOTIF_SCORE_PARSE_MB", 1024)
 MOTIF_MAX_VIDEO_SECONDS = env_int("MOTIF_MAX_VIDEO_SECONDS", 1200)
 MOTIF_MAX_ACTIVE_JOBS_PER_USER = env_int("MOTIF_MAX_ACTIVE_JOBS_PER_USER", 4)
 MOTIF_EVENT_RETENTION_DAYS = env_int("MOTIF_EVENT_RETENTION_DAYS", 365)
@@ -202,6 +216,8 @@ MOTIF_PERIODIC_TASKS = [
     ("sweep-jobs", "jobs.sweep", MOTIF_JOB_SWEEP_SECONDS),
     ("retrain-recommender", "recommender.retrain", 86400),
     ("fold-old-events", "recommender.fold_old_events", 86400),
+    ("sweep-stale-score-uploads", "studio.sweep_stale_uploads", 3600),
+    ("sweep-media", "motif.sweep_media", 3600),
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -232,7 +248,11 @@ else:
 
 # Celery (distributed mode). Early ack is Celery's default: we ack late and requeue the
 # job when its worker dies, and keep Redis's visibility timeout above the hard time limit.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# CELERY_BROKER_URL=amqp://... selects RabbitMQ (durable queues, persistent messages, publisher
+# confirms); the channel layer and cache stay on Redis. See motif/broker.py.
+CELERY_BROKER_URL = broker.broker_url(os.environ, REDIS_URL)
+CELERY_TASK_QUEUES = broker.task_queues()
+CELERY_TASK_DEFAULT_DELIVERY_MODE = "persistent"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -240,11 +260,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = MOTIF_JOB_SOFT_TIME_LIMIT
 CELERY_TASK_TIME_LIMIT = MOTIF_JOB_HARD_TIME_LIMIT
+# Publishing fails fast when the broker is down (measured: 0.01 s refused, 3 s unresponsive)
+# instead of retrying for seconds; the job waits in the outbox for the sweep (jobs/queue.py).
+# Workers reconnect by their own policy (CELERY_BROKER_CONNECTION_MAX_RETRIES).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("MOTIF_VISIBILITY_TIMEOUT", MOTIF_JOB_HARD_TIME_LIMIT + 600),
-    # Publishing fails fast when the broker is down (measured: 0.01 s refused, 3 s unresponsive)
-    # instead of retrying for seconds; the job waits in the outbox for the sweep (jobs/queue.py).
-    # Workers reconnect by their own policy (CELERY_BROKER_CONNECTION_MAX_RETRIES).
+    **broker.transport_options(CELERY_BROKER_URL, env_int("MOTIF_VISIBILITY_TIMEOUT", MOTIF_JOB_HARD_TIME_LIMIT + 600)),
     "max_retries": 0,
     "socket_connect_timeout": 2,
     "socket_timeout": 3,

@@ -328,15 +328,16 @@ def _mostly_control(text: str) -> bool:
 
 # --------------------------------------------------------------------------- API
 class UploadRefused(APIException):
-    """A refused upload as a DRF error with the policy's status (413 or 415) and ``{field: [sentence]}``."""
+    """A refused upload as a DRF error with the policy's status (413 or 415) and ``{"detail": sentence}``,
+    the shape the API schema documents for those statuses."""
 
-    def __init__(self, exc: UploadRejected, field: str):
+    def __init__(self, exc: UploadRejected):
         self.status_code = exc.status
-        super().__init__({field: [exc.message]}, exc.code)
+        super().__init__(exc.message, exc.code)
 
 
 def api_error(exc: UploadRejected, field: str) -> APIException:
     """What an API view raises for ``exc``: a ValidationError for 400, else :class:`UploadRefused`."""
     if exc.status == 400:
         return ValidationError({field: [exc.message]}, exc.code)
-    return UploadRefused(exc, field)
+    return UploadRefused(exc)

@@ -2,8 +2,10 @@
 
 Each analysis owns a clearly separated section of this file.
 """
+from functools import partial
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -115,10 +117,11 @@ class VideoReport(models.Model):
 
 @receiver(post_delete, sender=VideoReport)
 def _delete_video_files(sender, instance, **kwargs):
-    """Deleting a report (or its owner's account) removes the video and images from storage."""
+    """Deleting a report (or its owner's account) removes the video and images from storage once the
+    deletion commits; a deletion that rolls back keeps them."""
     for field in (instance.file, instance.contact_sheet, instance.keyframes):
         if field and field.name:
-            field.storage.delete(field.name)
+            transaction.on_commit(partial(field.storage.delete, field.name))
 
 
 # =========================================================================== end VideoReport

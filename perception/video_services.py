@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from jobs.messages import translatable as _
 from jobs.services import submit_job
 from motif import uploads
 from motif.uploads import UploadRejected
+from motif.files import saved_on_commit
 from perception.video import AnalysisOptions, VideoError, VideoRejected, analyze_video, probe_video
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,6 @@ def start_analysis(user, upload, title: str = "", detector: str = "adaptive"):
     stored file is removed).
     """
     ext = uploads.check_upload("video", upload)
-    sweep_orphan_uploads()
     try:
         stored, info = _probe_and_store(upload, ext)
     except VideoRejected as exc:
@@ -98,37 +97,6 @@ def _probe_and_store(upload, ext: str):
             return default_storage.save(name, File(fh)), info
     finally:
         os.unlink(tmp_path)
-
-
-def sweep_orphan_uploads(min_age_seconds: float = 3600) -> int:
-    """Delete staged uploads that no queued/running job and no report refers to (a job cancelled
-    while still queued never runs, so its file is left behind). Returns how many were removed."""
-    from jobs.models import Job
-    from perception.models import VideoReport
-
-    folder = f"{UPLOAD_DIR}/uploads"
-    try:
-        _, names = default_storage.listdir(folder)
-    except FileNotFoundError:
-        return 0
-    active = {
-        (job.params or {}).get("path")
-        for job in Job.objects.filter(kind=JOB_KIND, status__in=Job.ACTIVE).only("params")
-    }
-    now = time.time()
-    removed = 0
-    for name in names:
-        path = f"{folder}/{name}"
-        if path in active or VideoReport.objects.filter(file=path).exists():
-            continue
-        try:
-            age = now - default_storage.get_modified_time(path).timestamp()
-        except (FileNotFoundError, NotImplementedError):
-            continue
-        if age >= min_age_seconds:
-            default_storage.delete(path)
-            removed += 1
-    return removed
 
 
 def _discard(path: str) -> None:
@@ -166,9 +134,10 @@ def run_job(ctx) -> dict:
         report = dict(result.report, keyframe_tile_width=tile_width, keyframe_tile_height=tile_height)
         record = VideoReport(owner=ctx.job.owner, title=title, report=report, job=ctx.job)
         record.file.name = stored
-        record.contact_sheet.save(f"{uuid.uuid4().hex}.png", ContentFile(result.contact_sheet_png(title)), save=False)
-        record.keyframes.save(f"{uuid.uuid4().hex}.jpg", ContentFile(strip), save=False)
-        record.save()
+        with saved_on_commit() as files:
+            files.save(record.contact_sheet, f"{uuid.uuid4().hex}.png", ContentFile(result.contact_sheet_png(title)))
+            files.save(record.keyframes, f"{uuid.uuid4().hex}.jpg", ContentFile(strip))
+            record.save()
         keep = True
         return {"report_id": record.pk, "url": record.get_absolute_url()}
     finally:

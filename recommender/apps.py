@@ -10,3 +10,9 @@ class RecommenderConfig(AppConfig):
         from . import signals
 
         signals.connect_studio()
+
+    def media_references(self):
+        """Media files the periodic sweep must keep: the MIDI cached for each score item."""
+        from . import midi_cache
+
+        return midi_cache.referenced_names()

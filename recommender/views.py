@@ -1,15 +1,13 @@
 """Pages: the feed, onboarding, an item with its similar items, and MIDI of corpus scores."""
-import os
-from pathlib import Path
+import io
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import midi_cache, services
 from .cards import card_of
 from .models import Event, Item
 
@@ -64,19 +62,8 @@ def item_detail(request, item_id):
 def item_midi(request, item_id):
     """MIDI of a corpus score, rendered from the score on first request and kept on disk."""
     item = get_object_or_404(Item, pk=item_id, kind=Item.KIND_SCORE)
-    folder = Path(settings.MEDIA_ROOT) / "recommender" / "midi"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{item.pk}.mid"
-    if not target.exists():
-        from music21 import corpus
-
-        path = item.features.get("corpus_path")
-        number = item.features.get("number")
-        try:
-            score = corpus.parse(path, number=number) if number else corpus.parse(path)
-        except Exception:
-            raise Http404(_("This score cannot be played.")) from None
-        tmp = target.with_suffix(".tmp")
-        score.write("midi", fp=str(tmp))
-        os.replace(tmp, target)
-    return FileResponse(open(target, "rb"), content_type="audio/midi", filename=f"{item.pk}.mid")
+    try:
+        data = midi_cache.midi_bytes(item)
+    except midi_cache.ScoreUnavailable:
+        raise Http404(_("This score cannot be played.")) from None
+    return FileResponse(io.BytesIO(data), content_type="audio/midi", filename=f"{item.pk}.mid")

@@ -12,12 +12,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jobs.api import accepted_response
-from jobs.errors import TooManyActiveJobs
 from jobs.serializers import JobSerializer
 from jobs.services import submit_job
+from motif import uploads as upload_policy
 from motif.parsers import FormParser, JSONParser, MultiPartParser
 from motif.strict import validated_query
-from studio import files, library, render, uploads
+from motif.uploads import UploadRejected
+from studio import files, intake, library, render, uploads
 from studio.music.errors import ScoreError
 from studio.records import Origin, Sketch
 from studio.serializers import (FLAGS, GenerateSerializer, HarmonizeSerializer, InterpolateSerializer,
@@ -168,32 +169,31 @@ class VaryView(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(request={"multipart/form-data": VarySerializer, "application/json": VarySerializer},
-                   responses={202: JobSerializer, 404: SKETCH_NOT_FOUND})
+                   responses={202: OpenApiResponse(JobSerializer, description=(
+                       "The job, at once. An uploaded file is read in the job (under a time and memory limit) "
+                       "and kept in your library if it can be read; its id is the result's uploaded_sketch_id.")),
+                              400: OpenApiResponse(description="Bad parameters, or a file refused by the quick "
+                                                               "checks (damaged, no notes, too many notes)"),
+                              413: OpenApiResponse(description="The file is over the score upload limit"),
+                              415: OpenApiResponse(description="Not a score file, or its content does not match "
+                                                               "its name"),
+                              404: SKETCH_NOT_FOUND})
     def post(self, request):
-        """Variations of a saved sketch, or of an uploaded MIDI/MusicXML file (kept in your library)."""
+        """Variations of a saved sketch, or of an uploaded MIDI, MusicXML (.musicxml, .xml, .mxl) or ABC file."""
         serializer = VarySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         upload = data.pop("file", None)
-        created = None
-        if upload is not None:
-            try:
-                score = uploads.read_upload(upload.read(), upload.name)
-            except ScoreError as exc:
-                raise ValidationError({"file": [str(exc)]}) from None
-            title = upload.name.rsplit(".", 1)[0][:120] or _("Upload")
-            created = library.store_scores(request.user, [score], origin=Origin.UPLOADED, titles=[title],
-                                           saved=True)[0]
-            data["sketch"] = created.id
-        else:
+        if upload is None:
             _readable(request.user, data["sketch"], "sketch")
+            return accepted_response(submit_job(request.user, "studio.vary", data), request)
         try:
-            job = submit_job(request.user, "studio.vary", data)
-        except TooManyActiveJobs:
-            if created is not None:
-                created.delete()
-            raise
-        return accepted_response(job, request)
+            checked = uploads.check_upload(upload)
+        except UploadRejected as exc:
+            raise upload_policy.api_error(exc, "file") from None
+        except ScoreError as exc:
+            raise ValidationError({"file": [str(exc)]}) from None
+        return accepted_response(intake.submit_upload(request.user, checked, "studio.vary", data), request)
 
 
 class InterpolateView(APIView):

@@ -61,3 +61,22 @@ class Sketch(models.Model):
         self.model = score.model or self.model or ""
         self.voice_count = max(len(score.voices), 1)
         self.note_count = len(score.notes)
+
+
+class ScoreUpload(models.Model):
+    """An uploaded score waiting for its job to parse it (the bytes live here only until then).
+
+    The row and its job are committed together; the job deletes the row when it ends, and
+    :func:`studio.intake.sweep_stale_uploads` removes any that a job never reached.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="score_uploads")
+    title = models.CharField(_("title"), max_length=120)
+    extension = models.CharField(_("read as"), max_length=12)
+    data = models.BinaryField(_("file"))
+    sketch = models.ForeignKey(Sketch, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                               help_text="The sketch read from the file, once the job has read it.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.title

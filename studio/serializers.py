@@ -1,7 +1,6 @@
 """DRF serializers of the studio API: sketches, and the inputs of the four model jobs."""
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
@@ -124,19 +123,14 @@ class GenerateSerializer(StrictTypesMixin, serializers.Serializer):
 
 
 class VarySerializer(StrictTypesMixin, serializers.Serializer):
-    """Vary a saved sketch (``sketch``) or an uploaded MIDI/MusicXML file (``file``): exactly one."""
+    """Vary a saved sketch (``sketch``) or an uploaded MIDI, MusicXML or ABC file (``file``): exactly one.
+    The file is checked by :func:`studio.uploads.check_upload`."""
 
     sketch = serializers.IntegerField(required=False)
     file = serializers.FileField(required=False)
     amount = serializers.FloatField(min_value=0.0, max_value=1.0, default=0.3)
     count = serializers.IntegerField(min_value=1, max_value=16, default=4)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)
-
-    def validate_file(self, upload):
-        limit = settings.MOTIF_MAX_UPLOAD_MB
-        if upload.size > limit * 1024 * 1024:
-            raise serializers.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": limit})
-        return upload
 
     def validate(self, attrs):
         if ("sketch" in attrs) == ("file" in attrs):

@@ -6,13 +6,14 @@ transaction, so a failed job leaves nothing behind.
 """
 from __future__ import annotations
 
+from celery import shared_task
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from jobs.errors import UserError
 from jobs.messages import translatable as _
 from jobs.registry import job_handler
-from studio import library, services
+from studio import intake, library, services
 from studio.music.errors import ModelUnavailable, ScoreError
 from studio.records import Origin, Sketch
 
@@ -56,8 +57,19 @@ def generate_job(ctx):
 
 @job_handler("studio.vary", queue="gpu", label=gettext_lazy("Vary a sketch"))
 def vary_job(ctx):
+    """Vary a saved sketch (``sketch``) or an uploaded file (``upload``), read here under limits."""
     p = ctx.params
-    source = _source(ctx, p["sketch"])
+    if "upload" not in p:
+        return _vary(ctx, _source(ctx, p["sketch"]))
+    try:
+        source = intake.read_upload(ctx.job, p["upload"], ctx.report)
+        return {**_vary(ctx, source), "uploaded_sketch_id": source.id}
+    finally:
+        intake.discard_upload(p["upload"])
+
+
+def _vary(ctx, source: Sketch) -> dict:
+    p = ctx.params
     ctx.report(10, _("Varying"))
     scores = _call(services.vary, source.as_score(), p["amount"], p["count"], seed=p.get("seed"))
     titles = [_("%(title)s · variation %(i)d") % {"title": source.title, "i": i + 1} for i in range(len(scores))]
@@ -89,3 +101,9 @@ def harmonize_job(ctx):
     rows = library.store_scores(ctx.job.owner, scores, origin=Origin.HARMONIZED, titles=titles, parent=source)
     ctx.report(100, _("Done"))
     return _result(rows)
+
+
+@shared_task(name="studio.sweep_stale_uploads")
+def sweep_stale_uploads():
+    """Celery beat: delete stored uploads that no job read to its end."""
+    return intake.sweep_stale_uploads()

@@ -1,102 +1,91 @@
-"""Reading a score a musician uploads (MIDI or MusicXML), refusing bad files with a clear reason.
+"""Scores a musician uploads (MIDI, MusicXML, .mxl, ABC): the cheap checks made in the request.
 
-Checks that need no parsing come first (size, extension against content, XML entity tricks, zip bombs,
-track count, drums only); then :func:`studio.services.load_score` reads the notes.
+The site's upload policy (:mod:`motif.uploads`, kind ``"score"``) checks the extension, the size and the
+magic bytes and decodes ABC text; this module adds the score-structural checks, each bounded: a streaming
+count of what a parse would build (:mod:`studio.music.scan`). The full parse runs later in the job, in a
+child process with time and memory limits (:mod:`studio.music.sandbox`). The policy refuses with
+:class:`motif.uploads.UploadRejected`; the structural checks with a
+:class:`~studio.music.errors.ScoreError` whose sentence comes from :data:`MESSAGES`.
 """
 from __future__ import annotations
 
-import io
-import logging
-import re
-import zipfile
+from dataclasses import dataclass, replace
+from pathlib import Path
 
-import mido
-from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from studio import services
+from motif import uploads as policy
+from studio.music import scan
 from studio.music.errors import ScoreError
-from studio.music.sketch import Sketch as Score
 
-logger = logging.getLogger(__name__)
+LIMITS = scan.Limits()
 
-MIDI_EXTENSIONS = {".mid", ".midi"}
-XML_EXTENSIONS = {".xml", ".musicxml"}
-MXL_EXTENSIONS = {".mxl"}
-ALLOWED = MIDI_EXTENSIONS | XML_EXTENSIONS | MXL_EXTENSIONS
-MAX_TRACKS = 16
-MAX_UNZIPPED_RATIO = 100
-DRUM_CHANNEL = 9
-_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
+MESSAGES = {
+    "not_midi": gettext_lazy("This is not a MIDI file, although its name says so."),
+    "damaged_midi": gettext_lazy("This MIDI file is damaged and cannot be read."),
+    "too_many_tracks": gettext_lazy("This MIDI file has %(n)d tracks; the studio reads at most %(max)d."),
+    "too_many_events": gettext_lazy("This MIDI file has more than %(max)d events; the studio reads shorter pieces."),
+    "drums_only": gettext_lazy("This file has only drums; the studio needs a melody with pitched notes."),
+    "no_notes": gettext_lazy("The file has no notes."),
+    "too_many_notes": gettext_lazy("The file has more than %(max)d notes; upload a shorter piece (the studio "
+                                   "keeps the first 64 bars)."),
+    "not_musicxml": gettext_lazy("This is not a MusicXML file, although its name says so."),
+    "damaged_xml": gettext_lazy("This MusicXML file is damaged and cannot be read."),
+    "entities": gettext_lazy("This MusicXML file declares its own entities, which the studio refuses for safety."),
+    "too_deep": gettext_lazy("This MusicXML file nests its elements more than %(max)d deep, which no score needs."),
+    "too_many_parts": gettext_lazy("This MusicXML file has more than %(max)d parts; the studio reads at most %(max)d."),
+    "too_many_measures": gettext_lazy("This MusicXML file has more than %(max)d measures; upload a shorter piece "
+                                      "(the studio keeps the first 64 bars)."),
+    "not_mxl": gettext_lazy("This is not a compressed MusicXML (.mxl) file, although its name says so."),
+    "damaged_mxl": gettext_lazy("This compressed MusicXML file is damaged and cannot be read."),
+    "encrypted": gettext_lazy("This compressed MusicXML file is password-protected; upload it without a password."),
+    "unpacks_too_much": gettext_lazy("This compressed MusicXML file unpacks to more than %(mb)d MB, far more "
+                                     "than a score needs."),
+    "not_abc": gettext_lazy("This is not an ABC file, although its name says so: it has no K: (key) line."),
+    "too_many_lines": gettext_lazy("This ABC file has more than %(max)d lines; upload a shorter one."),
+    "too_many_tunes": gettext_lazy("This ABC file has more than %(max)d tunes; upload fewer at a time."),
+}
 
 
-def extension(filename: str) -> str:
-    name = filename.lower()
-    return name[name.rfind("."):] if "." in name else ""
+@dataclass(frozen=True)
+class CheckedScore:
+    """An upload that passed the cheap checks: the bytes the job parses (an .mxl's score already
+    inflated), the extension they are read as, and a title from the file name."""
+
+    data: bytes
+    extension: str
+    title: str
 
 
-def read_upload(data: bytes, filename: str) -> Score:
-    """The score in ``data``; raises :class:`ScoreError` with a message for a person."""
-    limit = settings.MOTIF_MAX_UPLOAD_MB
-    if len(data) > limit * 1024 * 1024:
-        raise ScoreError(_("The file is larger than %(mb)d MB.") % {"mb": limit})
-    if not data:
-        raise ScoreError(_("The file is empty."))
-    ext = extension(filename)
-    if ext not in ALLOWED:
-        raise ScoreError(_("Upload a MIDI file (.mid, .midi) or MusicXML (.musicxml, .xml, .mxl)."))
-    if ext in MIDI_EXTENSIONS:
-        _check_midi(data)
-    elif ext in MXL_EXTENSIONS:
-        _check_mxl(data, limit * 1024 * 1024)
+def refusal(code: str, **params) -> ScoreError:
+    """The ScoreError of a refusal code, with its sentence in the current language."""
+    return ScoreError(str(MESSAGES[code]) % params if params else str(MESSAGES[code]))
+
+
+def check_upload(upload) -> CheckedScore:
+    """Check an uploaded file (anything with ``name``, ``size``, ``seek()`` and ``read()``) in bounded time.
+    Raises UploadRejected (extension, size, magic bytes, text encoding) or ScoreError (the score's structure)."""
+    data = policy.read_upload("score", upload)
+    extension = policy.extension(upload.name)
+    title = Path(upload.name).stem[:120] or _("Upload")
+    limits = replace(LIMITS, max_xml_bytes=policy.KINDS["score"].max_bytes)
+    try:
+        data, extension = _scan(data, extension, limits)
+    except scan.Refused as exc:
+        raise refusal(exc.code, **exc.params) from None
+    return CheckedScore(data=data, extension=extension, title=title)
+
+
+def _scan(data: bytes, extension: str, limits: scan.Limits) -> tuple[bytes, str]:
+    if extension in (".mid", ".midi"):
+        scan.scan_midi(data, limits)
+    elif extension == ".mxl":
+        return scan.inflate_mxl(data, limits), ".musicxml"
+    elif extension == ".abc":
+        text = policy.decode_text(data)
+        scan.scan_abc(text, limits)
+        return text.encode("utf-8"), extension
     else:
-        _check_xml(data)
-    try:
-        score = services.load_score(data, filename, max_bytes=limit * 1024 * 1024)
-    except ScoreError:
-        raise
-    except Exception:  # a third-party parser failing on a broken file: the person gets a sentence
-        logger.info("load_score failed on %s", filename, exc_info=True)
-        raise ScoreError(_("This file could not be read as a score; it may be damaged.")) from None
-    if not score.notes:
-        raise ScoreError(_("The file has no notes."))
-    return score
-
-
-def _check_midi(data: bytes) -> None:
-    if not data.startswith(b"MThd"):
-        raise ScoreError(_("This is not a MIDI file, although its name says so."))
-    try:
-        midi = mido.MidiFile(file=io.BytesIO(data))
-    except Exception:  # mido raises several types on truncated or corrupt data
-        raise ScoreError(_("This MIDI file is damaged and cannot be read.")) from None
-    if len(midi.tracks) > MAX_TRACKS:
-        raise ScoreError(_("This MIDI file has %(n)d tracks; the studio reads at most %(max)d.")
-                         % {"n": len(midi.tracks), "max": MAX_TRACKS})
-    channels = [m.channel for track in midi.tracks for m in track if m.type == "note_on" and m.velocity > 0]
-    if not channels:
-        raise ScoreError(_("The file has no notes."))
-    if all(c == DRUM_CHANNEL for c in channels):
-        raise ScoreError(_("This file has only drums; the studio needs a melody with pitched notes."))
-
-
-def _check_xml(data: bytes) -> None:
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not head.startswith(b"<") or (b"score-partwise" not in data[:4096] and b"score-timewise" not in data[:4096]):
-        raise ScoreError(_("This is not a MusicXML file, although its name says so."))
-    if _ENTITY.search(data):
-        raise ScoreError(_("This MusicXML file declares its own entities, which the studio refuses for safety."))
-
-
-def _check_mxl(data: bytes, limit: int) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except zipfile.BadZipFile:
-        raise ScoreError(_("This is not a compressed MusicXML (.mxl) file, although its name says so.")) from None
-    unpacked = sum(m.file_size for m in members)
-    if unpacked > limit or unpacked > MAX_UNZIPPED_RATIO * max(len(data), 1):
-        raise ScoreError(_("This compressed MusicXML file unpacks to far more data than a score needs."))
-    for member in members:
-        if member.filename.lower().endswith((".xml", ".musicxml")) and _ENTITY.search(archive.read(member)):
-            raise ScoreError(_("This MusicXML file declares its own entities, which the studio refuses for safety."))
+        scan.scan_musicxml_bytes(data, limits)
+    return data, extension

@@ -64,7 +64,7 @@ def _page(request, template: str, **context):
     context["sketches"] = _sketches_json(request, context["sketches"])
     context["wav_unavailable"] = unavailable_reason()
     context["player_config"] = _player_config(context["wav_unavailable"])
-    context["max_upload_mb"] = settings.MOTIF_MAX_UPLOAD_MB
+    context["max_upload_mb"] = settings.MOTIF_MAX_SCORE_UPLOAD_MB
     return render(request, template, context)
 
 

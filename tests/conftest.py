@@ -2,8 +2,10 @@
 import os
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 PASSWORD = "pw-Motif-123"
@@ -17,6 +19,15 @@ def require(condition, reason):
     if IN_CI:
         pytest.fail(f"CI requires this test to run, but: {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language: a request in another one leaves it active
+    in the thread (LocaleMiddleware activates, nothing deactivates)."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
@@ -71,3 +82,9 @@ def eager_jobs(settings):
     """Run job handlers synchronously inside ``submit_job``."""
     settings.MOTIF_JOBS_EAGER = True
     return settings
+
+
+def error_text(response, field):
+    """The sentences of an API error: ``detail`` (413, 415, ...) or the messages of ``field`` (400)."""
+    body = response.json()
+    return body["detail"] if "detail" in body else " ".join(body[field])

@@ -1,4 +1,4 @@
-// Vary page: variations of a saved sketch or of an uploaded MIDI/MusicXML file.
+// Vary page: variations of a saved sketch or of an uploaded MIDI, MusicXML or ABC file (read in the job).
 import { formValues, runJob } from "./jobrun.js";
 import { initTransport } from "./transport.js";
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from music21 import chord, harmony, note, stream
 
 from studio.music.sketch import Note
+from studio.music.ties import merged_ties
 
 STEPS_PER_QUARTER = 4
 # Time signatures whose bars tile a 4/4 bar exactly: 2/4 bars are paired, 4/2 bars are split.
@@ -39,10 +40,10 @@ def pickup_shift(part: stream.Stream) -> float:
 def monophonic_voice(part: stream.Stream, voice: int = 0, shift: float = 0.0) -> list[Note]:
     """The melodic line of ``part`` on the 16th grid: ties merged, grace notes and chord symbols
     dropped, the top note of any chord kept, overlaps removed."""
-    flat = part.flatten().stripTies()
+    flat = part.flatten()
     events: dict[int, tuple[int, int]] = {}
-    for el in flat.notes:
-        if isinstance(el, harmony.Harmony) or el.duration.quarterLength <= 0:
+    for el, length in merged_ties(flat.notesAndRests):
+        if isinstance(el, harmony.Harmony):
             continue
         if isinstance(el, note.Note):
             pitch = el.pitch.midi
@@ -51,7 +52,7 @@ def monophonic_voice(part: stream.Stream, voice: int = 0, shift: float = 0.0) ->
         else:
             continue
         start = to_steps(el.offset + shift)
-        end = to_steps(el.offset + shift + el.duration.quarterLength)
+        end = to_steps(el.offset + shift + length)
         if start < 0:
             continue
         dur = max(1, end - start)

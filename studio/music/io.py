@@ -100,7 +100,7 @@ def _music21_parts(data: bytes, ext: str) -> tuple[list[list[Note]], float]:
             with tempfile.NamedTemporaryFile(suffix=ext, delete=False) as fh:
                 fh.write(data)
             try:
-                score = converter.parse(fh.name, format="musicxml")
+                score = converter.parse(fh.name, format="musicxml", forceSource=True)  # no pickle cache
             finally:
                 os.unlink(fh.name)
     except Exception:  # noqa: BLE001

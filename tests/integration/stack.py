@@ -15,6 +15,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_ADMIN_URL = os.environ.get("MOTIF_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_TEST_URL = os.environ.get("MOTIF_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+RABBITMQ_TEST_URL = os.environ.get("MOTIF_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
 
 
 def free_port():
@@ -58,6 +59,161 @@ def postgres_database():
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def rabbitmq_available():
+    """True when RabbitMQ answers and ``rabbitmqctl`` may create virtual hosts."""
+    import kombu
+    from kombu.exceptions import KombuError
+
+    try:
+        with kombu.Connection(RABBITMQ_TEST_URL + "%2F", connect_timeout=3) as conn:
+            conn.ensure_connection(max_retries=1)
+        subprocess.run(["rabbitmqctl", "-q", "list_vhosts"], check=True, capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError, KombuError):
+        return False
+    return True
+
+
+def rabbitmqctl(*args):
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, text=True, timeout=60)
+
+
+@contextmanager
+def rabbitmq_vhost():
+    """A private RabbitMQ virtual host (so runs never share queues); yields its broker URL."""
+    name = f"motif_it_{secrets.token_hex(4)}"
+    user = RABBITMQ_TEST_URL.split("//", 1)[1].split(":", 1)[0]
+    rabbitmqctl("add_vhost", name)
+    try:
+        rabbitmqctl("set_permissions", "-p", name, user, ".*", ".*", ".*")
+        yield RABBITMQ_TEST_URL + name
+    finally:
+        rabbitmqctl("delete_vhost", name)
+
+
+def tmpfs_mountable():
+    """True when this process may mount a tmpfs (root, outside a locked-down container)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            with tiny_tmpfs(Path(folder), "64k"):
+                return True
+        except (OSError, subprocess.SubprocessError):
+            return False
+
+
+@contextmanager
+def tiny_tmpfs(path, size="1m"):
+    """A tmpfs of ``size`` mounted at ``path`` (a stand-in for a disk about to fill up); unmounted after."""
+    Path(path).mkdir(parents=True, exist_ok=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                   check=True, capture_output=True, timeout=30)
+    try:
+        yield Path(path)
+    finally:
+        subprocess.run(["umount", "--lazy", str(path)], capture_output=True, timeout=30)
+
+
+def fill_disk(folder, name="filler.bin"):
+    """Write to ``folder`` until its file system is full; returns the filler file."""
+    import errno
+
+    filler = Path(folder) / name
+    with open(filler, "wb", buffering=0) as fh:
+        while True:
+            try:
+                fh.write(b"\0" * 4096)
+            except OSError as exc:
+                if exc.errno != errno.ENOSPC:
+                    raise
+                return filler
+
+
+def private_rabbitmq_possible():
+    """True when this process may start a RabbitMQ node of its own (root, the Debian package's user)."""
+    import pwd
+    import shutil
+
+    try:
+        pwd.getpwnam("rabbitmq")
+    except KeyError:
+        return False
+    return os.geteuid() == 0 and shutil.which("rabbitmq-server") is not None
+
+
+class PrivateRabbitMQ:
+    """A RabbitMQ node of its own (name, ports, data folder) that a test may stop and start again;
+    its data folder survives a restart, as a real broker's disk would."""
+
+    def __init__(self, folder):
+        import shutil
+
+        self.folder = Path(folder)
+        (self.folder / "mnesia").mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.node = f"motif-it-{secrets.token_hex(3)}@localhost"
+        (self.folder / "rabbitmq.conf").write_text(f"listeners.tcp.local = 127.0.0.1:{self.port}\n")
+        for path in [self.folder, *self.folder.rglob("*")]:
+            shutil.chown(path, "rabbitmq")  # the server script drops to this user
+        self.url = f"amqp://guest:guest@127.0.0.1:{self.port}//"
+        self.proc = None
+
+    def start(self):
+        env = dict(os.environ, RABBITMQ_NODENAME=self.node, RABBITMQ_DIST_PORT=str(free_port()),
+                   RABBITMQ_CONFIG_FILE=str(self.folder / "rabbitmq.conf"),
+                   RABBITMQ_MNESIA_BASE=str(self.folder / "mnesia"), RABBITMQ_LOG_BASE=str(self.folder),
+                   RABBITMQ_LOGS="-", RABBITMQ_ENABLED_PLUGINS_FILE=str(self.folder / "enabled_plugins"),
+                   RABBITMQ_PID_FILE=str(self.folder / "pid"))
+        log = open(self.folder / "server.log", "a")
+        self.proc = subprocess.Popen(["rabbitmq-server"], cwd="/tmp", env=env, stdout=log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        deadline = time.monotonic() + 90
+        while not self._accepts():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"RabbitMQ did not start:\n{(self.folder / 'server.log').read_text()[-3000:]}")
+            time.sleep(0.5)
+
+    def _accepts(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def stop(self):
+        """Stop the node the way an operator restarting it would (``rabbitmqctl stop``)."""
+        subprocess.run(["rabbitmqctl", "-n", self.node, "stop"], capture_output=True, timeout=120)
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def queue_depths(self):
+        """Messages waiting in each queue of the default vhost."""
+        out = subprocess.run(["rabbitmqctl", "-n", self.node, "-q", "list_queues", "name", "messages"],
+                             capture_output=True, text=True, check=True, timeout=60).stdout
+        return {name: int(count) for name, count in (line.split("\t") for line in out.splitlines()[1:] if "\t" in line)}
+
+
+@contextmanager
+def private_rabbitmq():
+    """A started PrivateRabbitMQ, stopped and its folder removed when the block ends. The folder is
+    made directly under /tmp: pytest's own are private to root and the server runs as ``rabbitmq``."""
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="motif-rabbitmq-")
+    node = PrivateRabbitMQ(folder)
+    try:
+        node.start()
+        yield node
+    finally:
+        if node.proc is not None and node.proc.poll() is None:
+            node.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def flush_redis():
     import redis
 
@@ -67,7 +223,7 @@ def flush_redis():
 def base_env(data_dir, **extra):
     env = {
         k: v for k, v in os.environ.items()
-        if not k.startswith(("DATABASE_URL", "REDIS_URL", "MOTIF_", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+        if not k.startswith(("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MOTIF_", "DJANGO_ALLOW_ASYNC_UNSAFE"))
     }
     env.update({
         "DJANGO_SETTINGS_MODULE": "motif.settings",
@@ -132,8 +288,9 @@ def process(args, env, log_path, ready):
 
 
 @contextmanager
-def asgi_server(env, log_path):
-    """uvicorn serving motif.asgi on a free port; yields the base URL."""
+def asgi_server(env, log_path, workers=1, extra_args=()):
+    """uvicorn serving motif.asgi on a free port (``workers`` processes, more uvicorn ``extra_args``);
+    yields the base URL."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
 
@@ -144,7 +301,7 @@ def asgi_server(env, log_path):
             return False
 
     args = [sys.executable, "-m", "uvicorn", "motif.asgi:application", "--port", str(port), "--lifespan", "off",
-            "--log-level", "warning"]
+            "--log-level", "warning", "--workers", str(workers), *extra_args]
     with process(args, env, log_path, ready):
         yield url
 
@@ -158,6 +315,18 @@ def celery_worker(env, log_path, queues="gpu,cpu", concurrency=1):
     args = [sys.executable, "-m", "celery", "-A", "motif", "worker", "-Q", queues, "--pool", "prefork",
             "--concurrency", str(concurrency), "--loglevel", "INFO", "-n", f"it-{secrets.token_hex(3)}@%h",
             "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    with process(args, env, log_path, ready) as proc:
+        yield proc
+
+
+@contextmanager
+def celery_beat(env, log_path):
+    """``celery beat`` (the periodic tasks of MOTIF_PERIODIC_TASKS); yields the Popen."""
+    def ready():
+        return "beat: Starting" in Path(log_path).read_text() if Path(log_path).exists() else False
+
+    args = [sys.executable, "-m", "celery", "-A", "motif", "beat", "--loglevel", "INFO",
+            "-s", str(Path(log_path).with_suffix(".schedule"))]
     with process(args, env, log_path, ready) as proc:
         yield proc
 

@@ -60,9 +60,15 @@ def test_embedded_flow(embedded):
     run_flow(embedded)
 
 
-@pytest.mark.parametrize("mode", ["distributed", "embedded"])
-def test_users_never_see_each_others_jobs(mode, request):
-    site = request.getfixturevalue(mode)
+def test_users_never_see_each_others_jobs_distributed(distributed):
+    assert_users_never_see_each_others_jobs(distributed)
+
+
+def test_users_never_see_each_others_jobs_embedded(embedded):
+    assert_users_never_see_each_others_jobs(embedded)
+
+
+def assert_users_never_see_each_others_jobs(site):
     bob = stack.login_session(site["url"], "bob", PASSWORD)
     with stack.job_socket(site["url"], bob) as bob_socket:
         json.loads(bob_socket.recv(timeout=10))

@@ -13,6 +13,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from motif.uploads import human_size, largest_request_bytes
 from motif.views import bad_request
 from tests.unit.hardening.fuzz_support import assert_refused, clock, media, nothing_saved, web  # noqa: F401 (fixtures)
+from tests.conftest import error_text
 
 API = "/api/perception/lyrics/"
 PAGE = "/analyze/lyrics/"
@@ -144,7 +145,7 @@ def test_a_text_and_a_file_together_are_refused(web, nothing_saved):
 
 def test_shift_jis_names_the_encodings_that_work(web, nothing_saved):
     response = web.post(API, {"file": SimpleUploadedFile("song.txt", JAPANESE.encode("shift_jis"))})
-    message = response.json()["file"][0]
+    message = error_text(response, "file")
     assert "UTF-8" in message and "UTF-16" in message
 
 

@@ -7,7 +7,7 @@ from tests.unit.studio_web.studio_factories import chorale_score, melody_score, 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jobs.models import Job
-from studio.records import Sketch
+from studio.records import ScoreUpload, Sketch
 from studio.signals import sketch_published, sketch_unpublished
 
 pytestmark = pytest.mark.django_db
@@ -174,6 +174,19 @@ def test_vary_an_uploaded_midi_file(api_client, user, fake_models, eager_jobs):
     uploaded = Sketch.objects.get(origin="uploaded")
     assert uploaded.title == "my tune" and uploaded.saved and uploaded.note_count == 3
     assert Sketch.objects.filter(parent=uploaded).count() == 2
+    assert Job.objects.get().result["uploaded_sketch_id"] == uploaded.id
+    assert not ScoreUpload.objects.exists()
+
+
+def test_an_upload_that_cannot_be_read_fails_the_job_and_saves_nothing(api_client, user, fake_models, eager_jobs,
+                                                                      settings):
+    settings.MOTIF_SCORE_PARSE_SECONDS = 1  # not even enough to start the parser
+    upload = SimpleUploadedFile("tune.mid", midi_bytes(), content_type="audio/midi")
+    r = api_client.post(API + "vary/", {"file": upload}, format="multipart")
+    assert r.status_code == 202
+    job = Job.objects.get()
+    assert job.status == "failed" and job.error == "This score is too large or complex to read within 1 second."
+    assert not Sketch.objects.exists() and not ScoreUpload.objects.exists() and not fake_models
 
 
 def _musicxml(extra_doctype=""):
@@ -188,38 +201,39 @@ def _musicxml(extra_doctype=""):
 def _zip_bomb():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("score.xml", b"<score-partwise>" + b" " * 20_000_000)
+        archive.writestr("score.xml", b"<score-partwise>" + b" " * 40_000_000)
     return out.getvalue()
 
 
 BOMB = "".join(f' <!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i else "lol"}">' for i in range(10))
 
 
-@pytest.mark.parametrize("name,data,message", [
-    ("broken.mid", b"MThd\x00\x00\x00\x06\x00\x01\x00\x09garbage", "damaged"),
-    ("text.mid", b"hello, I am not music", "not a MIDI file"),
-    ("tune.musicxml", midi_bytes(), "not a MusicXML file"),
-    ("tune.mxl", b"not a zip", "not a compressed MusicXML"),
-    ("empty.mid", midi_bytes(notes=()), "no notes"),
-    ("orchestra.mid", midi_bytes(tracks=40), "40 tracks"),
-    ("drums.mid", midi_bytes(channel=9), "only drums"),
-    ("bomb.musicxml", _musicxml(f" [{BOMB} ]"), "entities"),
-    ("bomb.mxl", _zip_bomb(), "unpacks"),
-    ("tune.wav", b"RIFF....WAVE", "Upload a MIDI file"),
-    ("nothing.mid", b"", "empty"),
+@pytest.mark.parametrize("name,data,status,message", [
+    ("broken.mid", b"MThd\x00\x00\x00\x06\x00\x01\x00\x09garbage", 400, "damaged"),
+    ("text.mid", b"hello, I am not music", 415, "not a MIDI file"),
+    ("tune.musicxml", midi_bytes(), 415, "not MusicXML"),
+    ("tune.mxl", b"not a zip", 415, "not compressed MusicXML"),
+    ("empty.mid", midi_bytes(notes=()), 400, "no notes"),
+    ("orchestra.mid", midi_bytes(tracks=40), 400, "40 tracks"),
+    ("drums.mid", midi_bytes(channel=9), 400, "only drums"),
+    ("bomb.musicxml", _musicxml(f" [{BOMB} ]"), 400, "entities"),
+    ("bomb.mxl", _zip_bomb(), 400, "unpacks"),
+    ("tune.wav", b"RIFF....WAVE", 415, "not accepted here"),
+    ("nothing.mid", b"", 400, "empty"),
 ])
-def test_bad_uploads_are_400_with_a_reason_and_save_nothing(api_client, fake_models, eager_jobs, name, data, message):
+def test_bad_uploads_are_refused_with_a_reason_and_save_nothing(api_client, fake_models, eager_jobs, name, data,
+                                                                 status, message):
     r = api_client.post(API + "vary/", {"file": SimpleUploadedFile(name, data)}, format="multipart")
-    assert r.status_code == 400
+    assert r.status_code == status
     assert message in " ".join(r.json()["file"])
-    assert not Sketch.objects.exists() and not Job.objects.exists()
+    assert not Sketch.objects.exists() and not Job.objects.exists() and not ScoreUpload.objects.exists()
 
 
-def test_too_large_upload_is_400(api_client, settings, fake_models):
-    settings.MOTIF_MAX_UPLOAD_MB = 1
+def test_too_large_upload_is_413(api_client, settings, fake_models):
+    settings.MOTIF_MAX_SCORE_UPLOAD_MB = 1
     r = api_client.post(API + "vary/", {"file": SimpleUploadedFile("big.mid", b"MThd" + b"\0" * (1024 * 1024 + 1))},
                         format="multipart")
-    assert r.status_code == 400 and "larger than 1 MB" in r.json()["file"][0]
+    assert r.status_code == 413 and "the limit is 1 MB" in r.json()["file"][0]
     assert not Sketch.objects.exists()
 
 

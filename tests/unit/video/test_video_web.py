@@ -18,6 +18,7 @@ from jobs.models import Job
 from perception import video_services
 from perception.models import VideoReport
 from perception.video.synthetic import make_audio_only
+from tests.conftest import error_text
 
 API = "/api/perception/videos/"
 
@@ -37,8 +38,10 @@ def _upload(path, name=None):
 
 
 @pytest.fixture
-def saved(api_client, eager_jobs, media, beat_clip):
-    response = api_client.post(API, {"file": _upload(beat_clip.path), "title": "Night drive"}, format="multipart")
+def saved(api_client, eager_jobs, media, beat_clip, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the images are renamed into place on commit
+        response = api_client.post(API, {"file": _upload(beat_clip.path), "title": "Night drive"},
+                                   format="multipart")
     assert response.status_code == 202, response.content
     return response
 
@@ -87,7 +90,7 @@ def test_bad_uploads_are_refused_before_queueing(kind, status, api_client, media
         data, name = beat_clip.path.read_bytes(), "clip.exe"
     response = api_client.post(API, {"file": SimpleUploadedFile(name, data)}, format="multipart")
     assert response.status_code == status
-    assert response.json()["file"][0].endswith(".")
+    assert error_text(response, "file").endswith(".")
     assert not Job.objects.exists() and not VideoReport.objects.exists()
     assert _files(media) == []
 
@@ -100,9 +103,10 @@ def test_other_users_reports_are_404(saved, api_client, other_user):
     assert api_client.get(API).json()["count"] == 0
 
 
-def test_delete_removes_the_files(saved, api_client, media):
+def test_delete_removes_the_files(saved, api_client, media, django_capture_on_commit_callbacks):
     record = VideoReport.objects.get()
-    assert api_client.delete(f"{API}{record.pk}/").status_code == 204
+    with django_capture_on_commit_callbacks(execute=True):  # files go once the deletion commits
+        assert api_client.delete(f"{API}{record.pk}/").status_code == 204
     assert not VideoReport.objects.exists()
     assert _files(media) == []
 
@@ -172,12 +176,13 @@ def test_analyze_video_command_refuses_bad_input(tmp_path, db):
 
 def test_upload_of_a_job_cancelled_while_queued_is_swept(media, user, beat_clip):
     from jobs.services import cancel_job
+    from motif import media_sweep
 
     stored = video_services.default_storage.save("perception/videos/uploads/q.mp4", _upload(beat_clip.path))
     job = Job.objects.create(owner=user, kind="perception.video", params={"path": stored})
-    assert video_services.sweep_orphan_uploads(min_age_seconds=0) == 0  # still queued: kept
+    assert media_sweep.sweep(max_age_seconds=0)["unreferenced"] == 0  # still queued: kept
     cancel_job(job)
-    assert video_services.sweep_orphan_uploads(min_age_seconds=0) == 1
+    assert media_sweep.sweep(max_age_seconds=0)["unreferenced"] == 1
     assert _files(media) == []
 
 
@@ -195,5 +200,5 @@ def test_a_2x2_pixel_video_is_refused_in_the_request(api_client, media, tmp_path
             out.mux(packet)
     response = api_client.post(API, {"file": _upload(path)}, format="multipart")
     assert response.status_code == 400
-    assert "2x2 pixels" in response.json()["file"][0]
+    assert "2x2 pixels" in error_text(response, "file")
     assert not Job.objects.exists() and _files(media) == []
