@@ -17,7 +17,7 @@ from jobs import runner
 from jobs.models import Job
 from studio import uploads
 from studio.records import ScoreUpload
-from tests.unit.hardening.fuzz_support import assert_refused, media, nothing_saved, web  # noqa: F401 (fixtures)
+from tests.unit.hardening.fuzz_support import assert_refused, clock, media, nothing_saved, web  # noqa: F401 (fixtures)
 from tests.unit.studio_web.conftest import fake_models  # noqa: F401 (fixture)
 
 API = "/api/studio/vary/"
@@ -245,7 +245,7 @@ def test_at_least_forty_cases_per_format():
 @pytest.mark.parametrize("kind, name, filename, data, status", REFUSED, ids=[f"{c[0]}: {c[1]}" for c in REFUSED])
 def test_refused_in_the_request(kind, name, filename, data, status, web, nothing_saved):
     upload = SimpleUploadedFile(filename, data)
-    started = time.perf_counter()
+    started = clock()
     response = web.post(API, {"file": upload, "count": 1})
     assert_refused(response, started, statuses={status})
 
