@@ -22,7 +22,7 @@ function init(args)
 end
 
 function request()
-  local path = "/api/feed/"
+  local path = os.getenv("FEED_PATH") or "/api/feed/"
   if session then path = path .. "?session=" .. session end
   return wrk.format("GET", path, { ["Authorization"] = "Token " .. token })
 end

@@ -1,7 +1,8 @@
 """Feed API latency under concurrent clients, on loopback.
 
     MOTIF_DATA_DIR=/path/with/db OMP_NUM_THREADS=1 python benchmarks/recommender_load.py \
-        [--clients 50] [--seconds 20] [--think 0] [--workers 1] [--tool wrk|httpx] [--redis URL]
+        [--clients 50] [--seconds 20] [--think 0] [--workers 1] [--tool wrk|httpx] [--redis URL] \
+        [--ceiling /api/jobs/]
 
 Expects a database where ``import_catalog lastfm-hetrec`` and ``train_recommender`` have run. Creates
 ``--clients`` users (each with a few likes, so the personal path runs), gives each an API token, starts
@@ -13,6 +14,8 @@ The load comes from ``wrk`` (Debian package ``wrk``; one thread per client, ``fe
 installed, else from asyncio ``httpx`` clients in this process, which cost the server CPU on a small box.
 With ``--workers`` above 1, pass ``--redis`` so that the server processes share the feed sessions (as in
 distributed mode); in-process caches would give each process its own.
+With ``--ceiling PATH`` the same clients then load PATH (a minimal authenticated DRF endpoint such as the
+job list) on the same server, and the feed's throughput is printed as a share of that ceiling.
 Prints p50/p95/p99 latency, throughput and errors.
 """
 import argparse
@@ -65,7 +68,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-async def client(base, key, until, think, latencies, errors):
+async def client(base, key, until, think, latencies, errors, path="/api/feed/"):
     import httpx
 
     async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Token {key}"}, timeout=30) as http:
@@ -75,10 +78,10 @@ async def client(base, key, until, think, latencies, errors):
         while time.perf_counter() < until:
             t0 = time.perf_counter()
             try:
-                r = await http.get("/api/feed/", params={"session": session} if session else None)
+                r = await http.get(path, params={"session": session} if session else None)
                 ok = r.status_code == 200
                 if ok:
-                    session = r.json()["session"]
+                    session = r.json().get("session")
             except Exception:
                 ok = False
             latencies.append(time.perf_counter() - t0)
@@ -96,11 +99,11 @@ def percentile(values, q):
     return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
 
 
-def run_wrk(base, keys, args) -> dict:
+def run_wrk(base, keys, args, path) -> dict:
     """Run wrk with feed_load.lua (after a 3 s warm-up run); returns its RESULT figures (ms)."""
     with tempfile.NamedTemporaryFile("w", suffix=".tokens", delete=False) as fh:
         fh.write("\n".join(keys) + "\n")
-    env = dict(os.environ, FEED_TOKENS=fh.name, FEED_THINK_MS=str(args.think * 1000))
+    env = dict(os.environ, FEED_TOKENS=fh.name, FEED_THINK_MS=str(args.think * 1000), FEED_PATH=path)
     script = os.path.join(ROOT, "benchmarks", "feed_load.lua")
 
     def wrk(seconds):
@@ -130,6 +133,9 @@ def main():
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--tool", choices=["wrk", "httpx"], default="wrk" if shutil.which("wrk") else "httpx")
     parser.add_argument("--redis", default=None, help="REDIS_URL for the server (shared cache across workers)")
+    parser.add_argument("--ceiling", default=None, metavar="PATH",
+                        help="also load this authenticated DRF endpoint (e.g. /api/jobs/) on the same server, "
+                             "after the feed, and print the feed's share of its throughput")
     args = parser.parse_args()
     keys = setup_users(args.clients)
     port = free_port()
@@ -156,28 +162,31 @@ def main():
                 raise SystemExit("server did not come up")
             time.sleep(0.5)
 
-        if args.tool == "wrk":
-            figures = run_wrk(base, keys, args)
-        else:
-            figures = run_httpx(base, keys, args)
+        runs = {}
+        for path in ["/api/feed/"] + ([args.ceiling] if args.ceiling else []):
+            runs[path] = run_wrk(base, keys, args, path) if args.tool == "wrk" else run_httpx(base, keys, args, path)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    print("| tool | clients | think s | workers | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-    print(f"| {args.tool} | {args.clients} | {args.think} | {args.workers} | {figures['requests']:.0f} | "
-          f"{figures['requests'] / figures['seconds']:.0f} | {figures['p50']:.1f} | {figures['p95']:.1f} | "
-          f"{figures['p99']:.1f} | {figures['max']:.1f} | {figures['errors']:.0f} |")
+    print("| path | tool | clients | think s | workers | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for path, figures in runs.items():
+        print(f"| {path} | {args.tool} | {args.clients} | {args.think} | {args.workers} | {figures['requests']:.0f} | "
+              f"{figures['requests'] / figures['seconds']:.0f} | {figures['p50']:.1f} | {figures['p95']:.1f} | "
+              f"{figures['p99']:.1f} | {figures['max']:.1f} | {figures['errors']:.0f} |")
+    if args.ceiling:
+        share = runs["/api/feed/"]["requests"] / max(runs[args.ceiling]["requests"], 1)
+        print(f"\nFeed throughput = {share:.0%} of {args.ceiling} through the same stack (goal: >= 50 %).")
 
 
-def run_httpx(base, keys, args) -> dict:
+def run_httpx(base, keys, args, path) -> dict:
     """asyncio httpx clients in this process; the same figures as :func:`run_wrk`."""
     async def run():
         latencies, errors = [], []
         warm_until = time.perf_counter() + 3
-        await asyncio.gather(*(client(base, k, warm_until, args.think, [], []) for k in keys))
+        await asyncio.gather(*(client(base, k, warm_until, args.think, [], [], path) for k in keys))
         until = time.perf_counter() + args.seconds
-        await asyncio.gather(*(client(base, k, until, args.think, latencies, errors) for k in keys))
+        await asyncio.gather(*(client(base, k, until, args.think, latencies, errors, path) for k in keys))
         return latencies, errors
 
     latencies, errors = asyncio.run(run())

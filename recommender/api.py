@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from motif.strict import LARGEST_ID, StrictTypesMixin, validated_query
 
-from . import services
+from . import events, feed
 from .models import Event, Item
 
 
@@ -19,7 +19,8 @@ class FeedItemSerializer(serializers.Serializer):
     creator = serializers.CharField()
     tags = serializers.ListField(child=serializers.CharField())
     url = serializers.CharField(allow_null=True)
-    audio_url = serializers.CharField(allow_null=True)
+    audio_url = serializers.CharField(allow_null=True, help_text="MIDI download (corpus scores).")
+    preview_url = serializers.CharField(allow_null=True, help_text="Notes the page's player sounds (JSON).")
     reason = serializers.CharField(required=False, help_text="Why this item is recommended, in words.")
     score = serializers.FloatField(required=False)
 
@@ -46,7 +47,7 @@ class FeedView(APIView):
         responses=FeedPageSerializer)
     def get(self, request):
         query = validated_query(request, FeedQuerySerializer)
-        page = services.feed_page(request.user, query.get("session"))
+        page = feed.feed_page(request.user, query.get("session"))
         page["next"] = f"{request.path}?session={page['session']}"
         return Response(page)
 
@@ -54,7 +55,7 @@ class FeedView(APIView):
 class EventSerializer(StrictTypesMixin, serializers.Serializer):
     item = serializers.IntegerField(min_value=1, max_value=LARGEST_ID)
     kind = serializers.ChoiceField(choices=[k for k, _label in Event.KIND_CHOICES])
-    weight = serializers.FloatField(required=False, default=1.0, min_value=0.0, max_value=services.MAX_WEIGHT,
+    weight = serializers.FloatField(required=False, default=1.0, min_value=0.0, max_value=events.MAX_WEIGHT,
                                     help_text="A multiplier, e.g. plays.")
     timestamp = serializers.DateTimeField(required=False, help_text="Default: now. Not in the future.")
 
@@ -64,10 +65,10 @@ class EventsView(APIView):
         summary="Record a batch of listening events",
         description="All or nothing: if any row is bad the answer is 400 with the reasons per row "
                     "(`errors: [{index, errors}]`) and nothing is stored. Bad rows: unknown item, weight outside "
-                    f"0-{int(services.MAX_WEIGHT)}, future timestamp, duplicates; more than "
-                    f"{services.MAX_EVENTS_PER_POST} events in one post.",
+                    f"0-{int(events.MAX_WEIGHT)}, future timestamp, duplicates; more than "
+                    f"{events.MAX_EVENTS_PER_POST} events in one post.",
         request=inline_serializer("EventBatch", {"events": EventSerializer(
-            many=True, min_length=1, max_length=services.MAX_EVENTS_PER_POST)}),
+            many=True, min_length=1, max_length=events.MAX_EVENTS_PER_POST)}),
         responses={201: inline_serializer("EventBatchResult", {"stored": serializers.IntegerField()}),
                    400: inline_serializer("EventBatchErrors", {
                        "detail": serializers.CharField(),
@@ -77,9 +78,9 @@ class EventsView(APIView):
         if not isinstance(rows, list) or not rows:
             return Response({"detail": _("Send a non-empty list of events as “events”."), "errors": []},
                             status=status.HTTP_400_BAD_REQUEST)
-        if len(rows) > services.MAX_EVENTS_PER_POST:
+        if len(rows) > events.MAX_EVENTS_PER_POST:
             return Response({"detail": _("At most %(n)s events per request; this one has %(m)s.")
-                             % {"n": services.MAX_EVENTS_PER_POST, "m": len(rows)}, "errors": []},
+                             % {"n": events.MAX_EVENTS_PER_POST, "m": len(rows)}, "errors": []},
                             status=status.HTTP_400_BAD_REQUEST)
         parsed, errors = [], []
         for index, row in enumerate(rows):
@@ -88,7 +89,7 @@ class EventsView(APIView):
                 parsed.append((index, s.validated_data))
             else:
                 errors.append({"index": index, "errors": s.errors})
-        clean, semantic = services.validate_events(request.user, [v for _i, v in parsed])
+        clean, semantic = events.validate_events(request.user, [v for _i, v in parsed])
         for e in semantic:
             e["index"] = parsed[e["index"]][0]
         errors = sorted(errors + semantic, key=lambda e: e["index"])
@@ -96,7 +97,7 @@ class EventsView(APIView):
             return Response({"detail": _("Nothing was stored: %(n)s of %(m)s events are invalid.")
                              % {"n": len(errors), "m": len(rows)}, "errors": errors},
                             status=status.HTTP_400_BAD_REQUEST)
-        stored = services.record_events(request.user, clean)
+        stored = events.record_events(request.user, clean)
         return Response({"stored": stored}, status=status.HTTP_201_CREATED)
 
 
@@ -104,4 +105,4 @@ class SimilarView(APIView):
     @extend_schema(summary="Items similar to one item", responses=FeedItemSerializer(many=True))
     def get(self, request, item_id):
         item = get_object_or_404(Item, pk=item_id)
-        return Response(services.similar_items(item))
+        return Response(feed.similar_items(item))

@@ -3,7 +3,7 @@ for titles, creators or tags.
 
 A :class:`Card` holds the fields a feed row renders and the terms its reason matches against. The
 process's :data:`catalogue` is brought up to date from a stamp of the ``Item`` table (count, highest
-id, last update, sum of ids) that ``services.get_model`` reads every few seconds: changed rows are
+id, last update, sum of ids) that ``serving.get_model`` reads every few seconds: changed rows are
 fetched incrementally, and any deletion triggers a full reload.
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 
 from .models import Item
+from .previews import has_preview
 
 FIELDS = ("id", "kind", "title", "creator", "tags", "features", "url")
 
@@ -45,11 +46,14 @@ class Card(NamedTuple):
     url: str | None
     audio_url: str | None
     terms: tuple
+    preview_url: str | None = None
+    sound: tuple | None = None  # symbolic fingerprint (see recommender.sounds), for "Sounds like"
 
     def payload(self, reason: str | None = None, score: float | None = None) -> dict:
         """The item as the feed API and pages show it."""
         out = {"id": self.pk, "kind": self.kind, "title": self.title, "creator": self.creator,
-               "tags": list(self.tags), "url": self.url, "audio_url": self.audio_url}
+               "tags": list(self.tags), "url": self.url, "audio_url": self.audio_url,
+               "preview_url": self.preview_url}
         if reason is not None:
             out["reason"] = reason
         if score is not None:
@@ -65,7 +69,10 @@ def _card(pk, kind, title, creator, tags, features, url) -> Card:
     else:
         audio = None
     terms = tuple(sys.intern(t) for t in item_terms(tags, features))
-    return Card(pk, kind, title, creator, tuple(str(t) for t in (tags or [])[:6]), url or None, audio, terms)
+    preview = reverse("recommender:item-preview", args=[pk]) if has_preview(kind) else None
+    sound = (features or {}).get("sound")
+    return Card(pk, kind, title, creator, tuple(str(t) for t in (tags or [])[:6]), url or None, audio, terms,
+                preview, tuple(sound) if sound else None)
 
 
 def card_of(item: Item) -> Card:

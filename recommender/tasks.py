@@ -6,14 +6,15 @@ from django.utils.translation import gettext_lazy
 from jobs.messages import translatable as _
 from jobs.registry import job_handler
 
-from . import services
+from . import events
+from .training import train
 
 
 @job_handler("recommender.train", queue="cpu", label=gettext_lazy("Retrain the recommendations"))
 def train_job(ctx):
     """Retrain the feed's model; the new version swaps in when it is ready, the old one serves meanwhile."""
     ctx.report(5, _("Reading listening data"))
-    version = services.train(tune=bool(ctx.params.get("tune", True)))
+    version = train(tune=bool(ctx.params.get("tune", True)))
     ctx.report(100, _("New model active"))
     return {"version": version.pk, "metrics": version.metrics, "url": reverse("recommender:feed")}
 
@@ -21,10 +22,10 @@ def train_job(ctx):
 @shared_task(name="recommender.retrain")
 def retrain():
     """Celery beat: retrain and swap in atomically."""
-    return {"version": services.train().pk}
+    return {"version": train().pk}
 
 
 @shared_task(name="recommender.fold_old_events")
 def fold_old_events():
     """Celery beat: fold raw events older than MOTIF_EVENT_RETENTION_DAYS into aggregates, delete them."""
-    return services.fold_old_events()
+    return events.fold_old_events()

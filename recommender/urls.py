@@ -9,4 +9,5 @@ urlpatterns = [
     path("onboarding/", views.onboarding, name="onboarding"),
     path("items/<int:item_id>/", views.item_detail, name="item"),
     path("items/<int:item_id>/midi/", views.item_midi, name="item-midi"),
+    path("items/<int:item_id>/preview/", views.item_preview, name="item-preview"),
 ]

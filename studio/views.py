@@ -28,7 +28,7 @@ def _sketches_json(request, sketches) -> list[dict]:
     return SketchSerializer(sketches, many=True, context={"request": request}).data
 
 
-def _player_config(wav_unavailable: str | None) -> dict:
+def player_config(wav_unavailable: str | None = None) -> dict:
     """What the page's ES modules need: asset URLs and the strings they show (translated here)."""
     return {
         "soundfontUrl": reverse("studio:soundfont"),
@@ -63,7 +63,7 @@ def _page(request, template: str, **context):
     context.setdefault("sketches", [])
     context["sketches"] = _sketches_json(request, context["sketches"])
     context["wav_unavailable"] = unavailable_reason()
-    context["player_config"] = _player_config(context["wav_unavailable"])
+    context["player_config"] = player_config(context["wav_unavailable"])
     context["max_upload_mb"] = settings.MOTIF_MAX_SCORE_UPLOAD_MB
     return render(request, template, context)
 

@@ -95,6 +95,13 @@ class Recommender:
         """Similarity of item ``itemid`` to every item (1-d, n_items)."""
         raise NotImplementedError
 
+    def contributions(self, user_row, items) -> np.ndarray:
+        """How much each item of a user's history adds to their raw scores of ``items``: an array
+        (len(items), history items of ``user_row`` in column order) that sums over its last axis to
+        ``score(user_row)[0, items]``. Models whose score is not a sum over the history (popularity)
+        have none: the base implementation returns an empty second axis."""
+        return np.zeros((len(items), 0), dtype=np.float32)
+
     def recommend(self, userid, user_items, N: int = 10, filter_already_liked_items: bool = True,
                   filter_items=None) -> tuple[np.ndarray, np.ndarray]:
         """Top-``N`` items for ``userid``: ``user_items`` is the full matrix or that user's row."""

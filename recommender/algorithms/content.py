@@ -70,5 +70,14 @@ class ContentBased(Recommender):
             return np.zeros(self.n_items)
         return np.asarray(self.features @ (q / norm)).ravel()
 
+    def contributions(self, user_row, items):
+        """r_uj (f_i . f_j) / ||p_u|| for each history item j and each of ``items`` i."""
+        row = as_csr(user_row)
+        norm = np.linalg.norm(np.asarray((row @ self.features).todense()))
+        if norm == 0:
+            return np.zeros((len(items), row.nnz), dtype=np.float32)
+        dots = np.asarray((self.features[np.asarray(items)] @ self.features[row.indices].T).todense())
+        return (dots * row.data[None, :] / norm).astype(np.float32)
+
     def item_similarity_row(self, itemid):
         return np.asarray((self.features @ self.features[itemid].T).todense()).ravel()

@@ -57,6 +57,19 @@ class EASE(Recommender):
             out[:, self.items] = np.asarray(rows[:, self.items] @ self.B)
         return out
 
+    def contributions(self, user_row, items):
+        """r_uj B_ji for each history item j and each of ``items`` i (0 outside the kept items)."""
+        row = as_csr(user_row)
+        out = np.zeros((len(items), row.nnz), dtype=np.float32)
+        src = np.searchsorted(self.items, row.indices)
+        dst = np.searchsorted(self.items, np.asarray(items))
+        src_ok = (src < len(self.items)) & (self.items[np.minimum(src, len(self.items) - 1)] == row.indices)
+        dst_ok = (dst < len(self.items)) & (self.items[np.minimum(dst, len(self.items) - 1)] == np.asarray(items))
+        if len(self.items) and src_ok.any() and dst_ok.any():
+            block = self.B[np.ix_(src[src_ok], dst[dst_ok])] * row.data[src_ok][:, None]
+            out[np.ix_(np.nonzero(dst_ok)[0], np.nonzero(src_ok)[0])] = block.T
+        return out
+
     def item_similarity_row(self, itemid):
         out = np.zeros(self.n_items, dtype=np.float32)
         pos = np.searchsorted(self.items, itemid)

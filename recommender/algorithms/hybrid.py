@@ -95,8 +95,19 @@ class Hybrid(Recommender):
 
     def component_scores(self, user_items_rows) -> dict:
         """Standardised scores of every component with a non-zero weight."""
+        return {n: z for n, (z, _sd) in self.scaled_component_scores(user_items_rows).items()}
+
+    def scaled_component_scores(self, user_items_rows) -> dict:
+        """name -> (standardised scores, per-row standard deviation of the raw scores) of every
+        component with a non-zero weight: w_k * contribution / sd is a raw contribution in blend units."""
         rows = as_csr(user_items_rows)
-        return {n: standardise(c.score(rows)) for n, c in self.components.items() if self.weights.get(n)}
+        out = {}
+        for n, c in self.components.items():
+            if self.weights.get(n):
+                raw = np.asarray(c.score(rows), dtype=np.float32)
+                sd = raw.std(axis=1)
+                out[n] = (standardise(raw), np.where(sd > 0, sd, 1.0))
+        return out
 
     def score(self, user_items_rows):
         rows = as_csr(user_items_rows)

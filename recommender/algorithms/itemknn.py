@@ -113,6 +113,12 @@ class ItemKNN(Recommender):
     def item_similarity_row(self, itemid):
         return np.asarray(self.sim[:, itemid].todense()).ravel()
 
+    def contributions(self, user_row, items):
+        """r_uj s_ji for each history item j and each of ``items`` i."""
+        row = as_csr(user_row)
+        sims = np.asarray(self.sim[row.indices][:, np.asarray(items)].todense())
+        return (sims * row.data[:, None]).T.astype(np.float32)
+
 
 def _zero_diag_block(block: sp.csc_matrix, offset: int) -> None:
     """Zero the entries (offset + c, c) of a column block of a square matrix, in place."""

@@ -83,6 +83,23 @@ class _ImplicitMF(Recommender):
     def score(self, user_items_rows):
         return self.fold_in(user_items_rows) @ self.item_factors.T
 
+    def contributions(self, user_row, items):
+        """The fold-in is linear in the history: x_u = A_u^{-1} sum_j c_j y_j, so the score of item i
+        splits into c_j y_i^T A_u^{-1} y_j per history item j (for BPR, on its binary row)."""
+        row = as_csr(self._preferences(user_row))
+        y = self.item_factors.astype(np.float64)
+        if row.nnz == 0:
+            return np.zeros((len(items), 0), dtype=np.float32)
+        c = self.alpha * row.data.astype(np.float64)
+        yu = y[row.indices]
+        a = self._yty + self.regularization * np.eye(y.shape[1]) + (yu.T * (c - 1.0)) @ yu
+        per_history = np.linalg.solve(a, yu.T * c)  # factors x history
+        return (y[np.asarray(items)] @ per_history).astype(np.float32)
+
+    def _preferences(self, user_items_rows):
+        """The rows the fold-in works on (ALS: the weights as given)."""
+        return user_items_rows
+
     def score_users(self, userids) -> np.ndarray:
         """Scores from the user factors learnt in training (users of the training matrix only)."""
         return self.learned_user_factors[np.asarray(userids)] @ self.item_factors.T
@@ -137,7 +154,10 @@ class BPR(_ImplicitMF):
                                            num_threads=self.num_threads, use_gpu=_gpu_available())
 
     def score(self, user_items_rows):
-        # Binary preferences for the least-squares projection onto BPR's item space.
+        return super().score(self._preferences(user_items_rows))
+
+    def _preferences(self, user_items_rows):
+        """Binary preferences for the least-squares projection onto BPR's item space."""
         rows = as_csr(user_items_rows).copy()
         rows.data[:] = 1.0
-        return super().score(rows)
+        return rows

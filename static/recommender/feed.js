@@ -1,6 +1,8 @@
-// The feed: infinite scroll over /api/feed/, and like / dislike / not interested buttons that post
-// events; the next page is computed with them (online fold-in on the server).
+// The feed: infinite scroll over /api/feed/, like / dislike / not interested buttons that post events
+// (the next page is computed with them: online fold-in on the server), and previews played in the page
+// by the studio's SoundFont player (one at a time, with stop and a scrubber).
 import { api } from "../js/api.js";
+import { player } from "../studio/player.js";
 
 const list = document.getElementById("feed");
 const status = document.getElementById("feed-status");
@@ -20,17 +22,73 @@ function render(item) {
   node.querySelector('[data-field="kind"]').textContent = strings.kinds[item.kind] || item.kind;
   node.querySelector('[data-field="reason"]').textContent = item.reason || "";
   node.querySelector('[data-field="tags"]').textContent = (item.tags || []).join(" · ");
-  const play = node.querySelector('[data-field="play"]');
-  if (item.audio_url || item.url) {
-    play.href = item.audio_url || item.url;
-    play.hidden = false;
-    play.addEventListener("click", () => send(item.id, "play"));
+  const midi = node.querySelector('[data-field="midi"]');
+  if (item.audio_url) {
+    midi.href = item.audio_url;
+    midi.hidden = false;
   }
+  const open = node.querySelector('[data-field="open"]');
+  if (item.url) {
+    open.href = item.url;
+    open.hidden = false;
+  }
+  if (item.preview_url) initPreview(node, item);
   node.querySelectorAll("[data-event]").forEach((button) => {
     button.addEventListener("click", () => react(node, item.id, button.dataset.event, button));
   });
   return node;
 }
+
+function initPreview(node, item) {
+  const box = node.querySelector('[data-field="player"]');
+  const play = box.querySelector("[data-play]");
+  const stop = box.querySelector("[data-stop]");
+  const scrubber = box.querySelector("[data-scrubber]");
+  let score = null;
+  box.hidden = false;
+  play.addEventListener("click", async () => {
+    if (player.current?.owner === node) return;
+    play.disabled = true;
+    try {
+      score = score || (await api(item.preview_url));
+      scrubber.max = score.bars * 16;
+      await player.play(score, { owner: node });
+      send(item.id, "play").catch(() => {});
+    } catch (error) {
+      status.textContent = error.message || strings.noPreview;
+      play.disabled = false;
+    }
+  });
+  stop.addEventListener("click", () => player.stop());
+  scrubber.addEventListener("input", () => player.seek(Number(scrubber.value)));
+  node.previewControls = { play, stop, scrubber };
+}
+
+// One player for the page: whichever item plays shows its state; starting another stops it.
+player.addEventListener("start", (event) => {
+  const controls = event.detail.owner?.previewControls;
+  if (!controls) return;
+  event.detail.owner.classList.add("playing");
+  controls.play.setAttribute("aria-pressed", "true");
+  controls.play.disabled = true;
+  controls.stop.disabled = false;
+  controls.scrubber.disabled = false;
+});
+player.addEventListener("stop", (event) => {
+  const controls = event.detail.owner?.previewControls;
+  if (!controls) return;
+  event.detail.owner.classList.remove("playing");
+  controls.play.setAttribute("aria-pressed", "false");
+  controls.play.disabled = false;
+  controls.stop.disabled = true;
+  controls.scrubber.disabled = true;
+  controls.scrubber.value = 0;
+});
+player.addEventListener("position", (event) => {
+  const controls = event.detail.owner?.previewControls;
+  if (controls && event.detail.step !== null) controls.scrubber.value = Math.floor(event.detail.step);
+});
+player.addEventListener("error", (event) => (status.textContent = event.detail.message));
 
 async function send(itemId, kind) {
   return api("/api/events/", { method: "POST", body: { events: [{ item: itemId, kind }] } });

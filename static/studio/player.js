@@ -105,6 +105,18 @@ class Player extends EventTarget {
     cur.startTime = now - position * cur.stepDur;
   }
 
+  /** Move the playhead to 16th step `step` while playing (notes already handed to the synth are cut). */
+  seek(step) {
+    const cur = this.current;
+    if (!cur) return;
+    const total = cur.score.bars * 16;
+    const target = Math.max(0, Math.min(step, total));
+    this.synth.stopAll(true);
+    cur.startTime = this.context.currentTime + START_DELAY - target * cur.stepDur;
+    cur.nextStep = Math.ceil(target);
+    cur.wrapped = false;
+  }
+
   /** The playhead in 16th steps (fractional), or null when stopped. */
   position() {
     const cur = this.current;

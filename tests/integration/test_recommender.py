@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
-from recommender import services
+from recommender import events, feed, serving, training
 from recommender.exports import export_user_data
 from recommender.models import Aggregate, Event, ImportedPlay, Item, ModelVersion, UserFactor
 
@@ -21,10 +21,11 @@ METAL_TAGS = ["metal", "heavy", "guitar"]
 def isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MOTIF_MODEL_DIR = str(tmp_path / "models")
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     cache.clear()
-    services.reset_serving_cache()
+    serving.reset_serving_cache()
     yield
-    services.reset_serving_cache()
+    serving.reset_serving_cache()
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def catalogue():
 
 @pytest.fixture
 def trained(catalogue):
-    return services.train(components=["itemknn", "als", "content", "popularity", "ease"], tune=False)
+    return training.train(components=["itemknn", "als", "content", "popularity", "ease"], tune=False)
 
 
 def page(client, session=None):
@@ -87,7 +88,7 @@ def test_feed_pages_have_reasons_no_repeats_and_a_creator_cap(trained, user, api
     assert len(ids) == len(set(ids))
     for p in (first, second):
         creators = [r["creator"] for r in p["results"]]
-        assert max(creators.count(c) for c in creators) <= services.MAX_PER_CREATOR
+        assert max(creators.count(c) for c in creators) <= feed.MAX_PER_CREATOR
     assert all(r["reason"] for r in first["results"])
     assert any(r["reason"].startswith("Because you liked Folk 0") for r in first["results"])
     # the liked cluster comes first
@@ -175,7 +176,7 @@ def test_cold_start_uses_profile_and_new_sketches_are_recommended_from_content(t
     user.profile.save()
     sketch = Item.objects.create(kind=Item.KIND_SKETCH, source="studio", external_id="s1", title="New reel",
                                  creator="someone", tags=["folk", "fiddle", "celtic"])
-    services.reset_serving_cache()
+    serving.reset_serving_cache()
     first = page(api_client)
     assert not first["personalised"]
     assert sketch.pk in [r["id"] for r in first["results"]]
@@ -210,30 +211,40 @@ def test_retention_folds_old_events_into_aggregates(trained, user, settings):
     Event.objects.create(user=user, item=item, kind="play", weight=2, timestamp=old)
     Event.objects.create(user=user, item=item, kind="like", timestamp=old + timedelta(minutes=1))
     Event.objects.create(user=user, item=item, kind="play", timestamp=timezone.now())
-    result = services.fold_old_events()
+    result = events.fold_old_events()
     assert result["folded"] == 2 and Event.objects.filter(user=user).count() == 1
     agg = Aggregate.objects.get(user=user, item=item)
     assert (agg.plays, agg.likes, agg.weight) == (1, 1, 2 * 1.0 + 5.0)
 
 
-def test_account_deletion_removes_events_aggregates_and_learnt_factors(catalogue, user):
+def test_account_deletion_removes_events_aggregates_and_learnt_factors(catalogue, user, api_client):
+    import numpy as np
+
     item = Item.objects.first()
     Event.objects.create(user=user, item=item, kind="like", timestamp=timezone.now())
     Aggregate.objects.create(user=user, item=item, plays=3, weight=3)
-    version = services.train(components=["als", "popularity"], tune=False)
+    version = training.train(components=["als", "popularity"], tune=False)
     assert UserFactor.objects.filter(user=user, version=version).exists()
     assert export_user_data(user)["learnt_factors"]
+    sessions = [page(api_client)["session"], page(api_client)["session"]]
+    keys = [f"recommender:feed:{user.pk}:{s}" for s in sessions] + [f"recommender:ranking:{user.pk}"]
+    cache.set("recommender:instrument-top", {"violin": {item.pk}})
+    assert all(cache.get(k) for k in keys)
+    n_rows = version.n_users
     user.delete()
     assert not Event.objects.exists() and not Aggregate.objects.exists() and not UserFactor.objects.exists()
+    assert not any(cache.get(k) for k in keys) and cache.get("recommender:instrument-top") is None
+    with np.load(version.path, allow_pickle=False) as arrays:  # item-side arrays only, nothing per user
+        assert all(n_rows not in arrays[name].shape for name in arrays.files)
 
 
 def test_new_version_swaps_in_atomically(catalogue):
-    v1 = services.train(components=["popularity", "content"], tune=False)
-    assert services.get_model().version_id == v1.pk
-    v2 = services.train(components=["itemknn", "popularity"], tune=False)
+    v1 = training.train(components=["popularity", "content"], tune=False)
+    assert serving.get_model().version_id == v1.pk
+    v2 = training.train(components=["itemknn", "popularity"], tune=False)
     assert list(ModelVersion.objects.filter(is_active=True)) == [v2]
-    services._serving["checked"] = 0  # skip the 10 s re-check interval
-    assert services.get_model().version_id == v2.pk
+    serving._serving["checked"] = 0  # skip the 10 s re-check interval
+    assert serving.get_model().version_id == v2.pk
 
 
 def test_feed_works_before_any_training(catalogue, user, api_client):
@@ -321,14 +332,14 @@ def test_retrain_job_and_beat_tasks(catalogue, user, eager_jobs):
 def test_feed_cards_follow_renames_and_deletions(trained, user, api_client, monkeypatch):
     from recommender import cards
 
-    monkeypatch.setattr(services, "VERSION_CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(serving, "VERSION_CHECK_SECONDS", 0.0)
     first = page(api_client)["results"]
     renamed, deleted = Item.objects.get(pk=first[0]["id"]), Item.objects.get(pk=first[1]["id"])
     renamed.title = "Renamed while serving"
     renamed.save()
     assert cards.catalogue.cards[renamed.pk].title != renamed.title  # not refreshed until the next check
     deleted.delete()
-    services.get_model()
+    serving.get_model()
     assert cards.catalogue.cards[renamed.pk].title == "Renamed while serving"
     assert deleted.pk not in cards.catalogue.cards
     titles = {r["id"]: r["title"] for r in page(api_client)["results"]}
@@ -355,3 +366,133 @@ def test_catalogue_refresh_is_incremental_until_something_is_deleted(catalogue, 
     stamp = table_stamp()
     with django_assert_num_queries(0):
         cat.refresh(stamp)
+
+
+@pytest.mark.parametrize("component, expected", [
+    ("itemknn", "Because you liked Folk 0"), ("ease", "Because you liked Folk 0"),
+    ("als", "Fans of Folk 0 also play this"), ("content", "Matches your tags: folk"),
+    ("popularity", "Popular with listeners on Motif")])
+def test_each_algorithm_explains_with_its_own_kind_of_reason(catalogue, user, api_client, component, expected):
+    training.train(components=[component], tune=False)
+    Event.objects.create(user=user, item=Item.objects.get(external_id="0"), kind="like", timestamp=timezone.now())
+    reasons = [r["reason"] for r in page(api_client)["results"]]
+    assert reasons.count(reasons[0]) >= 5 and any(r.startswith(expected) for r in reasons), reasons
+
+
+def test_each_item_names_the_history_item_that_supports_it_most(trained, user, api_client):
+    for external_id in ("0", "1"):
+        Event.objects.create(user=user, item=Item.objects.get(external_id=external_id), kind="like",
+                             timestamp=timezone.now())
+    results = page(api_client)["results"]
+    assert any(r["reason"] == "Because you liked Folk 0" for r in results)
+    for r in results:  # each reason names what supports that item: its own cluster's like or tags
+        own = ("Folk 0", "folk") if "folk" in r["tags"] else ("Metal 1", "metal")
+        assert any(word in r["reason"] for word in own), r
+
+
+def test_a_fresh_public_sketch_gets_the_exposure_slot_of_a_matching_feed(trained, user, other_user, api_client):
+    from rest_framework.test import APIClient
+
+    from recommender.feed import FRESH_SLOT
+
+    Event.objects.create(user=user, item=Item.objects.get(external_id="0"), kind="like", timestamp=timezone.now())
+    Event.objects.create(user=other_user, item=Item.objects.get(external_id="1"), kind="like",
+                         timestamp=timezone.now())
+    sketch = Item.objects.create(kind=Item.KIND_SKETCH, source="studio", external_id="s9", title="Fresh reel",
+                                 creator="newcomer", tags=FOLK_TAGS)
+    serving.reset_serving_cache()
+    ids = [r["id"] for r in page(api_client)["results"]]
+    assert ids.index(sketch.pk) == FRESH_SLOT
+    other = APIClient()
+    other.force_authenticate(other_user)
+    theirs = [r["id"] for r in page(other)["results"]]
+    assert sketch.pk not in theirs[: FRESH_SLOT + 1]  # a metal listener's feed does not promote it
+
+
+def test_onboarding_offers_a_varied_slate_per_chosen_genre_and_instrument(catalogue, client, user):
+    from recommender.onboarding import SLATE_SIZE, onboarding_slates
+
+    slates = dict(onboarding_slates(instruments=["violin"], genres=["metal"]))
+    assert list(slates)[:2] == ["Metal", "Violin"]
+    assert all("metal" in item.tags for item in slates["Metal"]) and len(slates["Metal"]) == SLATE_SIZE
+    assert all("fiddle" in item.tags for item in slates["Violin"])
+    for items in slates.values():
+        assert len({item.creator for item in items}) == len(items)
+    assert not {i.pk for i in slates["Metal"]} & {i.pk for i in slates["Violin"]}
+    client.force_login(user)
+    shown = client.post("/feed/onboarding/", {"genres": ["metal"], "show_pieces": "1"})
+    assert shown.status_code == 200 and b"<legend>Metal</legend>" in shown.content
+    assert not Event.objects.filter(user=user).exists()
+    pick = slates["Metal"][0]
+    assert client.post("/feed/onboarding/", {"genres": ["metal"], "items": [pick.pk]}).status_code == 302
+    assert list(Event.objects.filter(user=user).values_list("item_id", flat=True)) == [pick.pk]
+
+
+def test_chosen_genres_still_count_after_the_first_likes(trained, user, api_client):
+    Event.objects.create(user=user, item=Item.objects.get(external_id="1"), kind="like", timestamp=timezone.now())
+    assert sum("folk" in r["tags"] for r in page(api_client)["results"][:10]) == 0
+    user.profile.genres = ["folk"]
+    user.profile.save()
+    first = page(api_client)
+    assert first["personalised"] and sum("folk" in r["tags"] for r in first["results"][:10]) >= 3
+
+
+def test_previews_give_the_notes_of_scores_and_public_sketches_only(catalogue, client, user):
+    from studio.records import Sketch
+
+    client.force_login(user)
+    score = {"notes": [{"pitch": 62, "start": 0, "duration": 4, "velocity": 90, "voice": 0}], "bars": 1,
+             "tempo": 90.0, "key": "D", "voices": ["melody"]}
+    public = Sketch.objects.create(owner=user, title="Shared", is_public=True, score=score, bars=1, tempo=90.0,
+                                   key="D", origin="generated")
+    private = Sketch.objects.create(owner=user, title="Mine", is_public=False, score=score, bars=1, tempo=90.0,
+                                    key="D", origin="generated")
+    shared, hidden = (Item.objects.create(kind=Item.KIND_SKETCH, source="studio", external_id=str(s.pk), title=s.title)
+                      for s in (public, private))
+    chorale = Item.objects.create(kind=Item.KIND_SCORE, source="music21", external_id="bwv66.6", title="Chorale",
+                                  features={"corpus_path": "bach/bwv66.6"})
+    assert client.get(f"/feed/items/{shared.pk}/preview/").json()["notes"][0]["pitch"] == 62
+    for item in (hidden, catalogue[0]):
+        response = client.get(f"/feed/items/{item.pk}/preview/")
+        assert response.status_code == 404 and response.json()["detail"] == "This piece has no preview to play."
+    notes = client.get(f"/feed/items/{chorale.pk}/preview/").json()
+    assert notes["voices"] == ["soprano", "alto", "tenor", "bass"] and len(notes["notes"]) > 50
+    serving.reset_serving_cache()
+    cards = {r["id"]: r for r in page_of(client)}
+    assert cards[chorale.pk]["preview_url"].endswith(f"/{chorale.pk}/preview/")
+    assert cards[chorale.pk]["audio_url"].endswith(f"/{chorale.pk}/midi/")
+
+
+def page_of(client):
+    """Every item of the catalogue as the feed API shows it, over as many pages as it takes."""
+    seen, session = [], None
+    for _ in range(10):
+        body = client.get("/api/feed/", {"session": session} if session else {}).json()
+        seen += body["results"]
+        session = body["session"]
+        if not body["results"]:
+            break
+    return seen
+
+
+def test_a_piece_that_sounds_like_one_you_liked_says_so(catalogue, user, api_client):
+    from recommender.sounds import fingerprint
+
+    def run(shift, step):  # running notes up a scale, every ``step`` sixteenths
+        return {"notes": [{"pitch": 60 + shift + [0, 2, 4, 5, 7, 9, 11, 12][k % 8], "start": step * k,
+                           "duration": step, "voice": 0} for k in range(32)], "bars": 8}
+
+    def score_item(name, score, tags):
+        return Item.objects.create(kind=Item.KIND_SCORE, source="test", external_id=name, title=name,
+                                   creator=name, tags=tags, features={"sound": fingerprint(score)})
+
+    liked = score_item("Reel in G", run(7, 2), ["folk"])
+    twin = score_item("Reel in D", run(2, 2), ["folk"])
+    slow = score_item("Slow air", {"notes": [{"pitch": 57 + [0, 3, 7, 5][k % 4], "start": 12 * k, "duration": 12,
+                                              "voice": 0} for k in range(10)], "bars": 8}, ["folk"])
+    assert fingerprint(run(7, 2)) == fingerprint(run(2, 2))  # the key does not change how it sounds
+    training.train(components=["content"], tune=False)
+    Event.objects.create(user=user, item=liked, kind="like", timestamp=timezone.now())
+    reasons = {r["id"]: r["reason"] for r in page_of(api_client)}
+    assert reasons[twin.pk] == "Sounds like Reel in G"
+    assert reasons[slow.pk].startswith("Matches your tags")

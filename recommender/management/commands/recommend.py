@@ -4,7 +4,7 @@ import json
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from recommender import services
+from recommender.feed import feed_page, similar_items
 from recommender.cards import card_of
 from recommender.models import Item
 
@@ -22,12 +22,12 @@ class Command(BaseCommand):
             item = Item.objects.filter(pk=opts["similar"]).first()
             if item is None:
                 raise CommandError("No such item.")
-            result = {"item": card_of(item).payload(), "similar": services.similar_items(item)}
+            result = {"item": card_of(item).payload(), "similar": similar_items(item)}
         elif opts["user"]:
             user = get_user_model().objects.filter(username=opts["user"]).first()
             if user is None:
                 raise CommandError("No such user.")
-            result = services.feed_page(user)
+            result = feed_page(user)
         else:
             raise CommandError("Give --user or --similar.")
         if opts["json"]:

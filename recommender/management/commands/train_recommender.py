@@ -3,7 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from recommender import services
+from recommender.training import train
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0)
 
     def handle(self, *args, **opts):
-        version = services.train(components=opts["components"], tune=not opts["no_tune"], seed=opts["seed"],
+        version = train(components=opts["components"], tune=not opts["no_tune"], seed=opts["seed"],
                                  activate=not opts["no_activate"])
         result = {"version": version.pk, "active": version.is_active, "users": version.n_users,
                   "items": version.n_items, "interactions": version.n_interactions,

@@ -74,6 +74,7 @@ OWNED = {
 SHARED = {
     "recommender:item": "catalogue items are what the feed recommends to everybody",
     "recommender:item-midi": "the same catalogue item's MIDI",
+    "recommender:item-preview": "the same catalogue item's notes (a sketch only while it is public)",
     "recommender-api:similar": "the same catalogue, through the API",
 }
 

@@ -124,3 +124,21 @@ def test_standardise_and_hybrid_blend():
                weights={"a": 1.0, "b": 0.5}, tune=False).fit(R)
     expected = standardise(np.array([[1, 2, 3, 0]])) + 0.5 * standardise(np.array([[0, 0, 0, 4]]))
     assert h.score(R[0]) == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.mark.parametrize("name", ["itemknn", "ease", "als", "bpr", "content"])
+def test_history_contributions_add_up_to_the_score(name):
+    rng = np.random.default_rng(3)
+    r = sp.random(40, 30, density=0.2, format="csr", random_state=4, dtype=np.float32)
+    r.data = np.log1p(rng.integers(1, 50, r.nnz)).astype(np.float32)
+    features = sp.random(30, 12, density=0.3, format="csr", random_state=5, dtype=np.float32)
+    model = make(name, **({"iterations": 5} if name in ("als", "bpr") else {})).fit(r, features)
+    row = r[7]
+    items = [i for i in range(30) if i not in set(row.indices)]
+    parts = model.contributions(row, items)
+    assert parts.shape == (len(items), row.nnz)
+    np.testing.assert_allclose(parts.sum(axis=1), model.score(row)[0, items], rtol=1e-3, atol=1e-4)
+
+
+def test_popularity_has_no_history_contributions():
+    assert Popularity().fit(R).contributions(R[0], [2, 3]).shape == (2, 0)

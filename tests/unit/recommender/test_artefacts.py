@@ -8,7 +8,7 @@ import pytest
 import scipy.sparse as sp
 from django.core.cache import cache
 
-from recommender import services
+from recommender import serving, training
 from recommender.algorithms import make
 from recommender.algorithms.hybrid import Hybrid, default_components
 from recommender.artefacts import Artefact, ArtefactError, load_artefact, save_artefact
@@ -98,42 +98,42 @@ def test_an_old_pickle_or_a_hostile_file_is_refused_without_unpickling(tmp_path,
 
 
 @pytest.fixture
-def serving(db, settings, tmp_path):
+def served_catalogue(db, settings, tmp_path):
     settings.MOTIF_MODEL_DIR = str(tmp_path)
     cache.clear()
-    services.reset_serving_cache()
+    serving.reset_serving_cache()
     items = [Item.objects.create(kind=Item.KIND_IMPORTED, source="test", external_id=str(k), title=f"Tune {k}",
                                  creator=f"creator {k % 4}", tags=["folk" if k % 2 else "metal"])
              for k in range(12)]
     ImportedPlay.objects.bulk_create([ImportedPlay(listener=f"l{u}", item=items[(u + j) % 12], plays=3 + j)
                                       for u in range(10) for j in range(4)])
     yield tmp_path
-    services.reset_serving_cache()
+    serving.reset_serving_cache()
 
 
-def test_training_writes_an_npz_the_web_process_serves(serving):
-    version = services.train(components=["itemknn", "als", "content", "popularity"], tune=False)
-    assert version.path.endswith(".npz") and not list(serving.rglob("*.pkl"))
-    model = services.get_model()
+def test_training_writes_an_npz_the_web_process_serves(served_catalogue):
+    version = training.train(components=["itemknn", "als", "content", "popularity"], tune=False)
+    assert version.path.endswith(".npz") and not list(served_catalogue.rglob("*.pkl"))
+    model = serving.get_model()
     assert model.version_id == version.pk and set(model.hybrid.components) == {"itemknn", "als", "content", "popularity"}
 
 
-def test_an_old_pickled_artefact_is_ignored_with_one_log_line(serving, caplog, monkeypatch):
-    old = serving / "model-1.pkl"
+def test_an_old_pickled_artefact_is_ignored_with_one_log_line(served_catalogue, caplog, monkeypatch):
+    old = served_catalogue / "model-1.pkl"
     old.write_bytes(pickle.dumps({"model": "old"}))
     version = ModelVersion.objects.create(algorithm="hybrid", path=str(old), is_active=True)
     fitted = []
-    real_fallback = services._fallback_artefact
-    monkeypatch.setattr(services, "_fallback_artefact", lambda: fitted.append(1) or real_fallback())
-    monkeypatch.setattr(services, "_ignored_artefacts", set())
-    with caplog.at_level(logging.WARNING, logger="recommender.services"):
-        model = services.get_model()
-        services._serving["checked"] = 0  # skip the 10 s re-check interval
-        assert services.get_model() is model
+    real_fallback = serving._fallback_artefact
+    monkeypatch.setattr(serving, "_fallback_artefact", lambda: fitted.append(1) or real_fallback())
+    monkeypatch.setattr(serving, "_ignored_artefacts", set())
+    with caplog.at_level(logging.WARNING, logger="recommender.serving"):
+        model = serving.get_model()
+        serving._serving["checked"] = 0  # skip the 10 s re-check interval
+        assert serving.get_model() is model
     assert model.version_id is None and set(model.hybrid.components) == {"content", "popularity"}
     assert fitted == [1]  # fitted once, not again at every version check
     warnings = [r.getMessage() for r in caplog.records if "ignored" in r.getMessage()]
     assert len(warnings) == 1 and "model-1.pkl" in warnings[0]
-    new = services.train(components=["popularity", "content"], tune=False)
-    services._serving["checked"] = 0
-    assert services.get_model().version_id == new.pk != version.pk
+    new = training.train(components=["popularity", "content"], tune=False)
+    serving._serving["checked"] = 0
+    assert serving.get_model().version_id == new.pk != version.pk

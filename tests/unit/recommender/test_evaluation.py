@@ -4,7 +4,8 @@ import json
 import numpy as np
 import pytest
 
-from recommender.evaluation import load_hetrec, run
+from recommender.algorithms.metrics import holdout_split
+from recommender.evaluation import evaluate_one, load_hetrec, run
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def tiny_hetrec(tmp_path):
 def test_load_hetrec_reads_latin1_tags_and_log_counts(tiny_hetrec):
     data = load_hetrec(str(tiny_hetrec))
     assert data.user_items.shape == (30, 40) and data.user_items.nnz == 300
-    assert data.tag_names == ["café", "rock"] and data.item_features.nnz == 40
+    assert data.tag_names == ["café", "rock"] and data.item_features().nnz == 40
     assert data.user_items.data.max() <= np.log1p(500)
 
 
@@ -45,3 +46,66 @@ def test_run_reports_every_algorithm_and_the_paired_comparison(tiny_hetrec):
     assert report["algorithms"]["itemknn"]["ndcg@10"] > report["algorithms"]["popularity"]["ndcg@10"]
     assert report["comparison"]["best_baseline"] == "implicit_cosine"
     assert len(report["comparison"]["paired_difference_per_seed"]) == 2
+
+
+def _write_hetrec(folder, plays, taggings, n_tags):
+    """A HetRec-shaped folder from (user, artist, plays) and (user, artist, tag) rows."""
+    folder.mkdir()
+    artists = sorted({a for _u, a, _p in plays})
+    (folder / "artists.dat").write_text("id\tname\turl\tpictureURL\n" + "".join(f"{a}\tA{a}\t\t\n" for a in artists))
+    (folder / "user_artists.dat").write_text("userID\tartistID\tweight\n" + "".join(
+        f"{u}\t{a}\t{p}\n" for u, a, p in plays))
+    (folder / "tags.dat").write_bytes(("tagID\ttagValue\n" + "".join(
+        f"{t}\ttag{t}\n" for t in range(1, n_tags + 1))).encode("latin-1"))
+    (folder / "user_taggedartists.dat").write_text("userID\tartistID\ttagID\tday\tmonth\tyear\n" + "".join(
+        f"{u}\t{a}\t{t}\t1\t1\t2009\n" for u, a, t in taggings))
+    return str(folder)
+
+
+@pytest.fixture
+def hetrec_and_canary(tmp_path):
+    """Four genres of 30 artists, 80 users who each play 15 artists mostly of one genre, a few genre tags
+    per artist from the first 10 users; the canary copy adds a private tag from every user on each
+    artist they played (tag ids above the genre tags)."""
+    rng = np.random.default_rng(7)
+    plays, taggings = [], []
+    for u in range(1, 81):
+        genre = u % 4
+        own = rng.choice(np.arange(genre * 30 + 1, genre * 30 + 31), 12, replace=False)
+        other = rng.choice(np.arange(1, 121), 3, replace=False)
+        for a in dict.fromkeys([*own.tolist(), *other.tolist()]):
+            plays.append((u, a, int(rng.integers(1, 300))))
+    for a in range(1, 121):
+        for u in rng.choice(np.arange(1, 11), 2, replace=False):
+            taggings.append((int(u), a, (a - 1) // 30 + 1))
+    plain = _write_hetrec(tmp_path / "plain", plays, taggings, 4)
+    canary = _write_hetrec(tmp_path / "canary", plays, taggings + [(u, a, 4 + u) for u, a, _p in plays], 84)
+    return plain, canary
+
+
+def _content_ndcg(path, leak_free: bool) -> float:
+    data = load_hetrec(path)
+    train, test = holdout_split(data.user_items, 0.2, seed=0)
+    features = data.item_features(held_out=test) if leak_free else data.item_features()
+    return evaluate_one("content", train, test, features, seed=0)["ndcg@10"]
+
+
+def test_canary_tags_on_played_artists_do_not_move_the_leak_free_evaluation(hetrec_and_canary):
+    plain, canary = hetrec_and_canary
+    clean = _content_ndcg(plain, leak_free=True)
+    assert abs(_content_ndcg(canary, leak_free=True) - clean) < 0.15 * clean
+    # the same canary through features built from every tag row (the old protocol) is caught
+    assert _content_ndcg(canary, leak_free=False) > 1.5 * clean
+
+
+def test_features_drop_exactly_the_tags_of_held_out_pairs(hetrec_and_canary):
+    data = load_hetrec(hetrec_and_canary[1])
+    _train, test = holdout_split(data.user_items, 0.2, seed=0)
+    features = data.item_features(held_out=test)
+    users, items, tags = data.taggings.T
+    private = tags >= 4  # tag columns 0-3 are the genre tags
+    held = np.asarray(test[users[private], items[private]]).ravel() > 0
+    assert held.any()
+    for item, tag in zip(items[private][held][:50], tags[private][held][:50]):
+        assert features[item, tag] == 0
+    assert features.sum() == len(tags) - (np.asarray(test[users, items]).ravel() > 0).sum()
