@@ -6,12 +6,12 @@ from django.test import Client
 
 from jobs.models import Job
 from jobs.services import submit_job
-from recommender import services
+from recommender import tasks
 from tests.unit.job_links import assert_jobs_page_links_to_result
 
 
 def test_retraining_links_to_the_feed(user, eager_jobs, monkeypatch):
-    monkeypatch.setattr(services, "train", lambda tune=True: SimpleNamespace(pk=7, metrics={}))
+    monkeypatch.setattr(tasks, "train", lambda tune=True: SimpleNamespace(pk=7, metrics={}))
     job = submit_job(user, "recommender.train", {"tune": False})
     assert_jobs_page_links_to_result(Client(), job, "/feed/")
 
