@@ -1,4 +1,4 @@
-"""Warm what is slow on first use (librosa's numba kernels) before a job needs it."""
+"""Warm first-use code paths (the beat tracker) before a job needs it."""
 import logging
 import threading
 

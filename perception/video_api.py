@@ -22,7 +22,7 @@ from perception.models import VideoReport
 class VideoUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="The video (MP4, MOV, MKV, WebM; at most MOTIF_MAX_UPLOAD_MB).")
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    detector = serializers.ChoiceField(choices=video_services.DETECTOR_CHOICES, default="adaptive",
+    detector = serializers.ChoiceField(choices=video_services.DETECTOR_CHOICES, default=video_services.DEFAULT_DETECTOR,
                                        help_text="How shots are found.")
 
 

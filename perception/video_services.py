@@ -22,12 +22,15 @@ from motif import uploads
 from motif.uploads import UploadRejected
 from motif.files import saved_on_commit
 from perception.video import AnalysisOptions, VideoError, VideoRejected, analyze_video, probe_video
+from perception.video.shots import DEFAULT_DETECTOR
 
 logger = logging.getLogger(__name__)
 JOB_KIND = "perception.video"
 UPLOAD_DIR = "perception/videos"
 DETECTOR_CHOICES = (
-    ("adaptive", gettext_lazy("Adaptive (default): hard cuts, robust to camera motion")),
+    ("fast", gettext_lazy("Fast (default): cuts, fades, dissolves and wipes")),
+    ("transnetv2", gettext_lazy("TransNetV2 neural network: the most accurate, slower without a GPU")),
+    ("adaptive", gettext_lazy("Adaptive (PySceneDetect): hard cuts, robust to camera motion")),
     ("content", gettext_lazy("Content: hard cuts")),
     ("adaptive+threshold", gettext_lazy("Adaptive + fades to black")),
     ("threshold", gettext_lazy("Fades to black only")),
@@ -55,7 +58,7 @@ def probe_file(path: str | os.PathLike):
     return probe_video(path, **limits())
 
 
-def start_analysis(user, upload, title: str = "", detector: str = "adaptive"):
+def start_analysis(user, upload, title: str = "", detector: str = DEFAULT_DETECTOR):
     """Check the upload fully, store it, and queue the analysis job; returns the Job.
 
     The name, declared size and container magic bytes are checked before anything is written; then
@@ -70,7 +73,7 @@ def start_analysis(user, upload, title: str = "", detector: str = "adaptive"):
     params = {
         "path": stored,
         "title": (title or Path(upload.name).stem).strip()[:200],
-        "detector": detector if detector in dict(DETECTOR_CHOICES) else "adaptive",
+        "detector": detector if detector in dict(DETECTOR_CHOICES) else DEFAULT_DETECTOR,
         "probe": info.to_dict(),
     }
     try:
@@ -120,7 +123,7 @@ def run_job(ctx) -> dict:
             ctx.report(min(90, int(90 * done / max(total, 1))), _("Analysed %(done)d of %(total)d frames")
                        % {"done": done, "total": total})
 
-        options = AnalysisOptions.from_env(detector=params.get("detector") or "adaptive")
+        options = AnalysisOptions.from_env(detector=params.get("detector") or DEFAULT_DETECTOR)
         try:
             result = analyze_video(default_storage.path(stored), options, progress=progress)
         except VideoRejected as exc:

@@ -35,7 +35,7 @@ class VideoUploadForm(forms.Form):
     )
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200, required=False)
     detector = forms.ChoiceField(label=gettext_lazy("Shot detection"), choices=video_services.DETECTOR_CHOICES,
-                                 initial="adaptive")
+                                 initial=video_services.DEFAULT_DETECTOR)
 
 
 @login_required

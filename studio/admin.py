@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from studio.records import Sketch
+from studio.records import ScoreUpload, Sketch
 
 
 @admin.register(Sketch)
@@ -11,3 +11,15 @@ class SketchAdmin(admin.ModelAdmin):
     search_fields = ["title", "owner__username", "tags"]
     raw_id_fields = ["owner", "parent"]
     readonly_fields = ["created_at", "updated_at", "published_at"]
+
+
+@admin.register(ScoreUpload)
+class ScoreUploadAdmin(admin.ModelAdmin):
+    """Uploads waiting for their job; the bytes themselves are not shown."""
+
+    list_display = ["title", "owner", "extension", "sketch", "created_at"]
+    list_filter = ["extension"]
+    search_fields = ["title", "owner__username"]
+    raw_id_fields = ["owner", "sketch"]
+    exclude = ["data"]
+    readonly_fields = ["created_at"]

@@ -1,27 +1,29 @@
-"""Tempo and beats of the soundtrack with librosa."""
+"""Tempo and beats of the soundtrack (:mod:`.beat_tracker`, numpy only: no compilation)."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from . import beat_tracker
+
 
 def beats(samples: np.ndarray, rate: int) -> tuple[float | None, list[float]]:
-    """(tempo in BPM, beat times in seconds); (None, []) for silence or very short audio.
-
-    The first call compiles librosa's numba kernels (about 20 s): call :func:`warm_up` in workers.
-    """
+    """(tempo in BPM, beat times in seconds); (None, []) for silence or very short audio."""
     if samples.size < rate * 2 or float(np.sqrt(np.mean(samples**2))) < 1e-4:
         return None, []
-    import librosa
-
-    tempo, beat_times = librosa.beat.beat_track(y=samples, sr=rate, units="time")
-    tempo_value = float(np.atleast_1d(tempo)[0])
-    if not beat_times.size or tempo_value <= 0:
+    envelope = beat_tracker.onset_envelope(samples, rate)
+    frame_rate = rate / beat_tracker.HOP
+    tempo = beat_tracker.estimate_tempo(envelope, frame_rate)
+    if tempo <= 0:
         return None, []
-    # The tracker's beats sit on a 23 ms frame grid and lag the attack by 10-30 ms; move each one
-    # to the start of the nearest onset (6 ms grid) when there is one within 70 ms.
-    onsets = librosa.onset.onset_detect(y=samples, sr=rate, hop_length=128, backtrack=True, units="time")
-    return round(tempo_value, 2), [round(float(t), 3) for t in snap(beat_times, onsets, 0.07)]
+    frames = beat_tracker.track_beats(envelope, frame_rate, tempo)
+    beat_times = (frames * beat_tracker.HOP + beat_tracker.N_FFT // 2) / rate
+    if not beat_times.size:
+        return None, []
+    # Beats sit on a 23 ms frame grid; move each one to the start of the nearest onset (6 ms grid)
+    # when there is one within 70 ms.
+    onsets = beat_tracker.onset_times(samples, rate)
+    return round(float(tempo), 2), [round(float(t), 3) for t in snap(beat_times, onsets, 0.07)]
 
 
 def snap(times: np.ndarray, anchors: np.ndarray, window: float) -> np.ndarray:
@@ -37,7 +39,7 @@ def snap(times: np.ndarray, anchors: np.ndarray, window: float) -> np.ndarray:
 
 
 def warm_up() -> None:
-    """Run the beat tracker once on noise so numba compiles outside request paths."""
+    """Run the beat tracker once on noise (numpy's FFT plans and caches; cheap)."""
     rng = np.random.default_rng(0)
     beats(rng.normal(0, 0.1, 22050 * 3).astype(np.float32), 22050)
 

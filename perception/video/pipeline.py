@@ -19,7 +19,8 @@ from .labels import make_labeller
 from .media import MediaReader
 from .probe import ProbeResult, probe_video
 from .sheet import contact_sheet, keyframe_strip
-from .shots import DEFAULT_DETECTOR, CutFinder
+from .shots import DEFAULT_DETECTOR, TransitionFinder
+from .transitions import KINDS
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -28,7 +29,7 @@ ProgressCallback = Callable[[int, int], None]
 class AnalysisOptions:
     """Knobs of the analysis; ``from_env`` fills the model paths from the environment."""
 
-    detector: str = DEFAULT_DETECTOR       # "adaptive", "content", "threshold", ... or "a+b"
+    detector: str = DEFAULT_DETECTOR       # "fast", "transnetv2", "adaptive", ... or "a+b"
     analysis_width: int = 320              # frames are analysed at this width
     max_fps: float = 30.0                  # sources above this keep every n-th frame
     min_shot_seconds: float = 0.4
@@ -102,7 +103,7 @@ def analyze_video(
 class _FramePass:
     """Everything gathered while decoding, per analysed frame."""
 
-    finder: CutFinder
+    finder: TransitionFinder
     picker: KeyframePicker = field(default_factory=KeyframePicker)
     times: list[float] = field(default_factory=list)
     brightness: list[float] = field(default_factory=list)
@@ -115,20 +116,17 @@ def _decode_pass(reader: MediaReader, options: AnalysisOptions, face_detector, t
     """The one pass over the frames: shots, keyframe candidates, light, colour, motion, faces."""
     data: _FramePass | None = None
     previous_luma = None
-    seen_cuts = 0
     face_every = 1
     for frame in reader.frames():
         if data is None:  # the reader knows the frame rate once the file is open
             fps = reader.fps
-            data = _FramePass(CutFinder(options.detector, fps, int(round(options.min_shot_seconds * fps))))
+            data = _FramePass(TransitionFinder(options.detector, fps, int(round(options.min_shot_seconds * fps))))
             face_every = max(1, int(round(fps / options.face_sample_fps)))
         if cancelled is not None and cancelled():
             raise AnalysisCancelled()
         image = frame.image
-        data.finder.process(frame.index, image)
-        while seen_cuts < len(data.finder.pending):
-            data.picker.cut(data.finder.pending[seen_cuts])
-            seen_cuts += 1
+        for start in data.finder.process(frame.index, image):
+            data.picker.cut(start)
         data.picker.add(frame.index, image)
         data.times.append(frame.time)
         data.brightness.append(colour.brightness(frame.luma))
@@ -154,7 +152,9 @@ def _analyze(path, options: AnalysisOptions, progress, cancelled, probe) -> Anal
     total = len(times)
     tick(total, total, force=True)
 
-    cuts = data.finder.finish()
+    transitions = data.finder.finish()
+    cuts = [t.frame for t in transitions]
+    entered_by = ["start", *(t.kind for t in transitions)]
     bounds = [0, *cuts, total]
     ranges = list(zip(bounds[:-1], bounds[1:]))
     duration = max(probe.duration, times[-1] + 1.0 / reader.fps)
@@ -183,6 +183,7 @@ def _analyze(path, options: AnalysisOptions, progress, cancelled, probe) -> Anal
             "saturation": round(float(np.mean(data.saturation[first:end])), 4),
             "motion": round(float(moving.mean()) if moving.size else 0.0, 4),
             "label": labels[k],
+            "entered_by": entered_by[k],
         })
 
     cut_times = [round(times[c], 3) for c in cuts]
@@ -195,6 +196,8 @@ def _analyze(path, options: AnalysisOptions, progress, cancelled, probe) -> Anal
         "fps": round(probe.fps, 3),
         "shots": shots,
         "cuts": cut_times,
+        "transitions": [t.as_dict(times) for t in transitions],
+        "transition_counts": {kind: entered_by.count(kind) for kind in KINDS},
         "cuts_per_minute": round(len(cuts) / (duration / 60.0), 2),
         "average_shot_length": round(duration / len(shots), 3),
         "tempo_bpm": tempo,

@@ -1,8 +1,15 @@
-"""Shot boundaries with PySceneDetect detectors, chosen by name and fed our own decoded frames."""
+"""Shot transitions from detectors chosen by name, all behind one interface.
+
+A detector has ``process(index, image, thumb)`` (called for every analysed frame; returns the
+boundaries it is already sure of, which let the keyframe picker split its candidates early) and
+``finish()`` (returns every :class:`~perception.video.transitions.Transition`). ``fast`` (our CPU
+path: cuts, fades, dissolves, wipes) and ``transnetv2`` (the accurate network) tell how each shot
+is entered; PySceneDetect's detectors are kept as baselines and report cuts (``threshold``: fades).
+"""
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Protocol
 
 import numpy as np
 from scenedetect.common import FrameTimecode
@@ -15,19 +22,61 @@ from scenedetect.detectors import (
     ThresholdDetector,
 )
 
-# name -> factory(min_scene_len_frames) ; "threshold" finds fades to and from black.
-SHOT_DETECTORS: dict[str, Callable[[int], SceneDetector]] = {
-    "adaptive": lambda min_len: AdaptiveDetector(min_scene_len=min_len),
-    "content": lambda min_len: ContentDetector(min_scene_len=min_len),
-    "threshold": lambda min_len: ThresholdDetector(min_scene_len=min_len),
-    "histogram": lambda min_len: HistogramDetector(min_scene_len=min_len),
-    "hash": lambda min_len: HashDetector(min_scene_len=min_len),
+from .fast_transitions import FastTransitionDetector
+from .transitions import Transition, keep_apart, thumbnail
+from .transnet import TransNetDetector
+
+
+class TransitionDetector(Protocol):
+    """What every shot detector offers (see the module docstring)."""
+
+    name: str
+
+    def process(self, index: int, image: np.ndarray, thumb: np.ndarray) -> list[int]: ...
+
+    def finish(self) -> list[Transition]: ...
+
+
+class SceneDetectAdapter:
+    """A PySceneDetect detector fed our decoded frames; each cut it reports (while streaming or in
+    ``post_process``) becomes a transition of ``kind``."""
+
+    def __init__(self, name: str, detector: SceneDetector, fps: float, kind: str = "cut"):
+        self.name, self.kind = name, kind
+        self._detector, self._fps = detector, fps
+        self._cuts: list[int] = []
+        self._last = -1
+
+    def process(self, index: int, image: np.ndarray, thumb: np.ndarray) -> list[int]:
+        self._last = index
+        cuts = [t.frame_num for t in self._detector.process_frame(FrameTimecode(index, fps=self._fps), image)]
+        self._cuts.extend(cuts)
+        return cuts
+
+    def finish(self) -> list[Transition]:
+        tail = self._detector.post_process(FrameTimecode(max(0, self._last), fps=self._fps))
+        return [Transition(f, self.kind, f, f) for f in self._cuts + [t.frame_num for t in tail]]
+
+
+def _scenedetect(name: str, factory: Callable[[int], SceneDetector], kind: str = "cut"):
+    return lambda min_len, fps: SceneDetectAdapter(name, factory(min_len), fps, kind)
+
+
+# name -> factory(min_shot_frames, fps)
+SHOT_DETECTORS: dict[str, Callable[[int, float], TransitionDetector]] = {
+    "fast": lambda min_len, fps: FastTransitionDetector(min_len),
+    "transnetv2": lambda min_len, fps: TransNetDetector(min_len),
+    "adaptive": _scenedetect("adaptive", lambda n: AdaptiveDetector(min_scene_len=n)),
+    "content": _scenedetect("content", lambda n: ContentDetector(min_scene_len=n)),
+    "threshold": _scenedetect("threshold", lambda n: ThresholdDetector(min_scene_len=n), kind="fade"),
+    "histogram": _scenedetect("histogram", lambda n: HistogramDetector(min_scene_len=n)),
+    "hash": _scenedetect("hash", lambda n: HashDetector(min_scene_len=n)),
 }
-DEFAULT_DETECTOR = "adaptive"
+DEFAULT_DETECTOR = "fast"
 
 
 def parse_detector_names(spec: str) -> list[str]:
-    """``"adaptive"`` or a combination such as ``"adaptive+threshold"``."""
+    """``"fast"`` or a combination such as ``"adaptive+threshold"``."""
     names = [n.strip().lower() for n in (spec or DEFAULT_DETECTOR).split("+") if n.strip()]
     unknown = [n for n in names if n not in SHOT_DETECTORS]
     if unknown or not names:
@@ -38,44 +87,36 @@ def parse_detector_names(spec: str) -> list[str]:
     return names
 
 
-class CutFinder:
-    """Feeds frames to one or more detectors and returns cuts as analysed-frame indices.
+class TransitionFinder:
+    """Feeds every analysed frame to one or more detectors and returns their transitions, sorted,
+    none closer than the minimum shot length to the one before (the earliest wins)."""
 
-    A cut index is the first frame of the new shot. Cuts from several detectors closer than the
-    minimum shot length are merged (the earliest wins).
-    """
+    # Mean thumbnail difference from a segment's first frame past which a new segment starts.
+    DRIFT = 30.0
 
     def __init__(self, spec: str, fps: float, min_shot_frames: int = 12):
         self.names = parse_detector_names(spec)
-        self.fps = fps
         self.min_shot_frames = max(1, min_shot_frames)
-        self._detectors = [SHOT_DETECTORS[n](self.min_shot_frames) for n in self.names]
-        self._raw: list[int] = []
+        self._detectors = [SHOT_DETECTORS[n](self.min_shot_frames, fps) for n in self.names]
         self._last = -1
+        self._anchor: np.ndarray | None = None
 
-    def _timecode(self, index: int) -> FrameTimecode:
-        return FrameTimecode(index, fps=self.fps)
-
-    def process(self, index: int, image: np.ndarray) -> None:
+    def process(self, index: int, image: np.ndarray) -> list[int]:
+        """Feed one frame; returns where keyframe segments may start: boundaries the detectors
+        already know, or this frame when the picture has drifted far from the segment's first
+        (detectors that decide at the end report nothing while streaming)."""
         self._last = index
-        tc = self._timecode(index)
+        thumb = thumbnail(image)
+        starts: list[int] = []
         for detector in self._detectors:
-            self._raw.extend(t.frame_num for t in detector.process_frame(tc, image))
+            starts.extend(detector.process(index, image, thumb))
+        if self._anchor is None or starts:
+            self._anchor = thumb
+        elif np.abs(thumb.astype(np.int16) - self._anchor).mean() > self.DRIFT:
+            self._anchor = thumb
+            starts.append(index)
+        return starts
 
-    def finish(self) -> list[int]:
-        tc = self._timecode(max(0, self._last))
-        for detector in self._detectors:
-            self._raw.extend(t.frame_num for t in detector.post_process(tc))
-        cuts: list[int] = []
-        for c in sorted(set(self._raw)):
-            if c <= 0 or c > self._last:
-                continue
-            if cuts and c - cuts[-1] < self.min_shot_frames:
-                continue
-            cuts.append(c)
-        return cuts
-
-    @property
-    def pending(self) -> list[int]:
-        """Cuts emitted so far (not yet merged); used to split keyframe candidates on the fly."""
-        return self._raw
+    def finish(self) -> list[Transition]:
+        found = [t for detector in self._detectors for t in detector.finish()]
+        return keep_apart(found, self.min_shot_frames, self._last)

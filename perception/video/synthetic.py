@@ -1,4 +1,4 @@
-"""Synthetic music-video clips with known cuts, fades and beats.
+"""Synthetic music-video clips with known cuts, fades, dissolves, wipes and beats.
 
 Used by the tests and by ``benchmarks/video.py``: frames are drawn with OpenCV/numpy, audio clicks
 at a known tempo are muxed in with PyAV, and the ground truth is returned beside the file.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import Callable
 
 import av
 import cv2
@@ -25,7 +26,8 @@ _PALETTE = [
 
 @dataclass
 class ShotSpec:
-    """One shot: its length in frames and how it starts ("cut" or "fade" in from black)."""
+    """One shot: its length in frames and how it is entered: "cut", "fade" (through black),
+    "dissolve" or "wipe" (left to right). A dissolve or wipe is centred on the shot's first frame."""
 
     frames: int
     transition: str = "cut"
@@ -44,10 +46,11 @@ class Clip:
     fade_frames: list[int] = field(default_factory=list)
     beat_times: list[float] = field(default_factory=list)
     bpm: float | None = None
+    transitions: list[tuple[int, str]] = field(default_factory=list)  # (first frame of the shot, kind)
 
     @property
     def cuts(self) -> list[float]:
-        return [f / self.fps for f in sorted(self.cut_frames + self.fade_frames)]
+        return [f / self.fps for f, _ in self.transitions]
 
     @property
     def duration(self) -> float:
@@ -76,12 +79,19 @@ def _shot_frame(style: int, t: int, width: int, height: int, face: bool) -> np.n
     img = np.clip(img.astype(np.float32) + ramp, 0, 255).astype(np.uint8)
     accent = tuple(int(255 - c) for c in bg)
     radius = max(4, height // 10)
-    x = int((width * 0.2) + (width * 0.6) * ((t * 3) % 100) / 100)
+    # Both move back and forth (no jumps: a jump would be a cut of its own).
+    x = int((width * 0.2) + (width * 0.6) * _bounce(t * 3, 100) / 100)
     cv2.circle(img, (x, height // 3), radius, accent, -1)
-    cv2.rectangle(img, (0, height - height // 6), ((t * 4) % width, height - 2), accent, -1)
+    cv2.rectangle(img, (0, height - height // 6), (_bounce(t * 4, width), height - 2), accent, -1)
     if face:
         draw_face(img, width // 2, height // 2, height // 4)
     return img
+
+
+def _bounce(position: int, span: int) -> int:
+    """``position`` folded back and forth into 0..span."""
+    phase = position % (2 * span)
+    return phase if phase <= span else 2 * span - phase
 
 
 def _click_track(duration: float, bpm: float, offset: float) -> tuple[np.ndarray, list[float]]:
@@ -110,12 +120,19 @@ def make_clip(
     beat_offset: float = 0.0,
     fade_frames: int = 8,
     codec: str = "libx264",
+    blend_frames: int = 12,
+    painter: Callable[[int, int], np.ndarray] | None = None,
 ) -> Clip:
-    """Write an MP4 with the given shots (and a click track at ``bpm`` if given)."""
+    """Write an MP4 with the given shots (and a click track at ``bpm`` if given).
+
+    A fade lasts ``fade_frames`` out and as many in; a dissolve or wipe lasts ``blend_frames``.
+    ``painter(shot, frame_in_shot)`` draws a shot's BGR frame at ``width`` x ``height`` (by default
+    a flat background with a moving disc and bar)."""
     path = Path(path)
     frame_count = sum(s.frames for s in shots)
     duration = frame_count / fps
-    cut_frames, fade_cuts = [], []
+    starts = np.cumsum([0] + [s.frames for s in shots[:-1]]).tolist()
+    transitions = [(start, shot.transition) for start, shot in zip(starts[1:], shots[1:])]
     with av.open(str(path), "w") as container:
         vstream = container.add_stream(codec, rate=fps)
         vstream.width, vstream.height, vstream.pix_fmt = width, height, "yuv420p"
@@ -123,35 +140,65 @@ def make_clip(
         astream = None
         if bpm:
             astream = container.add_stream("aac", rate=AUDIO_RATE, layout="mono")
-        start = 0
-        for i, shot in enumerate(shots):
-            if i:
-                (fade_cuts if shot.transition == "fade" else cut_frames).append(start)
-            fade_in = shot.transition == "fade"
-            fade_out = i + 1 < len(shots) and shots[i + 1].transition == "fade"
-            style = i if shot.style is None else shot.style
-            for t in range(shot.frames):
-                img = _shot_frame(style, t, width, height, shot.face)
-                gain = 1.0
-                if fade_in and t < fade_frames:
-                    gain = min(gain, t / fade_frames)
-                if fade_out and t >= shot.frames - fade_frames:
-                    gain = min(gain, (shot.frames - 1 - t) / fade_frames)
-                if gain < 1.0:
-                    img = (img.astype(np.float32) * gain).astype(np.uint8)
-                frame = av.VideoFrame.from_ndarray(img, format="bgr24")
-                frame.pts = start + t
-                frame.time_base = Fraction(1, fps)
-                for packet in vstream.encode(frame):
-                    container.mux(packet)
-            start += shot.frames
+        for index in range(frame_count):
+            img = _clip_frame(shots, starts, index, painter or _default_painter(shots, width, height),
+                              fade_frames, blend_frames)
+            frame = av.VideoFrame.from_ndarray(img, format="bgr24")
+            frame.pts = index
+            frame.time_base = Fraction(1, fps)
+            for packet in vstream.encode(frame):
+                container.mux(packet)
         for packet in vstream.encode():
             container.mux(packet)
         beats: list[float] = []
         if astream is not None:
             samples, beats = _click_track(duration, bpm, beat_offset)
             _write_audio(container, astream, samples)
-    return Clip(path, fps, frame_count, cut_frames, fade_cuts, beats, bpm)
+    return Clip(
+        path, fps, frame_count,
+        cut_frames=[f for f, kind in transitions if kind == "cut"],
+        fade_frames=[f for f, kind in transitions if kind == "fade"],
+        beat_times=beats, bpm=bpm, transitions=transitions,
+    )
+
+
+def _default_painter(shots: list[ShotSpec], width: int, height: int) -> Callable[[int, int], np.ndarray]:
+    def paint(i: int, local: int) -> np.ndarray:
+        return _shot_frame(i if shots[i].style is None else shots[i].style, local, width, height, shots[i].face)
+    return paint
+
+
+def _clip_frame(shots, starts, index, picture, fade_frames, blend_frames) -> np.ndarray:
+    """Frame ``index`` of the clip: its shot's picture, faded or blended with a neighbour."""
+    k = int(np.searchsorted(starts, index, side="right")) - 1
+    shot, t = shots[k], index - starts[k]
+
+    img = picture(k, t)
+    # Dissolves and wipes straddle the first frame of the shot they enter (half before, half after).
+    half = blend_frames // 2
+    for nxt in (k, k + 1):
+        if not 0 < nxt < len(shots) or shots[nxt].transition not in ("dissolve", "wipe"):
+            continue
+        offset = index - starts[nxt]  # frames from the incoming shot's first frame
+        if -half <= offset < blend_frames - half:
+            alpha = (offset + half + 0.5) / blend_frames
+            old, new = picture(nxt - 1, index - starts[nxt - 1]), picture(nxt, offset)
+            if shots[nxt].transition == "dissolve":
+                img = cv2.addWeighted(old, 1.0 - alpha, new, alpha, 0.0)
+            else:
+                img = old.copy()
+                edge = int(round(alpha * img.shape[1]))
+                img[:, :edge] = new[:, :edge]
+    fade_in = k > 0 and shot.transition == "fade"
+    fade_out = k + 1 < len(shots) and shots[k + 1].transition == "fade"
+    gain = 1.0
+    if fade_in and t < fade_frames:
+        gain = min(gain, t / fade_frames)
+    if fade_out and t >= shot.frames - fade_frames:
+        gain = min(gain, (shot.frames - 1 - t) / fade_frames)
+    if gain < 1.0:
+        img = (img.astype(np.float32) * gain).astype(np.uint8)
+    return img
 
 
 def _write_audio(container, stream, samples: np.ndarray) -> None:

@@ -57,6 +57,13 @@ function seek(seconds) {
 const timeline = document.getElementById("keyframe-timeline");
 const tile = report.keyframe_tile_width || 160;
 const tileHeight = report.keyframe_tile_height || 90;
+// How a shot was entered, in the reader's language (reports made before transitions had kinds: nothing).
+function entered(shot) {
+  if (!shot.entered_by) return "";
+  const key = `entered${shot.entered_by[0].toUpperCase()}${shot.entered_by.slice(1)}`;
+  return ` · ${timeline.dataset[key] || shot.entered_by}`;
+}
+
 const buttons = shots.map((shot, i) => {
   const b = document.createElement("button");
   b.type = "button";
@@ -65,7 +72,8 @@ const buttons = shots.map((shot, i) => {
   b.style.height = `${tileHeight}px`;
   b.style.backgroundImage = `url("${timeline.dataset.strip}")`;
   b.style.backgroundPosition = `-${i * tile}px 0`;
-  b.title = `${timeline.dataset.labelShot} ${i + 1}: ${clock(shot.start)}–${clock(shot.end)} · ${sceneLabel(shot.label)}`;
+  b.title = `${timeline.dataset.labelShot} ${i + 1}: ${clock(shot.start)}–${clock(shot.end)} · ${sceneLabel(shot.label)}${entered(shot)}`;
+  if (shot.entered_by) b.dataset.entered = shot.entered_by;
   b.setAttribute("aria-label", b.title);
   const time = document.createElement("span");
   time.className = "kf-time";
@@ -182,7 +190,7 @@ player.addEventListener("timeupdate", () => {
   shots.forEach((s, i) => {
     const li = document.createElement("li");
     const head = document.createElement("span");
-    head.textContent = `#${i + 1} · ${clock(s.start)} · ${sceneLabel(s.label)} · ${list.dataset.brightness} ${Math.round(100 * s.brightness)}% · ${list.dataset.saturation} ${Math.round(100 * (s.saturation ?? 0))}% · ${list.dataset.motion} ${(100 * s.motion).toFixed(1)}`;
+    head.textContent = `#${i + 1} · ${clock(s.start)}${entered(s)} · ${sceneLabel(s.label)} · ${list.dataset.brightness} ${Math.round(100 * s.brightness)}% · ${list.dataset.saturation} ${Math.round(100 * (s.saturation ?? 0))}% · ${list.dataset.motion} ${(100 * s.motion).toFixed(1)}`;
     const sw = document.createElement("div");
     sw.className = "swatches";
     s.palette.forEach((c) => {

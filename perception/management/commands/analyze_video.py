@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from perception import video_services
 from perception.video import AnalysisOptions, VideoError, analyze_video
-from perception.video.shots import SHOT_DETECTORS
+from perception.video.shots import DEFAULT_DETECTOR, SHOT_DETECTORS
 
 
 class Command(BaseCommand):
@@ -16,8 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("file", help="video file (MP4, MOV, MKV, WebM)")
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
         parser.add_argument(
-            "--detector", default="adaptive",
-            help=f"shot detector: {', '.join(SHOT_DETECTORS)}, or a combination such as adaptive+threshold",
+            "--detector", default=DEFAULT_DETECTOR,
+            help=f"shot detector: {', '.join(SHOT_DETECTORS)}, or a combination such as fast+adaptive",
         )
         parser.add_argument("--contact-sheet", metavar="PNG", help="also write a contact sheet to this file")
         parser.add_argument("--no-audio", action="store_true", help="skip the tempo and beat analysis")
@@ -46,10 +46,11 @@ class Command(BaseCommand):
             f"{tempo}, cuts on the beat: {'-' if on_beat is None else f'{on_beat:.0%}'} "
             f"(analysed in {report['seconds']:.1f} s)"
         )
-        self.stdout.write(f"{'#':>3} {'start':>8} {'end':>8} {'faces':>5} {'bright':>6} {'motion':>6}  label  palette")
+        self.stdout.write(f"{'#':>3} {'start':>8} {'end':>8} {'entered':>8} {'faces':>5} {'bright':>6} {'motion':>6}"
+                          "  label  palette")
         for i, shot in enumerate(report["shots"], 1):
             colours = " ".join(c["hex"] for c in shot["palette"][:3])
             self.stdout.write(
-                f"{i:>3} {shot['start']:>8.2f} {shot['end']:>8.2f} {shot['faces']:>5} "
+                f"{i:>3} {shot['start']:>8.2f} {shot['end']:>8.2f} {shot['entered_by']:>8} {shot['faces']:>5} "
                 f"{shot['brightness']:>6.2f} {shot['motion']:>6.3f}  {shot['label']}  {colours}"
             )

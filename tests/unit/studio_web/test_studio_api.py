@@ -1,14 +1,17 @@
 """The studio REST API: library CRUD and filters, privacy, versions, the four jobs, bad uploads."""
 import io
+import subprocess
 import zipfile
 
 import pytest
-from tests.unit.studio_web.studio_factories import chorale_score, melody_score, midi_bytes
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jobs.models import Job
+from studio.music import sandbox
 from studio.records import ScoreUpload, Sketch
 from studio.signals import sketch_published, sketch_unpublished
+from tests.conftest import error_text
+from tests.unit.studio_web.studio_factories import chorale_score, melody_score, midi_bytes
 
 pytestmark = pytest.mark.django_db
 API = "/api/studio/"
@@ -179,8 +182,13 @@ def test_vary_an_uploaded_midi_file(api_client, user, fake_models, eager_jobs):
 
 
 def test_an_upload_that_cannot_be_read_fails_the_job_and_saves_nothing(api_client, user, fake_models, eager_jobs,
-                                                                      settings):
-    settings.MOTIF_SCORE_PARSE_SECONDS = 1  # not even enough to start the parser
+                                                                      settings, monkeypatch):
+    settings.MOTIF_SCORE_PARSE_SECONDS = 1
+
+    def parser_overruns(command, **kwargs):
+        raise subprocess.TimeoutExpired(command, kwargs["timeout"])
+
+    monkeypatch.setattr(sandbox.subprocess, "run", parser_overruns)
     upload = SimpleUploadedFile("tune.mid", midi_bytes(), content_type="audio/midi")
     r = api_client.post(API + "vary/", {"file": upload}, format="multipart")
     assert r.status_code == 202
@@ -225,7 +233,7 @@ def test_bad_uploads_are_refused_with_a_reason_and_save_nothing(api_client, fake
                                                                  status, message):
     r = api_client.post(API + "vary/", {"file": SimpleUploadedFile(name, data)}, format="multipart")
     assert r.status_code == status
-    assert message in " ".join(r.json()["file"])
+    assert message in error_text(r, "file")
     assert not Sketch.objects.exists() and not Job.objects.exists() and not ScoreUpload.objects.exists()
 
 
@@ -233,7 +241,7 @@ def test_too_large_upload_is_413(api_client, settings, fake_models):
     settings.MOTIF_MAX_SCORE_UPLOAD_MB = 1
     r = api_client.post(API + "vary/", {"file": SimpleUploadedFile("big.mid", b"MThd" + b"\0" * (1024 * 1024 + 1))},
                         format="multipart")
-    assert r.status_code == 413 and "the limit is 1 MB" in r.json()["file"][0]
+    assert r.status_code == 413 and "the limit is 1 MB" in error_text(r, "file")
     assert not Sketch.objects.exists()
 
 

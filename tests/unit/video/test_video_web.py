@@ -126,6 +126,21 @@ def test_pages_player_range_and_delete(saved, client, user, media):
     assert response.status_code == 302 and not VideoReport.objects.exists()
 
 
+def test_report_page_shows_how_shots_were_entered(saved, client, user):
+    client.force_login(user)
+    record = VideoReport.objects.get()
+    assert [s["entered_by"] for s in record.report["shots"]] == ["start"] + ["cut"] * 6
+    page = client.get(record.get_absolute_url()).content.decode()
+    assert '<li id="transition-counts-cut">Cuts<b>6</b></li>' in page
+    assert '<li id="transition-counts-dissolve">Dissolves<b>0</b></li>' in page
+    assert 'data-entered-dissolve="after a dissolve"' in page
+    # A report made before transitions had kinds still renders, without the counts.
+    record.report = {k: v for k, v in record.report.items() if k != "transition_counts"}
+    record.save()
+    page = client.get(record.get_absolute_url())
+    assert page.status_code == 200 and b"transition-counts-cut" not in page.content
+
+
 def test_page_upload_form_refuses_a_text_file(client, user, media):
     client.force_login(user)
     upload = SimpleUploadedFile("notes.mp4", b"hello\n" * 50)
