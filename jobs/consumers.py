@@ -5,9 +5,10 @@ from datetime import timedelta
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jobs.broadcast import user_group
+from jobs.messages import language_of, localise_event
 from jobs.models import Job
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -36,6 +37,7 @@ class JobConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.group = user_group(user.pk)
+        self.language = language_of(self.scope)
         self.window_start = time.monotonic()
         self.window_count = 0
         await self.channel_layer.group_add(self.group, self.channel_name)
@@ -80,7 +82,12 @@ class JobConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope["user"]
         recent = Q(status__in=Job.ACTIVE) | Q(finished_at__gte=timezone.now() - SNAPSHOT_RECENT)
         jobs = Job.objects.filter(recent, owner=user)[:SNAPSHOT_LIMIT]
-        return [job.to_event() for job in jobs]
+        return [self.localised(job.to_event()) for job in jobs]
+
+    def localised(self, event):
+        """A job event in this client's language, whoever started the job and in whichever language."""
+        with translation.override(self.language):
+            return localise_event(event)
 
     async def job_update(self, event):
-        await self.send_json({"type": "job.update", "job": event["job"]})
+        await self.send_json({"type": "job.update", "job": self.localised(event["job"])})

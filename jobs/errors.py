@@ -1,6 +1,5 @@
 """Errors of the job system. Their messages are written for a person."""
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from jobs.messages import translatable as _
 
 
 class UserError(Exception):
@@ -35,12 +34,12 @@ class JobTimedOut(Exception):
 
 def timed_out_message():
     """What a user reads when their job ran past its time limit (in the active language)."""
-    return gettext("This job took too long and was stopped.")
+    return _("This job took too long and was stopped.")
 
 
 def worker_lost_message():
     """What a user reads when the worker running their job died once too often."""
-    return gettext(
+    return _(
         "The worker running this job stopped unexpectedly, more than once. "
         "Please try again; if it keeps happening, tell the site operator."
     )

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jobs.messages import MessageCharField, MessageField, shown
+
 
 class Job(models.Model):
     class Status(models.TextChoices):
@@ -23,9 +25,9 @@ class Job(models.Model):
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
-    message = models.CharField(_("message"), max_length=255, blank=True)
+    message = MessageCharField(_("message"), max_length=255, blank=True)
     result = models.JSONField(_("result"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
+    error = MessageField(_("error"), blank=True)
     queue = models.CharField(_("queue"), max_length=16, default="cpu")
     language = models.CharField(_("language"), max_length=16, blank=True,
                                 help_text=_("The requester's language: progress messages and errors are written in it."))
@@ -60,17 +62,30 @@ class Job(models.Model):
     def is_active(self):
         return self.status in self.ACTIVE
 
+    @property
+    def shown_message(self):
+        """The progress message in the viewer's (active) language."""
+        return shown(self.message)
+
+    @property
+    def shown_error(self):
+        """Why the job failed, in the viewer's (active) language."""
+        return shown(self.error)
+
     def to_event(self):
-        """The JSON shape sent over the WebSocket and returned by the API."""
+        """The JSON shape sent over the WebSocket and returned by the API: texts in the active
+        language, and under "sources" the stored message and error, from which the WebSocket
+        consumer writes them again in each client's language (``jobs.messages.localise_event``)."""
         return {
             "id": str(self.id),
             "kind": self.kind,
             "label": self.label,
             "status": self.status,
             "progress": self.progress,
-            "message": self.message,
+            "message": self.shown_message,
             "result": self.result,
-            "error": self.error,
+            "error": self.shown_error,
+            "sources": {"message": self.message, "error": self.error},
             "queue": self.queue,
             "created_at": self.created_at.isoformat() if self.created_at else None,
             "started_at": self.started_at.isoformat() if self.started_at else None,

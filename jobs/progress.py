@@ -8,6 +8,7 @@ from django.utils import timezone
 from jobs.broadcast import send_job_event
 from jobs.db import with_reconnect
 from jobs.errors import JobCancelled, JobTimedOut
+from jobs.messages import Message
 from jobs.models import Job
 
 MIN_INTERVAL = 0.2
@@ -38,7 +39,7 @@ def report(job, percent, message="", force=False):
         return
     _last_report[job_id] = now
     percent = max(0, min(100, int(percent)))
-    message = str(message)[:255]
+    message = message if isinstance(message, Message) else str(message)[:255]
     moment = timezone.now()
     updated = with_reconnect(
         Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update,

@@ -10,11 +10,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from jobs import queue
 from jobs.broadcast import send_job_event
 from jobs.errors import worker_lost_message
+from jobs.messages import translatable as _
 from jobs.models import Job
 
 logger = logging.getLogger(__name__)

@@ -1,6 +1,8 @@
 """Job handlers by kind. Apps register theirs in ``<app>/tasks.py``.
 
-A handler is a plain function ``handler(ctx) -> dict``; see ``jobs.runner.JobContext``.
+A handler is a plain function ``handler(ctx) -> dict``; see ``jobs.runner.JobContext``. When the
+result has a ``"url"`` (the page that shows what the job made), the Jobs page and the notice of a
+finished job link to it.
 """
 from dataclasses import dataclass
 from typing import Callable

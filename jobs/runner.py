@@ -7,13 +7,13 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from jobs import progress
 from jobs.broadcast import send_job_event
 from jobs.db import with_reconnect
 from jobs.errors import JobCancelled, JobTimedOut, UserError, timed_out_message, worker_lost_message
 from jobs.heartbeat import Heartbeat
+from jobs.messages import translatable as _
 from jobs.models import Job
 from jobs.registry import get_handler
 

@@ -10,6 +10,8 @@ from motif.strict import StrictTypesMixin
 class JobSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     label = serializers.CharField(read_only=True)
+    message = serializers.CharField(source="shown_message", read_only=True)
+    error = serializers.CharField(source="shown_error", read_only=True)
 
     class Meta:
         model = Job

@@ -5,11 +5,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from jobs import queue
 from jobs.broadcast import send_job_event
 from jobs.errors import TooManyActiveJobs
+from jobs.messages import translatable as _
 from jobs.models import Job
 from jobs.registry import get_handler
 

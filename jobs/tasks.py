@@ -2,11 +2,11 @@
 import time
 
 from celery import shared_task
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jobs import queue, recovery, runner
 from jobs.errors import UserError
+from jobs.messages import translatable as _
 from jobs.registry import job_handler
 
 

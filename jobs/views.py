@@ -1,6 +1,7 @@
 """The Jobs page: every job of the user, with bars that move live."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,8 +14,8 @@ PAGE_SIZE = 50
 
 @login_required
 def job_list(request):
-    jobs = Job.objects.filter(owner=request.user)[:PAGE_SIZE]
-    return render(request, "jobs/list.html", {"jobs": jobs})
+    page = Paginator(Job.objects.filter(owner=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "jobs/list.html", {"jobs": page.object_list, "page": page})
 
 
 @login_required

@@ -4,9 +4,9 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from jobs.errors import UserError
+from jobs.messages import translatable as _
 from jobs.services import submit_job
 from motif import uploads
 from motif.uploads import UploadRejected

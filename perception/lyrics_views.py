@@ -1,9 +1,12 @@
 """Pages for lyric analysis: paste or upload, watch the job, read, list, delete, compare, export."""
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +16,7 @@ from jobs.errors import TooManyActiveJobs
 from motif.uploads import UploadRejected
 from perception import lyrics_services
 from perception.downloads import json_download
+from perception.lyrics.structure import SECTION_WORDS
 from perception.models import LyricReport
 
 PAGE_SIZE = 100
@@ -25,6 +29,21 @@ EMOTION_NAMES = {
 }
 QUADRANT_NAMES = {"happy": gettext_lazy("happy"), "angry": gettext_lazy("angry"), "sad": gettext_lazy("sad"),
                   "relaxed": gettext_lazy("relaxed"), "unknown": gettext_lazy("unknown")}
+THEME_NAMES = {
+    "love": gettext_lazy("love"), "heartbreak": gettext_lazy("heartbreak"), "night & city": gettext_lazy("night & city"),
+    "nature": gettext_lazy("nature"), "time & memory": gettext_lazy("time & memory"),
+    "freedom & travel": gettext_lazy("freedom & travel"), "hope": gettext_lazy("hope"),
+    "anger & conflict": gettext_lazy("anger & conflict"), "fear": gettext_lazy("fear"),
+    "home & family": gettext_lazy("home & family"), "party & dance": gettext_lazy("party & dance"),
+    "faith": gettext_lazy("faith"),
+}
+SECTION_KIND_NAMES = {
+    "intro": gettext_lazy("Intro"), "verse": gettext_lazy("Verse"), "pre-chorus": gettext_lazy("Pre-chorus"),
+    "chorus": gettext_lazy("Chorus"), "post-chorus": gettext_lazy("Post-chorus"), "bridge": gettext_lazy("Bridge"),
+    "interlude": gettext_lazy("Interlude"), "outro": gettext_lazy("Outro"), "stanza": gettext_lazy("Stanza"),
+}
+# "Stanza 2" from the analyser, or a marker that is only a section word and a number ("Verse", "Chorus 2").
+PLAIN_SECTION_NAME = re.compile(r"^(?P<word>[A-Za-z][A-Za-z -]*?)\s*(?P<number>\d+)?$")
 
 
 class LyricForm(forms.Form):
@@ -62,12 +81,14 @@ def lyrics_list(request):
             messages.error(request, str(exc))
         else:
             return redirect(report)
-    reports = list(LyricReport.objects.filter(owner=request.user).only(
-        "id", "title", "text", "status", "language", "mood", "created")[:PAGE_SIZE])
+    page = Paginator(LyricReport.objects.filter(owner=request.user).only(
+        "id", "title", "text", "status", "language", "mood", "created"), PAGE_SIZE).get_page(request.GET.get("page"))
+    reports = list(page.object_list)
     for report in reports:
         report.mood_name = QUADRANT_NAMES.get(report.mood, report.mood)
     return render(request, "perception/lyrics_list.html", {
-        "form": form, "reports": reports, "ready": [r for r in reports if r.status == LyricReport.Status.READY],
+        "form": form, "reports": reports, "page": page,
+        "ready": [r for r in reports if r.status == LyricReport.Status.READY],
     }, status=400 if form.errors else 200)
 
 
@@ -126,6 +147,20 @@ def lyrics_compare(request):
 
 
 # --------------------------------------------------------------------------- presentation
+def section_name(section: dict) -> str:
+    """A section's name in the viewer's language: "Stanza 2", "Chorus" or "Verse 2" (the analyser's
+    names and plain English markers) are translated; a name the writer made their own in a marker
+    ("Verse 2: Ana", "副歌") stays as written."""
+    name = section.get("name") or ""
+    plain = PLAIN_SECTION_NAME.match(name)
+    kind = "stanza" if plain and plain["word"].lower() == "stanza" else SECTION_WORDS.get(plain["word"].lower()) if plain else None
+    if not name or kind:
+        label = SECTION_KIND_NAMES.get(kind or section.get("kind"), section.get("kind", ""))
+        number = plain["number"] if plain else None
+        return _("%(section)s %(number)s") % {"section": label, "number": number} if number else label
+    return name
+
+
 def _rhyme_colour(letter: str) -> int:
     if not letter or letter == "-":
         return -1
@@ -153,7 +188,7 @@ def present(report: dict) -> dict:
         if section["lines"] and n > 1:
             first = section["lines"][0]
             section_marks.append({"x": round(pad + (width - 2 * pad) * first / (n - 1), 1),
-                                  "name": section["name"] or section["kind"]})
+                                  "name": section_name(section)})
     scores = report.get("emotion", {}).get("scores", {})
     emotions = [
         {"label": k, "name": EMOTION_NAMES.get(k, k), "pct": round(v * 100, 1), "colour": EMOTION_COLOURS.get(k)}
@@ -187,7 +222,7 @@ def present(report: dict) -> dict:
                 "emotion_colour": EMOTION_COLOURS.get(line["emotion"]["label"]),
                 "sentiment_class": "pos" if line["sentiment"] > 0.05 else "neg" if line["sentiment"] < -0.05 else "neu",
             })
-        sections.append({**section, "members": members})
+        sections.append({**section, "name": section_name(section), "members": members})
     return {
         "arc": {"points": points, "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
                 "width": width, "height": height, "mid": height / 2, "marks": section_marks},
@@ -196,4 +231,5 @@ def present(report: dict) -> dict:
         "mood_size": size,
         "sections": sections,
         "report": report,
+        "themes": [{**t, "name": THEME_NAMES.get(t["theme"], t["theme"])} for t in report.get("themes", [])],
     }

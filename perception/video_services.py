@@ -13,10 +13,10 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jobs.errors import UserError
+from jobs.messages import translatable as _
 from jobs.services import submit_job
 from motif import uploads
 from motif.uploads import UploadRejected

@@ -9,6 +9,7 @@ import re
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -54,9 +55,9 @@ def video_list(request):
             messages.success(request, _("Your video is being analysed; the report appears here when it is ready."))
             return redirect("perception:video_list")
     running = Job.objects.filter(owner=request.user, kind=video_services.JOB_KIND, status__in=Job.ACTIVE)
-    reports = VideoReport.objects.filter(owner=request.user)[:PAGE_SIZE]
+    page = Paginator(VideoReport.objects.filter(owner=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "perception/video_list.html", {
-        "form": form, "reports": reports, "running": running,
+        "form": form, "reports": page.object_list, "page": page, "running": running,
         "max_mb": f"{video_services.limits()['max_mb']:g}",
     }, status=400 if form.errors else 200)
 

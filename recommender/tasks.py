@@ -1,8 +1,9 @@
 """Periodic and on-demand work: retraining (a job and a Celery beat task) and event retention."""
 from celery import shared_task
-from django.utils.translation import gettext as _
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from jobs.messages import translatable as _
 from jobs.registry import job_handler
 
 from . import events
@@ -15,7 +16,7 @@ def train_job(ctx):
     ctx.report(5, _("Reading listening data"))
     version = train(tune=bool(ctx.params.get("tune", True)))
     ctx.report(100, _("New model active"))
-    return {"version": version.pk, "metrics": version.metrics}
+    return {"version": version.pk, "metrics": version.metrics, "url": reverse("recommender:feed")}
 
 
 @shared_task(name="recommender.retrain")

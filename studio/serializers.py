@@ -138,13 +138,18 @@ class VarySerializer(StrictTypesMixin, serializers.Serializer):
         return attrs
 
 
+def _missing(sentence):
+    """Error messages for a choice left empty, in the words of the page rather than the field's name."""
+    return {"required": sentence, "null": sentence}
+
+
 class InterpolateSerializer(StrictTypesMixin, serializers.Serializer):
-    a = serializers.IntegerField()
-    b = serializers.IntegerField()
+    a = serializers.IntegerField(error_messages=_missing(gettext_lazy("Choose two melodies to blend.")))
+    b = serializers.IntegerField(error_messages=_missing(gettext_lazy("Choose two melodies to blend.")))
     steps = serializers.IntegerField(min_value=3, max_value=16, default=5)
 
 
 class HarmonizeSerializer(StrictTypesMixin, serializers.Serializer):
-    sketch = serializers.IntegerField()
+    sketch = serializers.IntegerField(error_messages=_missing(gettext_lazy("Choose a melody to harmonise.")))
     count = serializers.IntegerField(min_value=1, max_value=8, default=1)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)

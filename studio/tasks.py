@@ -1,15 +1,17 @@
 """Job handlers of the studio (queue "gpu"): run a model through ``studio.services`` and store the results.
 
-Each handler returns ``{"sketch_ids": [...]}``, the new draft sketches in order. Results are stored in one
+Each handler returns ``{"sketch_ids": [...], "url": ...}``, the new draft sketches in order and the page
+that shows them (the editor for one sketch, the library for several). Results are stored in one
 transaction, so a failed job leaves nothing behind.
 """
 from __future__ import annotations
 
 from celery import shared_task
-from django.utils.translation import gettext as _
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from jobs.errors import UserError
+from jobs.messages import translatable as _
 from jobs.registry import job_handler
 from studio import intake, library, services
 from studio.music.errors import ModelUnavailable, ScoreError
@@ -37,7 +39,8 @@ def _call(func, *args, **kwargs):
 
 
 def _result(rows) -> dict:
-    return {"sketch_ids": [row.id for row in rows]}
+    url = reverse("studio:edit", args=[rows[0].id]) if len(rows) == 1 else reverse("studio:library")
+    return {"sketch_ids": [row.id for row in rows], "url": url}
 
 
 @job_handler("studio.generate", queue="gpu", label=gettext_lazy("Generate sketches"))

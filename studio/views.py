@@ -40,6 +40,7 @@ def player_config(wav_unavailable: str | None = None) -> dict:
             "saved": _("In library"), "notation": _("Notation"), "vary": _("Vary"), "harmonize": _("Harmonise"),
             "edit": _("Edit"), "mute": _("Mute"), "solo": _("Solo"), "voices": _("Voices"),
             "pianoRoll": _("Piano roll"), "loading": _("Loading…"),
+            "key": _("Key"), "chord": _("Chord"),
             "notationFailed": _("The notation could not be shown."),
             "noMidi": _("No Web MIDI output found (the browser has no Web MIDI, or no device is connected)."),
             "noMidiShort": _("No MIDI outputs"),

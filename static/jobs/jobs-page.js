@@ -1,6 +1,6 @@
 // The Jobs page: rows update live; new jobs appear at the top; cancel buttons work.
 import { api } from "../js/api.js";
-import { isTerminal, onConnectionChange, renderProgress, watchJobs } from "./jobs.js";
+import { isTerminal, onConnectionChange, renderProgress, resultUrl, watchJobs } from "./jobs.js";
 
 const body = document.getElementById("jobs-body");
 const template = document.getElementById("job-row-template");
@@ -29,6 +29,10 @@ function update(job) {
   row.querySelector('[data-field="status"]').textContent = STATUS_LABELS[job.status] || job.status;
   row.querySelector('[data-field="message"]').textContent = job.error || job.message || "";
   row.querySelector('[data-field="progress"]').textContent = `${job.progress}%`;
+  const link = row.querySelector('[data-field="result"]');
+  const url = resultUrl(job);
+  link.hidden = !url;
+  if (url) link.href = url;
   renderProgress(row.querySelector(".progress"), job);
   row.querySelector("[data-cancel]").hidden = isTerminal(job);
 }

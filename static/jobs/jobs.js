@@ -78,6 +78,11 @@ export function watchJob(jobId, onProgress = () => {}) {
   });
 }
 
+/** The page showing what a succeeded job made (its result's "url"), or null. */
+export function resultUrl(job) {
+  return job.status === "succeeded" && typeof job.result?.url === "string" ? job.result.url : null;
+}
+
 export function isTerminal(job) {
   return TERMINAL.has(job.status);
 }

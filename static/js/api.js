@@ -12,13 +12,19 @@ export class ApiError extends Error {
     this.data = data;
   }
 
-  // Turns DRF's error JSON ({"detail": ...} or {"field": ["msg"]}) into one readable sentence.
+  // Turns DRF's error JSON ({"detail": ...} or {"field": ["msg"]}, nested for lists and objects) into
+  // the sentences themselves: the people reading them know the form, not its field names, so the
+  // names are left out and a sentence said for several fields is said once.
   static describe(data) {
     if (!data || typeof data !== "object") return "";
     if (typeof data.detail === "string") return data.detail;
-    return Object.entries(data)
-      .map(([field, msgs]) => `${field === "non_field_errors" ? "" : field + ": "}${[].concat(msgs).join(" ")}`)
-      .join(" ");
+    const sentences = [];
+    const collect = (value) => {
+      if (typeof value === "string") sentences.push(value);
+      else if (value && typeof value === "object") Object.values(value).forEach(collect);
+    };
+    collect(data);
+    return [...new Set(sentences)].join(" ");
   }
 }
 

@@ -12,12 +12,34 @@ function svg(width, height) {
   return el;
 }
 
+// A chart's text alternative: a sentence under it that also names the drawing for screen readers.
+function describe(host, chart, sentence) {
+  const summary = document.createElement("p");
+  summary.id = `${host.id}-summary`;
+  summary.className = "chart-summary muted";
+  summary.textContent = sentence;
+  chart.setAttribute("aria-labelledby", summary.id);
+  host.append(summary);
+}
+
 function add(parent, name, attrs, text) {
   const el = document.createElementNS(SVG, name);
   Object.entries(attrs).forEach(([k, v]) => el.setAttribute(k, v));
   if (text !== undefined) el.textContent = text;
   parent.append(el);
   return el;
+}
+
+// The analyser names scenes in English ("stage", "group 2"): shown in the reader's language.
+const SCENES = {
+  stage: gettext("stage"), studio: gettext("studio"), street: gettext("street"), nature: gettext("nature"),
+  crowd: gettext("crowd"), "close-up": gettext("close-up"),
+};
+
+function sceneLabel(label) {
+  const group = /^group (\d+)$/.exec(label || "");
+  if (group) return interpolate(gettext("group %(number)s"), { number: group[1] }, true);
+  return SCENES[label] || label;
 }
 
 function clock(seconds) {
@@ -45,13 +67,12 @@ function entered(shot) {
 const buttons = shots.map((shot, i) => {
   const b = document.createElement("button");
   b.type = "button";
-  b.setAttribute("role", "listitem");
   b.dataset.shot = String(i);
   b.style.width = `${tile}px`;
   b.style.height = `${tileHeight}px`;
   b.style.backgroundImage = `url("${timeline.dataset.strip}")`;
   b.style.backgroundPosition = `-${i * tile}px 0`;
-  b.title = `${timeline.dataset.labelShot} ${i + 1}: ${clock(shot.start)}–${clock(shot.end)} · ${shot.label}${entered(shot)}`;
+  b.title = `${timeline.dataset.labelShot} ${i + 1}: ${clock(shot.start)}–${clock(shot.end)} · ${sceneLabel(shot.label)}${entered(shot)}`;
   if (shot.entered_by) b.dataset.entered = shot.entered_by;
   b.setAttribute("aria-label", b.title);
   const time = document.createElement("span");
@@ -104,6 +125,11 @@ player.addEventListener("timeupdate", () => {
   add(chart, "text", { x: pad, y: H - 6, class: "chart-axis" }, "1");
   add(chart, "text", { x: W - 20, y: H - 6, class: "chart-axis" }, String(shots.length));
   host.append(chart);
+  const lengths = shots.map((s) => s.end - s.start);
+  describe(host, chart, interpolate(gettext("%(shots)s shots: the longest lasts %(longest)s s, the shortest %(shortest)s s, %(average)s s on average."), {
+    shots: shots.length, longest: longest.toFixed(1), shortest: Math.min(...lengths, longest).toFixed(1),
+    average: (lengths.reduce((a, b) => a + b, 0) / Math.max(lengths.length, 1)).toFixed(1),
+  }, true));
 })();
 
 // --- beat grid against cuts, on a time axis
@@ -130,6 +156,11 @@ player.addEventListener("timeupdate", () => {
     add(chart, "text", { x: Math.min(x(t), W - 28), y: H - 1, class: "chart-axis" }, clock(t));
   }
   host.append(chart);
+  const cuts = report.cuts || [];
+  const onBeat = cuts.filter((c) => beats.some((b) => Math.abs(b - c) <= 0.08 + 1e-9)).length;
+  describe(host, chart, interpolate(gettext("%(beats)s beats and %(cuts)s cuts; %(on_beat)s of the cuts fall on a beat."), {
+    beats: beats.length, cuts: cuts.length, on_beat: beats.length ? onBeat : 0,
+  }, true));
 })();
 
 // --- faces per shot along the time axis
@@ -148,6 +179,9 @@ player.addEventListener("timeupdate", () => {
   add(chart, "text", { x: 0, y: H - 2, class: "chart-axis" }, "0:00.0");
   add(chart, "text", { x: W - 44, y: H - 2, class: "chart-axis" }, clock(duration));
   host.append(chart);
+  describe(host, chart, interpolate(gettext("Faces appear in %(with_faces)s of %(shots)s shots, at most %(most)s at once."), {
+    with_faces: shots.filter((s) => s.faces > 0).length, shots: shots.length, most: Math.max(0, ...shots.map((s) => s.faces)),
+  }, true));
 })();
 
 // --- palettes with brightness and motion per shot
@@ -156,7 +190,7 @@ player.addEventListener("timeupdate", () => {
   shots.forEach((s, i) => {
     const li = document.createElement("li");
     const head = document.createElement("span");
-    head.textContent = `#${i + 1} · ${clock(s.start)}${entered(s)} · ${s.label} · ${list.dataset.brightness} ${Math.round(100 * s.brightness)}% · ${list.dataset.saturation} ${Math.round(100 * (s.saturation ?? 0))}% · ${list.dataset.motion} ${(100 * s.motion).toFixed(1)}`;
+    head.textContent = `#${i + 1} · ${clock(s.start)}${entered(s)} · ${sceneLabel(s.label)} · ${list.dataset.brightness} ${Math.round(100 * s.brightness)}% · ${list.dataset.saturation} ${Math.round(100 * (s.saturation ?? 0))}% · ${list.dataset.motion} ${(100 * s.motion).toFixed(1)}`;
     const sw = document.createElement("div");
     sw.className = "swatches";
     s.palette.forEach((c) => {

@@ -1,5 +1,6 @@
 // Sketch cards: a piano roll, play/stop, per-voice mute and solo, notation, and the actions on a sketch.
 import { api } from "../js/api.js";
+import { chordName, soundingAt } from "./harmony.js";
 import { PianoRoll, VOICE_COLOURS } from "./pianoroll.js";
 import { player, playerConfig } from "./player.js";
 import { showNotation } from "./notation.js";
@@ -65,18 +66,36 @@ function downloadLinks(sketch) {
   return links;
 }
 
+/** "Melody 1 · C", and " · v2" after it from the second version on. */
+export function versionTitle(sketch) {
+  return sketch.version > 1 ? `${sketch.title} · v${sketch.version}` : sketch.title;
+}
+
+/** A piano roll with its keyboard strip, and under it the key and the chord at `card.readoutStep`. */
+function rollFrame(sketch) {
+  const canvas = el("canvas", { class: "roll", role: "img", "aria-label": T.pianoRoll });
+  const strip = el("canvas", { class: "roll-strip", "aria-hidden": "true" });
+  const scroller = el("div", { class: "roll-scroll" }, canvas);
+  const readout = el("p", { class: "roll-readout muted small" });
+  const roll = new PianoRoll(canvas, sketch.score, { strip });
+  roll.showChordAt = (step) => {
+    const chord = chordName(soundingAt(roll.score.notes, step)) || "—";
+    readout.textContent = `${T.key}: ${sketch.key} · ${T.chord}: ${chord}`;
+  };
+  roll.showChordAt(0);
+  return { roll, frame: el("div", { class: "roll-frame" }, strip, scroller), readout };
+}
+
 /** A card for `sketch` (the API's JSON). `extras(card, sketch)` may add page-specific controls. */
 export function sketchCard(sketch, { extras = null, actions = true } = {}) {
   const state = { muted: new Set(), solo: new Set() };
-  const canvas = el("canvas", { class: "roll", role: "img", "aria-label": T.pianoRoll });
   const card = el("article", { class: "card sketch-card", "data-sketch-id": sketch.id });
-  const title = el("h3", { class: "sketch-title", text: sketch.title });
+  const title = el("h2", { class: "sketch-title", text: versionTitle(sketch) });
   const meta = el("p", { class: "muted small" },
-    `${sketch.bars} ${T.bars} · ${sketch.key} · ${Math.round(sketch.tempo)} BPM · ${sketch.note_count} ${T.notes}` +
-      (sketch.version > 1 ? ` · v${sketch.version}` : ""));
+    `${sketch.bars} ${T.bars} · ${sketch.key} · ${Math.round(sketch.tempo)} BPM · ${sketch.note_count} ${T.notes}`);
   const play = el("button", { type: "button", class: "btn btn-primary play", "aria-pressed": "false", text: `▶ ${T.play}` });
-  card.append(el("header", { class: "card-head" }, title, el("span", { class: "badge" }, T.origins[sketch.origin] || sketch.origin)), meta, canvas);
-  const roll = new PianoRoll(canvas, sketch.score);
+  const { roll, frame, readout } = rollFrame(sketch);
+  card.append(el("header", { class: "card-head" }, title, el("span", { class: "badge" }, T.origins[sketch.origin] || sketch.origin)), meta, frame, readout);
   card.sketch = sketch;
   card.roll = roll;
   card.audible = audibleFn(state);
@@ -108,7 +127,11 @@ export function sketchCard(sketch, { extras = null, actions = true } = {}) {
   if (extras) extras(card, sketch);
   player.addEventListener("start", (e) => e.detail.owner === card && setPlaying(card, play, true));
   player.addEventListener("stop", (e) => e.detail.owner === card && setPlaying(card, play, false));
-  player.addEventListener("position", (e) => e.detail.owner === card && roll.setPlayhead(e.detail.step));
+  player.addEventListener("position", (e) => {
+    if (e.detail.owner !== card) return;
+    roll.setPlayhead(e.detail.step);
+    roll.showChordAt(Math.floor(e.detail.step));
+  });
   return card;
 }
 

@@ -41,7 +41,9 @@ export function formValues(form) {
   for (const [name, value] of new FormData(form)) {
     if (value === "") continue;
     const input = form.elements[name];
-    values[name] = input?.type === "number" || input?.type === "range" ? Number(value) : value;
+    // The API takes numbers as JSON numbers: number and range inputs, and selects marked data-number.
+    const numeric = input?.type === "number" || input?.type === "range" || input?.dataset?.number !== undefined;
+    values[name] = numeric ? Number(value) : value;
   }
   return values;
 }

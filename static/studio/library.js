@@ -1,6 +1,6 @@
 // Library page: the saved sketches as cards, each with rename, tags, public and delete.
 import { api } from "../js/api.js";
-import { el, renderCards } from "./cards.js";
+import { el, renderCards, versionTitle } from "./cards.js";
 import { pageSketches } from "./jobrun.js";
 import { playerConfig } from "./player.js";
 import { initTransport } from "./transport.js";
@@ -20,12 +20,12 @@ function libraryControls(card, sketch) {
       message.classList.add("error");
     }
   };
-  const title = el("input", { class: "input", name: "title", value: sketch.title, maxlength: 120, "aria-label": T.title });
+  const title = el("input", { class: "input", name: "title", value: sketch.title, maxlength: 120 });
   title.addEventListener("change", async () => {
     await patch({ title: title.value });
-    card.querySelector(".sketch-title").textContent = sketch.title;
+    card.querySelector(".sketch-title").textContent = versionTitle(sketch);
   });
-  const tags = el("input", { class: "input", name: "tags", value: sketch.tags.join(", "), placeholder: T.tagsHint, "aria-label": T.tags });
+  const tags = el("input", { class: "input", name: "tags", value: sketch.tags.join(", "), placeholder: T.tagsHint });
   tags.addEventListener("change", () => patch({ tags: tags.value.split(",").map((t) => t.trim()).filter(Boolean) }));
   const isPublic = el("input", { type: "checkbox", name: "is_public", checked: sketch.is_public });
   isPublic.addEventListener("change", () => patch({ is_public: isPublic.checked }));
@@ -35,7 +35,8 @@ function libraryControls(card, sketch) {
     await api(sketch.urls.self, { method: "DELETE" });
     card.remove();
   });
-  card.append(el("div", { class: "library-controls" }, title, tags,
+  const field = (text, input) => el("label", { class: "field" }, el("span", { class: "small", text }), input);
+  card.append(el("div", { class: "library-controls" }, field(T.title, title), field(T.tags, tags),
     el("label", { class: "small" }, isPublic, ` ${T.public}`), remove, message));
 }
 

@@ -1,4 +1,7 @@
-// A piano roll on a canvas: 16th-step columns, one row per semitone, notes coloured by voice, a playhead.
+// A piano roll on a canvas: 16th-step columns, one row per semitone, notes coloured by voice, a playhead,
+// and a keyboard strip beside it that names the notes of its rows.
+import { noteName } from "./harmony.js";
+
 export const VOICE_COLOURS = ["#e4572e", "#2e86ab", "#76b041", "#8e5572"];
 const BLACK_KEYS = new Set([1, 3, 6, 8, 10]);
 const MIN_RANGE = 24;
@@ -12,6 +15,7 @@ export class PianoRoll {
     this.playhead = null;
     this.muted = new Set(); // voices drawn faded
     this.selected = null; // a note object drawn highlighted
+    this.strip = options.strip || null; // a canvas beside the roll for the keyboard
     this.fitRange();
     new ResizeObserver(() => this.draw()).observe(canvas);
   }
@@ -91,6 +95,7 @@ export class PianoRoll {
       }
     }
     g.globalAlpha = 1;
+    this.drawKeyboard(style);
     if (this.playhead !== null) {
       g.strokeStyle = style.getPropertyValue("--roll-playhead") || "#d00";
       g.lineWidth = 2;
@@ -98,6 +103,39 @@ export class PianoRoll {
       g.moveTo(this.playhead * w, 0);
       g.lineTo(this.playhead * w, rect.height);
       g.stroke();
+    }
+  }
+
+  /** The keyboard strip: white and black keys level with the roll's rows, every C named (every
+   * white key once the rows are tall enough to read). */
+  drawKeyboard(style) {
+    if (!this.strip) return;
+    const rect = this.strip.getBoundingClientRect();
+    if (!rect.width || !rect.height) return;
+    const ratio = window.devicePixelRatio || 1;
+    this.strip.width = Math.round(rect.width * ratio);
+    this.strip.height = Math.round(rect.height * ratio);
+    const g = this.strip.getContext("2d");
+    g.setTransform(ratio, 0, 0, ratio, 0, 0);
+    const h = rect.height / (this.high - this.low + 1);
+    const text = style.getPropertyValue("--roll-key-text") || "#333";
+    g.fillStyle = style.getPropertyValue("--roll-white-key") || "#fff";
+    g.fillRect(0, 0, rect.width, rect.height);
+    g.font = `${Math.min(11, Math.max(8, h - 2))}px system-ui, sans-serif`;
+    g.textBaseline = "middle";
+    for (let p = this.low; p <= this.high; p++) {
+      const y = (this.high - p) * h;
+      if (BLACK_KEYS.has(p % 12)) {
+        g.fillStyle = style.getPropertyValue("--roll-key-black") || "#333";
+        g.fillRect(0, y, rect.width * 0.6, h);
+      } else if (p % 12 === 0 || h >= 12) {
+        g.fillStyle = text;
+        g.fillText(noteName(p), rect.width * 0.62, y + h / 2);
+      }
+      if (p % 12 === 0 || p % 12 === 5) {
+        g.fillStyle = style.getPropertyValue("--roll-grid") || "#ccc";
+        g.fillRect(0, y + h - 1, rect.width, 1);
+      }
     }
   }
 }

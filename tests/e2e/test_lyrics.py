@@ -59,4 +59,4 @@ def test_empty_lyric_shows_the_message(logged_in_page):
     page.goto("/analyze/lyrics/")
     page.fill("#id_text", "   ")
     page.click("#analyze-button")
-    assert "The lyric is empty" in page.inner_text("#lyric-form")
+    assert "The text is empty" in page.inner_text("#lyric-form")

@@ -87,7 +87,7 @@ def test_the_studio_flow(logged_in_page, screenshot):
     # edit: add a note, undo, redo, save as a new version
     page.goto(f"/studio/sketches/{first}/")
     before_count = page.evaluate("document.querySelector('.sketch-card').sketch.score.notes.length")
-    box = page.locator(".editor canvas").bounding_box()
+    box = page.locator(".editor canvas.roll").bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.97, box["y"] + 4)  # top-right corner: high, last step
     page.click("[data-undo]")
     page.click("[data-redo]")

@@ -65,7 +65,9 @@ def test_eager_job_succeeds_with_its_result(user, eager_jobs):
     assert job.started_at and job.finished_at
 
 
-def test_a_job_writes_its_messages_in_the_requesters_language(user, settings):
+def test_job_messages_read_in_each_viewers_language(user, settings):
+    """Messages are stored as their source and shown in whoever looks at them's language,
+    not in the language the job was started or run in."""
     from django.utils import translation
 
     settings.MOTIF_JOBS_EAGER = False
@@ -79,8 +81,13 @@ def test_a_job_writes_its_messages_in_the_requesters_language(user, settings):
         assert translation.get_language() == "en"
     done.refresh_from_db()
     crashed.refresh_from_db()
-    assert done.message == "完成"
-    assert crashed.status == Job.Status.FAILED and crashed.error == "运行此作业时出错，错误已记录，请重试。"
+    assert crashed.status == Job.Status.FAILED
+    with translation.override("zh-hans"):
+        assert (done.shown_message, crashed.shown_error) == ("完成", "运行此作业时出错，错误已记录，请重试。")
+        assert done.to_event()["message"] == "完成"
+    with translation.override("en"):
+        assert done.shown_message == "Done"
+        assert crashed.shown_error.startswith("Something went wrong while running this job.")
 
 
 def test_user_error_becomes_the_jobs_message(user, eager_jobs):

@@ -4,7 +4,7 @@ from unittest import mock
 
 import pytest
 from django.db import OperationalError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jobs import db, progress, queue, recovery, runner
 from jobs.errors import JobTimedOut
@@ -87,7 +87,7 @@ def test_embedded_soft_time_limit_fails_the_job_with_a_sentence(user):
     runner.execute(job.pk)
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
-    assert job.error == "This job took too long and was stopped."
+    assert job.shown_error == "This job took too long and was stopped."
     assert job.result is None
 
 
@@ -105,7 +105,7 @@ def test_the_heartbeat_fails_a_job_past_the_hard_limit(user, settings):
                              started_at=timezone.now() - timedelta(seconds=61))
     Heartbeat(job).beat()
     job.refresh_from_db()
-    assert (job.status, job.error) == (Job.Status.FAILED, "This job took too long and was stopped.")
+    assert (job.status, job.shown_error) == (Job.Status.FAILED, "This job took too long and was stopped.")
 
 
 def test_finish_survives_a_dropped_connection(user):
@@ -150,9 +150,11 @@ def test_report_survives_a_dropped_connection(user):
     assert (job.progress, len(calls)) == (40, 2)
 
 
-def test_a_rerun_is_announced_in_the_requesters_language(published, user):
+def test_a_rerun_is_announced_in_the_viewers_language(published, user):
     job = Job.objects.create(owner=user, kind="jobs.noop", status=Job.Status.RUNNING, attempts=1, language="zh-hans",
                              heartbeat_at=timezone.now() - timedelta(hours=1))
     recovery.reap_stale_jobs()
     job.refresh_from_db()
-    assert job.message == "等待重新运行：其工作进程已中断"
+    with translation.override("zh-hans"):
+        assert job.shown_message == "等待重新运行：其工作进程已中断"
+    assert job.shown_message == "Waiting to run again: its worker stopped"
