@@ -18,6 +18,8 @@ class FeedItemSerializer(serializers.Serializer):
     title = serializers.CharField()
     creator = serializers.CharField()
     tags = serializers.ListField(child=serializers.CharField())
+    tag_labels = serializers.ListField(child=serializers.CharField(),
+                                       help_text="The tags in the reader's language, in the same order.")
     url = serializers.CharField(allow_null=True)
     audio_url = serializers.CharField(allow_null=True, help_text="MIDI download (corpus scores).")
     preview_url = serializers.CharField(allow_null=True, help_text="Notes the page's player sounds (JSON).")

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from .models import Item
 from .previews import has_preview
+from .tags import tag_label
 
 FIELDS = ("id", "kind", "title", "creator", "tags", "features", "url")
 
@@ -52,7 +53,7 @@ class Card(NamedTuple):
     def payload(self, reason: str | None = None, score: float | None = None) -> dict:
         """The item as the feed API and pages show it."""
         out = {"id": self.pk, "kind": self.kind, "title": self.title, "creator": self.creator,
-               "tags": list(self.tags), "url": self.url, "audio_url": self.audio_url,
+               "tags": list(self.tags), "tag_labels": [tag_label(t) for t in self.tags], "url": self.url, "audio_url": self.audio_url,
                "preview_url": self.preview_url}
         if reason is not None:
             out["reason"] = reason

@@ -14,6 +14,7 @@ from .models import Event, Item
 from .onboarding import onboard, onboarding_slates
 from .previews import PreviewUnavailable, preview_score
 from .profiles import profile_of
+from .tags import tag_label
 
 
 @login_required
@@ -65,7 +66,8 @@ def onboarding(request):
 def item_detail(request, item_id):
     item = get_object_or_404(Item, pk=item_id)
     return render(request, "recommender/item.html", {
-        "item": item, "audio_url": card_of(item).audio_url, "similar": similar_items(item)})
+        "item": item, "tag_labels": [tag_label(t) for t in item.tags or []], "audio_url": card_of(item).audio_url,
+        "similar": similar_items(item)})
 
 
 @login_required

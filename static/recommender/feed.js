@@ -21,7 +21,7 @@ function render(item) {
   node.querySelector('[data-field="creator"]').textContent = item.creator || "";
   node.querySelector('[data-field="kind"]').textContent = strings.kinds[item.kind] || item.kind;
   node.querySelector('[data-field="reason"]').textContent = item.reason || "";
-  node.querySelector('[data-field="tags"]').textContent = (item.tags || []).join(" · ");
+  node.querySelector('[data-field="tags"]').textContent = (item.tag_labels || item.tags || []).join(" · ");
   const midi = node.querySelector('[data-field="midi"]');
   if (item.audio_url) {
     midi.href = item.audio_url;
