@@ -42,22 +42,6 @@ def kill_group(proc):
     proc.wait(timeout=10)
 
 
-@contextmanager
-def asgi_server(env, log_path):
-    """uvicorn serving motif.asgi on a free port, as the Dockerfile starts it; yields (url, Popen)."""
-    port = stack.free_port()
-    url = f"http://127.0.0.1:{port}"
-
-    def ready():
-        try:
-            return httpx.get(url + "/", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    args = [sys.executable, "-m", "uvicorn", "motif.asgi:application", "--port", str(port), "--lifespan", "off",
-            "--log-level", "warning"]
-    with stack.process(args, env, log_path, ready) as proc:
-        yield url, proc
 
 
 @contextmanager

@@ -288,9 +288,9 @@ def process(args, env, log_path, ready):
 
 
 @contextmanager
-def asgi_server(env, log_path, workers=1, extra_args=()):
-    """uvicorn serving motif.asgi on a free port (``workers`` processes, more uvicorn ``extra_args``);
-    yields the base URL."""
+def asgi_process(env, log_path, workers=1, extra_args=()):
+    """uvicorn serving motif.asgi on a free port (``workers`` processes, more uvicorn ``extra_args``), as
+    the Dockerfile starts it; yields (base URL, Popen)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
 
@@ -302,7 +302,14 @@ def asgi_server(env, log_path, workers=1, extra_args=()):
 
     args = [sys.executable, "-m", "uvicorn", "motif.asgi:application", "--port", str(port), "--lifespan", "off",
             "--log-level", "warning", "--workers", str(workers), *extra_args]
-    with process(args, env, log_path, ready):
+    with process(args, env, log_path, ready) as proc:
+        yield url, proc
+
+
+@contextmanager
+def asgi_server(env, log_path, workers=1, extra_args=()):
+    """:func:`asgi_process`, yielding only the base URL."""
+    with asgi_process(env, log_path, workers, extra_args) as (url, _):
         yield url
 
 

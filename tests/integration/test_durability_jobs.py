@@ -13,7 +13,7 @@ def test_embedded_server_killed_mid_job_and_with_jobs_queued_finishes_everything
     env = stack.base_env(tmp_path, **faults.FAST_RECOVERY)
     stack.manage(env, "migrate", "--noinput", "-v0")
     token = stack.create_user(env, "alice", PASSWORD)
-    with faults.asgi_server(env, tmp_path / "web-1.log") as (url, server):
+    with stack.asgi_process(env, tmp_path / "web-1.log") as (url, server):
         client = faults.api(url, token)
         job_ids = [faults.submit(client, 3).json()["id"] for _ in range(5)]
         faults.wait_until(lambda: faults.job(client, job_ids[0])["progress"] >= 20, 30, "the first job to start")
@@ -22,7 +22,7 @@ def test_embedded_server_killed_mid_job_and_with_jobs_queued_finishes_everything
     interrupted = [j for j, status in before.items() if status == "running"]
     assert interrupted and "queued" in before.values(), before
 
-    with faults.asgi_server(env, tmp_path / "web-2.log") as (url, _):
+    with stack.asgi_process(env, tmp_path / "web-2.log") as (url, _):
         finished = faults.wait_all_finished(faults.api(url, token), job_ids, timeout=45)
     assert [j["status"] for j in finished] == ["succeeded"] * 5, finished
     attempts = {j["id"]: j["attempts"] for j in finished}
@@ -40,7 +40,7 @@ def durable_distributed(tmp_path_factory):
         env = stack.base_env(logs, DATABASE_URL=database_url, REDIS_URL=stack.REDIS_TEST_URL, **faults.FAST_RECOVERY)
         stack.manage(env, "migrate", "--noinput", "-v0")
         token = stack.create_user(env, "alice", PASSWORD)
-        with faults.asgi_server(env, logs / "web.log") as (url, _):
+        with stack.asgi_process(env, logs / "web.log") as (url, _):
             yield {"url": url, "env": env, "token": token, "logs": logs, "database_url": database_url}
 
 
@@ -77,7 +77,7 @@ def test_redis_down_for_ten_seconds_loses_no_job_and_serves_pages(tmp_path):
         stack.manage(env, "migrate", "--noinput", "-v0")
         token = stack.create_user(env, "alice", PASSWORD)
         with faults.worker_with_beat(env, tmp_path / "worker.log", concurrency=5), \
-                faults.asgi_server(env, tmp_path / "web.log") as (url, _):
+                stack.asgi_process(env, tmp_path / "web.log") as (url, _):
             client = faults.api(url, token)
             pages = stack.login_session(url, "alice", PASSWORD)
             running = [faults.submit(client, 6).json()["id"] for _ in range(5)]
