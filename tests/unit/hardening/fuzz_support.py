@@ -1,6 +1,7 @@
 """Shared by the fuzz corpus tests: a logged-in HTTP client, a check that nothing was saved, and what a
 refusal must look like (a 4xx with a sentence, within 2 s of CPU and 10 s of wall time). Test modules
 import the fixtures."""
+import random
 import time
 from pathlib import Path
 
@@ -69,3 +70,8 @@ def assert_refused(response, started: tuple[float, float], statuses=range(400, 5
 
 def limit_bytes() -> int:
     return django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def random_bytes(n: int, seed: int) -> bytes:
+    """``n`` reproducible junk bytes: the same corpus on every run."""
+    return random.Random(seed).randbytes(n)

@@ -2,7 +2,6 @@
 (no report, no job, no file). Through the real API with Django's test client, and the page form."""
 import codecs
 import json
-import random
 import re
 
 import pytest
@@ -12,17 +11,13 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from motif.uploads import human_size, largest_request_bytes
 from motif.views import bad_request
-from tests.unit.hardening.fuzz_support import assert_refused, clock, media, nothing_saved, web  # noqa: F401 (fixtures)
+from tests.unit.hardening.fuzz_support import assert_refused, clock, media, nothing_saved, random_bytes, web  # noqa: F401 (fixtures)
 from tests.conftest import error_text
 
 API = "/api/perception/lyrics/"
 PAGE = "/analyze/lyrics/"
 KB = 1024
 JAPANESE = "こんにちは世界\n夜の街を歩く\n"
-
-
-def _random(n: int, seed: int) -> bytes:
-    return random.Random(seed).randbytes(n)
 
 
 # Pasted text (after JSON decoding): (name, text, status).
@@ -78,15 +73,15 @@ def _utf16(text: str, bom=codecs.BOM_UTF16_LE, codec="utf-16-le") -> bytes:
 # Uploaded files: (name, filename, bytes, status).
 FILES = [
     ("empty file", "song.txt", b"", 400),
-    ("PNG renamed .txt", "song.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + _random(500, 1), 400),
-    ("JPEG renamed .txt", "song.txt", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + _random(500, 2), 400),
-    ("ELF renamed .lrc", "song.lrc", b"\x7fELF\x02\x01\x01\x00" + _random(500, 3), 400),
-    ("zip renamed .txt", "song.txt", b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + _random(500, 4), 400),
-    ("gzip renamed .txt", "song.txt", b"\x1f\x8b\x08\x00" + _random(500, 5), 400),
-    ("PDF renamed .txt", "song.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + _random(500, 6), 400),
-    ("MP3 renamed .txt", "song.txt", b"ID3\x04\x00\x00\x00\x00\x00\x00" + _random(500, 7), 400),
-    ("random 4 KB", "song.txt", _random(4 * KB, 8), 400),
-    ("random 90 KB", "song.lrc", _random(90 * KB, 9), 400),
+    ("PNG renamed .txt", "song.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random_bytes(500, 1), 400),
+    ("JPEG renamed .txt", "song.txt", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + random_bytes(500, 2), 400),
+    ("ELF renamed .lrc", "song.lrc", b"\x7fELF\x02\x01\x01\x00" + random_bytes(500, 3), 400),
+    ("zip renamed .txt", "song.txt", b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + random_bytes(500, 4), 400),
+    ("gzip renamed .txt", "song.txt", b"\x1f\x8b\x08\x00" + random_bytes(500, 5), 400),
+    ("PDF renamed .txt", "song.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + random_bytes(500, 6), 400),
+    ("MP3 renamed .txt", "song.txt", b"ID3\x04\x00\x00\x00\x00\x00\x00" + random_bytes(500, 7), 400),
+    ("random 4 KB", "song.txt", random_bytes(4 * KB, 8), 400),
+    ("random 90 KB", "song.lrc", random_bytes(90 * KB, 9), 400),
     ("UTF-16 LE, BOM, odd bytes", "song.txt", _utf16("la la") + b"\x00", 400),
     ("UTF-16 BE, BOM, odd bytes", "song.txt", _utf16("la la", codecs.BOM_UTF16_BE, "utf-16-be") + b"a", 400),
     ("UTF-16 lone high surrogate", "song.txt", codecs.BOM_UTF16_LE + b"l\x00\x00\xd8a\x00", 400),

@@ -5,7 +5,6 @@ the cheap checks, becomes a job that ends within its parse limit with a sentence
 leaves no stored upload behind.
 """
 import io
-import random
 import struct
 import time
 import zipfile
@@ -17,17 +16,13 @@ from jobs import runner
 from jobs.models import Job
 from studio import uploads
 from studio.records import ScoreUpload
-from tests.unit.hardening.fuzz_support import assert_refused, clock, media, nothing_saved, web  # noqa: F401 (fixtures)
+from tests.unit.hardening.fuzz_support import assert_refused, clock, media, nothing_saved, random_bytes, web  # noqa: F401 (fixtures)
 from tests.unit.studio_web.conftest import fake_models  # noqa: F401 (fixture)
 
 API = "/api/studio/vary/"
 JOB = "job"  # the case passes the cheap checks; its job must end cleanly
 PARSE_SECONDS = 8
 CRASH = "Something went wrong"
-
-
-def junk(n: int, seed: int) -> bytes:
-    return random.Random(seed).randbytes(n)
 
 
 # MIDI ---------------------------------------------------------------------------------------------
@@ -62,11 +57,11 @@ MIDI_CASES = [
     ("drums only", midi([notes(20, channel=9)]), 400), ("25k notes", midi([notes(25_000)]), 400),
     ("250k controller events", midi([b"\x00\xb0\x07\x40" * 250_000 + notes(1)]), 400),
     ("unknown chunks only", b"MThd" + struct.pack(">IHHH", 6, 1, 1, 480) + b"XXXX\x00\x00\x00\x04abcd", 400),
-    ("MusicXML inside", b"<?xml version='1.0'?><score-partwise/>", 415), ("junk", junk(2048, 1), 415),
-    ("magic then junk", b"MThd" + junk(1024, 2), 400), ("ABC inside", b"X:1\nK:C\nCDEF|\n", 415),
-    ("zip inside", b"PK\x03\x04" + junk(100, 3), 415), ("PNG inside", b"\x89PNG\r\n\x1a\n" + junk(100, 4), 415),
+    ("MusicXML inside", b"<?xml version='1.0'?><score-partwise/>", 415), ("junk", random_bytes(2048, 1), 415),
+    ("magic then junk", b"MThd" + random_bytes(1024, 2), 400), ("ABC inside", b"X:1\nK:C\nCDEF|\n", 415),
+    ("zip inside", b"PK\x03\x04" + random_bytes(100, 3), 415), ("PNG inside", b"\x89PNG\r\n\x1a\n" + random_bytes(100, 4), 415),
     ("RIFF-wrapped", b"RIFF\x00\x00\x00\x00RMID" + GOOD_MIDI, 415), ("UTF-16 BOM first", b"\xff\xfe" + GOOD_MIDI, 415),
-    ("16k notes", midi([notes(16_000)]), JOB), ("trailing junk", GOOD_MIDI + junk(500, 5), JOB),
+    ("16k notes", midi([notes(16_000)]), JOB), ("trailing junk", GOOD_MIDI + random_bytes(500, 5), JOB),
     ("format 7", midi([notes(8)], fmt=7), JOB), ("division 0", midi([notes(8)], division=0), JOB),
     ("data byte over 127", midi([b"\x00\x90\xff\xff" + notes(2)]), JOB),
     ("notes out of range", midi([notes(4, pitch=0)]), JOB),
@@ -115,8 +110,8 @@ XML_CASES = [
     ("unknown encoding", GOOD_XML.replace(b"UTF-8", b"x-klingon"), 400),
     ("NUL inside", GOOD_XML.replace(b"<note>", b"<note>\x00"), 400),
     ("two roots", GOOD_XML + b"<score-partwise/>", 400), ("MIDI inside", GOOD_MIDI, 415),
-    ("zip inside", b"PK\x03\x04" + junk(100, 6), 415), ("junk", junk(4096, 7), 415),
-    ("junk after a bracket", b"<" + junk(4096, 8), 400),
+    ("zip inside", b"PK\x03\x04" + random_bytes(100, 6), 415), ("junk", random_bytes(4096, 7), 415),
+    ("junk after a bracket", b"<" + random_bytes(4096, 8), 400),
     ("long element names", b"<score-partwise><" + b"a" * 100_000 + b"/></score-partwise>", 400),
     ("10k attributes", b"<score-partwise " + b" ".join(b'a%d="1"' % i for i in range(10_000)) + b"/>", 400),
     ("20 MB of notes", score([NOTE * 200] * 1250), 400),
@@ -160,7 +155,7 @@ GOOD_MXL = mxl({"META-INF/container.xml": CONTAINER, "score.xml": GOOD_XML})
 BOMB = mxl({"score.xml": b"<score-partwise>" + b" " * 40_000_000})
 SINGLE = mxl({"score.xml": GOOD_XML})
 MXL_CASES = [
-    ("empty", b"", 400), ("PK only", b"PK", 415), ("magic then junk", b"PK\x03\x04" + junk(500, 9), 400),
+    ("empty", b"", 400), ("PK only", b"PK", 415), ("magic then junk", b"PK\x03\x04" + random_bytes(500, 9), 400),
     *[(f"cut at {n}", GOOD_MXL[:n], 400) for n in (10, 40, 100, 200, len(GOOD_MXL) - 30)],
     ("zip bomb", BOMB, 400), ("lying size: 100 bytes", patched(BOMB, 22, struct.pack("<I", 100)), 400),
     ("lying size: 2 GB", patched(BOMB, 22, struct.pack("<I", 2**31)), 400),
@@ -182,7 +177,7 @@ MXL_CASES = [
     ("only the container", mxl({"META-INF/container.xml": CONTAINER}, zipfile.ZIP_STORED), 400),
     *[(f"byte flipped at {n}", SINGLE[:n] + bytes([SINGLE[n] ^ 0xFF]) + SINGLE[n + 1:], 400) for n in (45, 60, 80)],
     ("central directory offset past the end", SINGLE[:-6] + b"\xff\xff\xff\x7f\x00\x00", 400),
-    ("MIDI inside", GOOD_MIDI, 415), ("MusicXML inside", GOOD_XML, 415), ("junk", junk(1000, 10), 415),
+    ("MIDI inside", GOOD_MIDI, 415), ("MusicXML inside", GOOD_XML, 415), ("junk", random_bytes(1000, 10), 415),
     ("root outside the archive", mxl({"META-INF/container.xml": CONTAINER.replace(b"score.xml", b"../x.xml"),
                                       "score.xml": GOOD_XML}), 400),
     ("two roots in the score", mxl({"score.xml": GOOD_XML + b"<score-partwise/>"}), 400),
@@ -200,7 +195,7 @@ MXL_CASES = [
 TUNE = "X:1\nT:t\nM:4/4\nL:1/8\nK:C\n"
 ABC_CASES = [
     ("empty", b"", 400), ("spaces", b"   \n  ", 400), ("index only", b"X:1\n", 400),
-    ("header only", TUNE.encode(), 400), ("junk", junk(2000, 11), 400), ("Shift-JIS", "X:1\nT:こんにちは\nK:C\nCDEF|\n".encode("shift_jis"), 400),
+    ("header only", TUNE.encode(), 400), ("junk", random_bytes(2000, 11), 400), ("Shift-JIS", "X:1\nT:こんにちは\nK:C\nCDEF|\n".encode("shift_jis"), 400),
     ("odd UTF-16", b"\xff\xfe" + (TUNE + "CDEF|\n").encode("utf-16-le")[:-1], 400),
     ("lone surrogate", b"\xff\xfe" + TUNE.encode("utf-16-le") + b"\x00\xd8C\x00", 400),
     ("NUL bytes", (TUNE + "CD\x00EF|\n").encode(), 400), ("6,000 lines", (TUNE + "CDEF|\n" * 6000).encode(), 400),
@@ -214,7 +209,7 @@ ABC_CASES = [
     ("chord of 25k notes", (TUNE + "[" + "CEG" * 8400 + "]|\n").encode(), 400),
     ("strings only", (TUNE + '"CDEF" "GABc"|\n').encode(), 400), ("fields only", b"X:1\nK:C\nT:CDEF\nW:GAB\n", 400),
     ("inline fields only", (TUNE + "[K:C][M:3/4][L:1/4]|\n").encode(), 400),
-    ("UTF-32", (TUNE + "CDEF|\n").encode("utf-32"), 400), ("PNG inside", b"\x89PNG\r\n\x1a\n" + junk(200, 12), 400),
+    ("UTF-32", (TUNE + "CDEF|\n").encode("utf-32"), 400), ("PNG inside", b"\x89PNG\r\n\x1a\n" + random_bytes(200, 12), 400),
     ("control characters", (TUNE + "\x01\x02\x03\x04" * 100).encode(), 400),
     ("over 20 MB", b"X:1\nK:C\n" + b"C" * (20 * 1024 * 1024), 413), ("wrong extension", b"X:1\nK:C\nCDEF|\n", 415),
     ("huge note length", (TUNE + "C999999999 D|\n").encode(), JOB), ("zero unit length", b"X:1\nL:1/0\nK:C\nCDEF|\n", JOB),

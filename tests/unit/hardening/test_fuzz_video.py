@@ -1,7 +1,6 @@
 """Malformed videos, built here in code: each upload is a 4xx with a sentence within 2 s, and nothing is
 saved (no report, no job, no stored file). Through the real API with Django's test client, and the page.
 A file that reaches the job anyway (stored before a check existed) fails with a sentence, not a crash."""
-import random
 from fractions import Fraction
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,17 +15,13 @@ from jobs.errors import UserError
 from jobs.models import Job
 from perception import video_services
 from perception.video.synthetic import make_audio_only
-from tests.unit.hardening.fuzz_support import assert_refused, clock, media, nothing_saved, web  # noqa: F401 (fixtures)
+from tests.unit.hardening.fuzz_support import assert_refused, clock, media, nothing_saved, random_bytes, web  # noqa: F401 (fixtures)
 
 API = "/api/perception/videos/"
 PAGE = "/analyze/videos/"
 FTYP = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
 EBML = b"\x1a\x45\xdf\xa3"
 AVI = b"RIFF\x00\x10\x00\x00AVI LIST"
-
-
-def _random(n: int, seed: int) -> bytes:
-    return random.Random(seed).randbytes(n)
 
 
 def _clip(folder: Path, name: str, frames=30, size=(64, 64), rate=30, pts=None, options=None) -> bytes:
@@ -68,18 +63,18 @@ def _cases(folder: Path, good: bytes) -> list[tuple[str, str, bytes, int]]:
         # Name and magic bytes, checked before anything is written.
         ("text renamed .mp4", "clip.mp4", b"verse, chorus, verse, bridge\n" * 40, 415),
         ("HTML renamed .mp4", "clip.mp4", b"<!DOCTYPE html><html><body>video</body></html>", 415),
-        ("PNG renamed .mp4", "clip.mp4", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + _random(400, 1), 415),
-        ("GIF renamed .mp4", "clip.mp4", b"GIF89a\x01\x00\x01\x00" + _random(400, 2), 415),
-        ("JPEG renamed .mov", "clip.mov", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + _random(400, 3), 415),
-        ("MP3 renamed .mp4", "clip.mp4", b"ID3\x04\x00\x00\x00\x00\x00\x00" + _random(400, 4), 415),
-        ("WAV renamed .avi", "clip.avi", b"RIFF\x24\x00\x00\x00WAVEfmt " + _random(400, 5), 415),
-        ("PDF renamed .webm", "clip.webm", b"%PDF-1.4\n" + _random(400, 6), 415),
-        ("zip renamed .mkv", "clip.mkv", b"PK\x03\x04" + _random(400, 7), 415),
-        ("random bytes .mp4", "clip.mp4", _random(4096, 8), 415),
-        ("ftyp at offset 0", "clip.mp4", b"ftypmp42" + _random(400, 9), 415),
-        ("WebM magic in .mp4", "clip.mp4", EBML + _random(400, 10), 415),
-        ("MP4 magic in .webm", "clip.webm", FTYP + _random(400, 11), 415),
-        ("AVI magic in .mkv", "clip.mkv", AVI + _random(400, 12), 415),
+        ("PNG renamed .mp4", "clip.mp4", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random_bytes(400, 1), 415),
+        ("GIF renamed .mp4", "clip.mp4", b"GIF89a\x01\x00\x01\x00" + random_bytes(400, 2), 415),
+        ("JPEG renamed .mov", "clip.mov", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + random_bytes(400, 3), 415),
+        ("MP3 renamed .mp4", "clip.mp4", b"ID3\x04\x00\x00\x00\x00\x00\x00" + random_bytes(400, 4), 415),
+        ("WAV renamed .avi", "clip.avi", b"RIFF\x24\x00\x00\x00WAVEfmt " + random_bytes(400, 5), 415),
+        ("PDF renamed .webm", "clip.webm", b"%PDF-1.4\n" + random_bytes(400, 6), 415),
+        ("zip renamed .mkv", "clip.mkv", b"PK\x03\x04" + random_bytes(400, 7), 415),
+        ("random bytes .mp4", "clip.mp4", random_bytes(4096, 8), 415),
+        ("ftyp at offset 0", "clip.mp4", b"ftypmp42" + random_bytes(400, 9), 415),
+        ("WebM magic in .mp4", "clip.mp4", EBML + random_bytes(400, 10), 415),
+        ("MP4 magic in .webm", "clip.webm", FTYP + random_bytes(400, 11), 415),
+        ("AVI magic in .mkv", "clip.mkv", AVI + random_bytes(400, 12), 415),
         ("real MP4 named .avi", "clip.avi", good, 415),
         ("real MP4 named .mkv", "clip.mkv", good, 415),
         ("real MP4, magic broken", "clip.mp4", wrong_magic, 415),
@@ -90,12 +85,12 @@ def _cases(folder: Path, good: bytes) -> list[tuple[str, str, bytes, int]]:
         # Right magic, wrong content: the probe opens the container.
         ("empty file", "clip.mp4", b"", 400),
         ("ftyp box only", "clip.mp4", FTYP, 400),
-        ("ftyp then random", "clip.mp4", FTYP + _random(4096, 13), 400),
-        ("ftyp then a huge box", "clip.mp4", FTYP + b"\xff\xff\xff\xffmoov" + _random(64, 14), 400),
-        ("QuickTime wide atom then random", "clip.mov", b"\x00\x00\x00\x08wide" + _random(4096, 15), 400),
-        ("EBML then random", "clip.mkv", EBML + _random(4096, 16), 400),
-        ("EBML then random, .webm", "clip.webm", EBML + _random(4096, 17), 400),
-        ("AVI header then random", "clip.avi", AVI + _random(4096, 18), 400),
+        ("ftyp then random", "clip.mp4", FTYP + random_bytes(4096, 13), 400),
+        ("ftyp then a huge box", "clip.mp4", FTYP + b"\xff\xff\xff\xffmoov" + random_bytes(64, 14), 400),
+        ("QuickTime wide atom then random", "clip.mov", b"\x00\x00\x00\x08wide" + random_bytes(4096, 15), 400),
+        ("EBML then random", "clip.mkv", EBML + random_bytes(4096, 16), 400),
+        ("EBML then random, .webm", "clip.webm", EBML + random_bytes(4096, 17), 400),
+        ("AVI header then random", "clip.avi", AVI + random_bytes(4096, 18), 400),
         ("header-only MKV (zero frames)", "clip.mkv", _header_only(folder), 400),
         ("first half of a real MP4", "clip.mp4", good[: len(good) // 2], 400),
         ("first tenth of a real MP4", "clip.mp4", good[: len(good) // 10], 400),
