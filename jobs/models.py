@@ -92,3 +92,27 @@ class Job(models.Model):
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
             "url": f"/api/jobs/{self.id}/",
         }
+
+
+class ModelCall(models.Model):
+    """One model inference made for a job: which model, on which device, in a batch of how many
+    requests, and the model time charged to the job (its share of the batch's forward pass).
+    Usage pages, quotas and the operator's latency and batch-size figures are read from these rows,
+    so they hold across web and worker processes."""
+
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="model_calls")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="model_calls")
+    model = models.CharField(_("model"), max_length=64, db_index=True)
+    device = models.CharField(_("device"), max_length=16, default="cpu")
+    batch_size = models.PositiveIntegerField(_("batch size"), default=1)
+    seconds = models.FloatField(_("model seconds"), help_text=_("This request's share of the forward pass."))
+    wait_ms = models.FloatField(_("wait (ms)"), default=0.0,
+                                help_text=_("Time the request waited to be batched before its forward pass."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "created_at"])]
+
+    def __str__(self):
+        return f"{self.model} x{self.batch_size} {self.seconds:.3f}s"
