@@ -35,10 +35,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 
-from perception.video import KINDS, AnalysisOptions, analyze_video, probe_video  # noqa: E402
-from perception.video.media import MediaReader  # noqa: E402
-from perception.video.shots import TransitionFinder  # noqa: E402
-from perception.video.synthetic import ShotSpec, make_clip  # noqa: E402
+from perception.video.analysis import KINDS, AnalysisOptions, analyze_video, probe_video  # noqa: E402
+from perception.video.analysis.media import MediaReader  # noqa: E402
+from perception.video.analysis.shots import TransitionFinder  # noqa: E402
+from perception.video.analysis.synthetic import ShotSpec, make_clip  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "video" / "pyscenedetect_testvideo.mp4"
@@ -168,7 +168,7 @@ def _shots_only(path: Path):
 
 
 def _thumbs(path: Path, seconds: float) -> np.ndarray:
-    from perception.video.transitions import thumbnail
+    from perception.video.analysis.transitions import thumbnail
 
     reader = MediaReader(str(path), 320, 30.0, with_audio=False)
     out = []
@@ -209,7 +209,7 @@ def speed_rows(path: Path, transnet_seconds: float) -> list[str]:
     try:
         import torch
 
-        from perception.video import transnet
+        from perception.video.analysis import transnet
         thumbs = _thumbs(path, transnet_seconds)
         transnet.load_model("cpu")
         _, wall, cpu = _timed(lambda: transnet.predict(thumbs, "cpu"))

@@ -4,11 +4,11 @@ import cv2
 import numpy as np
 import pytest
 
-from perception.video import KINDS, AnalysisOptions, analyze_video
-from perception.video.fast_transitions import find_transitions
-from perception.video.shots import DEFAULT_DETECTOR, TransitionFinder
-from perception.video.synthetic import ShotSpec, make_clip
-from perception.video.transitions import Transition, classify_gradual, keep_apart
+from perception.video.analysis import KINDS, AnalysisOptions, analyze_video
+from perception.video.analysis.fast_transitions import find_transitions
+from perception.video.analysis.shots import DEFAULT_DETECTOR, TransitionFinder
+from perception.video.analysis.synthetic import ShotSpec, make_clip
+from perception.video.analysis.transitions import Transition, classify_gradual, keep_apart
 
 TOLERANCE = 3  # frames
 

@@ -8,7 +8,7 @@ It works on 48x27 thumbnails in three steps:
 3. gradual changes (dissolves, wipes): windows of several sizes over which the picture changes a
    lot and steadily (the change between the window's ends is most of the frame-to-frame changes
    summed inside it; camera motion and noise go back and forth instead). The kind is then told
-   apart by :func:`~perception.video.transitions.explain_gradual`, and a change that is neither a
+   apart by :func:`~perception.video.analysis.transitions.explain_gradual`, and a change that is neither a
    mix nor a split of the pictures either side (an object crossing the frame) is dropped.
 """
 

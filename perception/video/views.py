@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jobs.errors import TooManyActiveJobs
 from jobs.models import Job
 from motif.uploads import UploadRejected
-from perception import video_services
+from perception.video import services as video_services
 from perception.downloads import json_download
-from perception.models import VideoReport
+from perception.video.models import VideoReport
 
 PAGE_SIZE = 100
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
@@ -56,7 +56,7 @@ def video_list(request):
             return redirect("perception:video_list")
     running = Job.objects.filter(owner=request.user, kind=video_services.JOB_KIND, status__in=Job.ACTIVE)
     page = Paginator(VideoReport.objects.filter(owner=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "perception/video_list.html", {
+    return render(request, "perception/video/list.html", {
         "form": form, "reports": page.object_list, "page": page, "running": running,
         "max_mb": f"{video_services.limits()['max_mb']:g}",
     }, status=400 if form.errors else 200)
@@ -67,7 +67,7 @@ def video_detail(request, pk):
     record = get_object_or_404(VideoReport, pk=pk, owner=request.user)
     report = record.report
     shots = report.get("shots", [])
-    return render(request, "perception/video_detail.html", {
+    return render(request, "perception/video/detail.html", {
         "record": record,
         "report": report,
         "shots": shots,

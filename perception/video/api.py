@@ -14,9 +14,9 @@ from jobs.serializers import JobSerializer
 from motif import uploads
 from motif.parsers import FormParser, MultiPartParser
 from motif.uploads import UploadRejected
-from perception import video_services
+from perception.video import services as video_services
 from perception.downloads import AbsoluteLinksMixin, json_download
-from perception.models import VideoReport
+from perception.video.models import VideoReport
 
 
 class VideoUploadSerializer(serializers.Serializer):

@@ -4,9 +4,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from perception import video_services
-from perception.video import AnalysisOptions, VideoError, analyze_video
-from perception.video.shots import DEFAULT_DETECTOR, SHOT_DETECTORS
+from perception.video import services as video_services
+from perception.video.analysis import AnalysisOptions, VideoError, analyze_video
+from perception.video.analysis.shots import DEFAULT_DETECTOR, SHOT_DETECTORS
 
 
 class Command(BaseCommand):

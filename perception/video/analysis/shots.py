@@ -2,7 +2,7 @@
 
 A detector has ``process(index, image, thumb)`` (called for every analysed frame; returns the
 boundaries it is already sure of, which let the keyframe picker split its candidates early) and
-``finish()`` (returns every :class:`~perception.video.transitions.Transition`). ``fast`` (our CPU
+``finish()`` (returns every :class:`~perception.video.analysis.transitions.Transition`). ``fast`` (our CPU
 path: cuts, fades, dissolves, wipes) and ``transnetv2`` (the accurate network) tell how each shot
 is entered; PySceneDetect's detectors are kept as baselines and report cuts (``threshold``: fades).
 """
