@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from perception.video import services as video_services
+from perception.video import services
 from perception.video.analysis import AnalysisOptions, VideoError, analyze_video
 from perception.video.analysis.shots import DEFAULT_DETECTOR, SHOT_DETECTORS
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            probe = video_services.probe_file(options["file"])
+            probe = services.probe_file(options["file"])
             analysis_options = AnalysisOptions.from_env(
                 detector=options["detector"], with_audio=not options["no_audio"]
             )
