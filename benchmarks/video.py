@@ -1,4 +1,4 @@
-"""Music-video analysis benchmark: transitions by kind per detector, speed, fresh-process start-up.
+"""Music-video analysis benchmark: transitions by kind per detector, and speed.
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/video.py
         [--data ../shared/data/video/pyscenedetect_testvideo.mp4] [--seconds 60]
@@ -13,9 +13,8 @@ Prints markdown tables:
 3. the beat tracker's tempo on the generated clips' click tracks;
 4. speed on a generated 480p clip: the fast path (decode + transitions), the whole analysis,
    TransNetV2 on the CPU (the network on the thumbnails), PySceneDetect's command line
-   (`detect-adaptive`, `detect-content`), all in the same run;
-5. start-up: `manage.py analyze_video FILE --json` in a fresh process on that clip, and what the
-   Django set-up alone costs.
+   (`detect-adaptive`, `detect-content`), all in the same run.
+Start-up in a fresh process has its own script: benchmarks/video_startup.py.
 """
 
 from __future__ import annotations
@@ -220,27 +219,6 @@ def speed_rows(path: Path, transnet_seconds: float) -> list[str]:
     return rows
 
 
-def startup_rows(path: Path) -> list[str]:
-    rows = ["| fresh process | wall s | CPU s (user + system) |", "| --- | --- | --- |"]
-    env = dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
-    commands = [
-        ("`manage.py analyze_video FILE --json` (1st)", ["manage.py", "analyze_video", str(path), "--json"]),
-        ("`manage.py analyze_video FILE --json` (2nd)", ["manage.py", "analyze_video", str(path), "--json"]),
-        ("`python -c 'import django; django.setup()'` alone", ["-c", "import django; django.setup()"]),
-        ("`python -c 'import torch'` alone", ["-c", "import torch"]),
-    ]
-    for label, args in commands:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        subprocess.run([sys.executable, *args], cwd=ROOT, env=dict(env, DJANGO_SETTINGS_MODULE="motif.settings"),
-                       capture_output=True, check=True)
-        wall = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        rows.append(f"| {label} | {wall:.2f} | {cpu:.2f} |")
-    return rows
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the PySceneDetect test clip")
@@ -280,7 +258,6 @@ def main():
                                fps=fps, width=854, height=480, bpm=120)
         out += [f"### Speed on a generated {args.seconds} s 854x480 clip, 30 fps (same run)", "",
                 *speed_rows(speed_clip.path, args.transnet_seconds), ""]
-        out += [f"### Start-up: a fresh process on that {args.seconds} s clip", "", *startup_rows(speed_clip.path), ""]
     text = "\n".join(out)
     print(text)
     if args.append:
@@ -290,7 +267,7 @@ def main():
 def _append(results: Path, args, text: str) -> None:
     """Insert the run at the end of the "## Video" section (other sections follow it)."""
     load = os.getloadavg()[0]
-    header = (f"### Transitions, speed and start-up · {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC"
+    header = (f"### Transitions and speed · {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC"
               f" · {os.cpu_count()}-core CPU ({platform.machine()}), load average {load:.0f} from other jobs · "
               f"`OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '')} .venv/bin/python benchmarks/video.py "
               f"{' '.join(sys.argv[1:])}`\n\n")
