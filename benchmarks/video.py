@@ -37,7 +37,7 @@ import numpy as np  # noqa: E402
 from perception.video.analysis import KINDS, AnalysisOptions, analyze_video, probe_video  # noqa: E402
 from perception.video.analysis.media import MediaReader  # noqa: E402
 from perception.video.analysis.shots import TransitionFinder  # noqa: E402
-from perception.video.analysis.synthetic import ShotSpec, make_clip  # noqa: E402
+from perception.video.analysis.synthetic import ShotSpec, camera_painter, make_clip  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "video" / "pyscenedetect_testvideo.mp4"
@@ -83,18 +83,8 @@ def photo_clip(folder: Path, data: Path):
     rng = np.random.default_rng(11)
     kinds = ["cut", "dissolve", "wipe", "fade", "cut", "dissolve", "wipe", "fade", "dissolve", "cut", "wipe"]
     shots = [ShotSpec(int(rng.integers(60, 100)))] + [ShotSpec(int(rng.integers(60, 100)), k) for k in kinds]
-
-    def painter(shot: int, t: int) -> np.ndarray:
-        image = pictures[shot % len(pictures)]
-        height, width = image.shape[:2]
-        crop = 0.75 - 0.1 * t / 100  # zooming in
-        ch, cw = int(height * crop), int(width * crop)
-        x = int((width - cw) * (0.5 + 0.4 * np.sin(t / 40 + shot)))  # panning
-        y = (height - ch) // 2
-        return cv2.resize(np.ascontiguousarray(image[y : y + ch, x : x + cw]), (854, 480), interpolation=cv2.INTER_AREA)
-
     return make_clip(folder / "photos.mp4", shots, fps=30, width=854, height=480, blend_frames=20,
-                     fade_frames=15, painter=painter)
+                     fade_frames=15, painter=camera_painter(pictures, 854, 480))
 
 
 def score(found: list[tuple[int, str]], truth: list[tuple[int, str]]) -> dict:
