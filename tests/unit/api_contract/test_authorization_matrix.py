@@ -19,7 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import ApiToken
 from jobs.models import Job
 from motif.routing import websocket_urlpatterns
-from perception.models import LyricReport, VideoReport
+from perception.lyrics.models import LyricReport
+from perception.video.models import VideoReport
 from recommender.models import Item
 from studio.models import Origin, Sketch
 from tests.unit.studio_web.studio_factories import melody_score

@@ -8,14 +8,20 @@ It works on 48x27 thumbnails in three steps:
 3. gradual changes (dissolves, wipes): windows of several sizes over which the picture changes a
    lot and steadily (the change between the window's ends is most of the frame-to-frame changes
    summed inside it; camera motion and noise go back and forth instead). The kind is then told
-   apart by :func:`~perception.video.transitions.explain_gradual`, and a change that is neither a
-   mix nor a split of the pictures either side (an object crossing the frame) is dropped.
+   apart by :func:`~perception.video.analysis.transitions.explain_gradual`, and a change that is neither a
+   mix nor a split of the pictures either side (an object crossing the frame) is dropped;
+4. dissolves over moving shots, where a slow dissolve changes each frame about as much as the
+   camera does: a dissolve mixes two unrelated pictures, so the fine detail of its middle frame is
+   about half that of the frames either side (a U-shaped dip), whatever the camera does, while
+   panning, zooming, cuts and wipes keep it. A dip whose ends show different pictures and whose
+   frames, blurred so small motions do not count, are a mix of those ends is a dissolve.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from .transitions import BRIGHT_LEVEL, DARK_LEVEL, Transition, explain_gradual, frame_levels, keep_apart
@@ -33,6 +39,10 @@ class FastSettings:
     steadiness: float = 0.7        # ... with at least this share of the summed changes kept
     half_windows: tuple[int, ...] = (3, 6, 12)
     max_unexplained: float = 0.3   # share of the change a dissolve or wipe may leave unexplained
+    dip_ratio: float = 0.7         # a dissolve's middle keeps at most this share of the detail at its ends
+    dissolve_dip: float = 0.85     # ... and a steady change called a dissolve at least dips this low
+    dip_half_windows: tuple[int, ...] = (4, 6, 8, 10, 12, 15)
+    dip_blur: float = 4.0          # pixels of blur (sigma) before testing a dip for a mix of its ends
 
 
 class FastTransitionDetector:
@@ -66,8 +76,18 @@ def find_transitions(thumbs: np.ndarray, min_shot_frames: int,
     for fade in fades:
         in_fade[max(0, fade.start) : fade.end + 2] = True
     cuts = [Transition(int(i), "cut", int(i), int(i)) for i in find_cuts(diff, settings) if not in_fade[i]]
-    gradual = find_gradual(thumbs, diff, [c.frame for c in cuts], in_fade, settings)
-    return keep_apart(fades + cuts + gradual, min_shot_frames, len(thumbs) - 1)
+    blocked = in_fade.copy()
+    blocked[[c.frame for c in cuts]] = True
+    dips = detail_dips(thumbs, blocked, settings)
+    deepest = np.min(np.stack(list(dips.values())), axis=0)
+    # A dissolve mixes two pictures, so it shows the dip in detail; a steady change without one
+    # is the camera moving on after a transition, not a dissolve of its own.
+    gradual = [t for t in find_gradual(thumbs, diff, blocked, settings)
+               if t.kind != "dissolve" or deepest[max(0, t.frame - 2) : t.frame + 3].min() <= settings.dissolve_dip]
+    found = fades + cuts + gradual
+    found += [t for t in find_dissolves_in_motion(thumbs, dips, deepest, settings)
+              if all(abs(t.frame - other.frame) >= min_shot_frames for other in found)]
+    return keep_apart(found, min_shot_frames, len(thumbs) - 1)
 
 
 def frame_differences(thumbs: np.ndarray, chunk: int = 512) -> np.ndarray:
@@ -141,12 +161,11 @@ def _ramp(levels, diff, edge: int, direction: int, settings: FastSettings) -> in
     return j
 
 
-def find_gradual(thumbs, diff, cuts: list[int], in_fade: np.ndarray, settings: FastSettings) -> list[Transition]:
-    """Dissolves and wipes: steady, large changes over a window with no cut or fade in it."""
+def find_gradual(thumbs, diff, blocked: np.ndarray, settings: FastSettings) -> list[Transition]:
+    """Dissolves and wipes: steady, large changes over a window with no cut or fade (``blocked``
+    frames) in it."""
     n = len(thumbs)
     path = np.concatenate([[0.0], np.cumsum(diff)])
-    blocked = in_fade.copy()
-    blocked[cuts] = True
     blocked_sum = np.concatenate([[0], np.cumsum(blocked)])
     candidate = np.zeros(n, bool)
     reach = np.zeros(n, int)
@@ -180,6 +199,56 @@ def find_gradual(thumbs, diff, cuts: list[int], in_fade: np.ndarray, settings: F
                 continue  # neither a mix nor a split of the pictures either side: something moved
             found.append(Transition(int(middle), kind, int(start), int(end)))
     return found
+
+
+def detail_energy(thumbs: np.ndarray) -> np.ndarray:
+    """Fine detail of each thumbnail: the mean square of its luma minus the 3x3 local mean."""
+    luma = thumbs.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    return np.array([float(np.square(plane - cv2.blur(plane, (3, 3))).mean()) for plane in luma])
+
+
+def detail_dips(thumbs: np.ndarray, blocked: np.ndarray, settings: FastSettings) -> dict[int, np.ndarray]:
+    """For each half window ``w``: the detail of each frame over the mean detail of the frames
+    ``w`` before and after it (infinite where the window holds a cut or fade, ``blocked``)."""
+    n = len(thumbs)
+    energy = detail_energy(thumbs)
+    blocked_sum = np.concatenate([[0], np.cumsum(blocked)])
+    dips = {}
+    for w in settings.dip_half_windows:
+        dip = np.full(n, np.inf)
+        if n > 2 * w:
+            centres = np.arange(w, n - w)
+            dip[centres] = energy[centres] / np.maximum(0.5 * (energy[centres - w] + energy[centres + w]), 1e-6)
+            dip[centres[blocked_sum[centres + w + 1] - blocked_sum[centres - w] > 0]] = np.inf
+        dips[w] = dip
+    return dips
+
+
+def find_dissolves_in_motion(thumbs: np.ndarray, dips: dict[int, np.ndarray], deepest: np.ndarray,
+                             settings: FastSettings) -> list[Transition]:
+    """Dissolves found by the dip in fine detail at their middle (step 4 of the module docstring);
+    ``dips`` as :func:`detail_dips` gives them, ``deepest`` their minimum over the windows."""
+    found = []
+    for first, final in _runs(deepest <= settings.dip_ratio):
+        if final - first < 2:
+            continue  # one or two frames: a flash or a glitch, not a gradual mix
+        middle = first + int(np.argmin(deepest[first : final + 1]))
+        # The shortest window that shows the dip: the least camera motion between its ends.
+        for w in (w for w in settings.dip_half_windows if dips[w][middle] <= settings.dip_ratio):
+            if _is_mix_of_ends(thumbs[middle - w : middle + w + 1], settings):
+                found.append(Transition(int(middle), "dissolve", int(middle - w + 1), int(middle + w - 1)))
+                break
+    return found
+
+
+def _is_mix_of_ends(window: np.ndarray, settings: FastSettings) -> bool:
+    """Whether the frames between the first and last of ``window`` mix those two different
+    pictures, once blurred to their colour layout (which small camera motions barely change)."""
+    if float(np.abs(window[-1].astype(np.int16) - window[0]).mean()) < settings.gradual_min:
+        return False  # the same picture either side: the detail dipped and came back (focus, light)
+    blurred = np.stack([cv2.GaussianBlur(t, (0, 0), settings.dip_blur) for t in window])
+    kind, unexplained = explain_gradual(blurred, 1, len(window) - 2)
+    return kind == "dissolve" and unexplained <= settings.max_unexplained
 
 
 def _joined(runs: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:

@@ -2,7 +2,7 @@
 
 A detector has ``process(index, image, thumb)`` (called for every analysed frame; returns the
 boundaries it is already sure of, which let the keyframe picker split its candidates early) and
-``finish()`` (returns every :class:`~perception.video.transitions.Transition`). ``fast`` (our CPU
+``finish()`` (returns every :class:`~perception.video.analysis.transitions.Transition`). ``fast`` (our CPU
 path: cuts, fades, dissolves, wipes) and ``transnetv2`` (the accurate network) tell how each shot
 is entered; PySceneDetect's detectors are kept as baselines and report cuts (``threshold``: fades).
 """
@@ -12,15 +12,6 @@ from __future__ import annotations
 from typing import Callable, Protocol
 
 import numpy as np
-from scenedetect.common import FrameTimecode
-from scenedetect.detector import SceneDetector
-from scenedetect.detectors import (
-    AdaptiveDetector,
-    ContentDetector,
-    HashDetector,
-    HistogramDetector,
-    ThresholdDetector,
-)
 
 from .fast_transitions import FastTransitionDetector
 from .transitions import Transition, keep_apart, thumbnail
@@ -39,38 +30,43 @@ class TransitionDetector(Protocol):
 
 class SceneDetectAdapter:
     """A PySceneDetect detector fed our decoded frames; each cut it reports (while streaming or in
-    ``post_process``) becomes a transition of ``kind``."""
+    ``post_process``) becomes a transition of ``kind``. PySceneDetect is imported only when one of
+    its detectors is chosen (it costs a fresh process about 0.2 s)."""
 
-    def __init__(self, name: str, detector: SceneDetector, fps: float, kind: str = "cut"):
+    def __init__(self, name: str, detector_class: str, min_shot_frames: int, fps: float, kind: str = "cut"):
+        from scenedetect import detectors
+        from scenedetect.common import FrameTimecode
+
         self.name, self.kind = name, kind
-        self._detector, self._fps = detector, fps
+        self._detector = getattr(detectors, detector_class)(min_scene_len=min_shot_frames)
+        self._timecode = lambda frame: FrameTimecode(frame, fps=fps)
         self._cuts: list[int] = []
         self._last = -1
 
     def process(self, index: int, image: np.ndarray, thumb: np.ndarray) -> list[int]:
         self._last = index
-        cuts = [t.frame_num for t in self._detector.process_frame(FrameTimecode(index, fps=self._fps), image)]
+        cuts = [t.frame_num for t in self._detector.process_frame(self._timecode(index), image)]
         self._cuts.extend(cuts)
         return cuts
 
     def finish(self) -> list[Transition]:
-        tail = self._detector.post_process(FrameTimecode(max(0, self._last), fps=self._fps))
+        tail = self._detector.post_process(self._timecode(max(0, self._last)))
         return [Transition(f, self.kind, f, f) for f in self._cuts + [t.frame_num for t in tail]]
 
 
-def _scenedetect(name: str, factory: Callable[[int], SceneDetector], kind: str = "cut"):
-    return lambda min_len, fps: SceneDetectAdapter(name, factory(min_len), fps, kind)
+def _scenedetect(name: str, detector_class: str, kind: str = "cut"):
+    return lambda min_len, fps: SceneDetectAdapter(name, detector_class, min_len, fps, kind)
 
 
 # name -> factory(min_shot_frames, fps)
 SHOT_DETECTORS: dict[str, Callable[[int, float], TransitionDetector]] = {
     "fast": lambda min_len, fps: FastTransitionDetector(min_len),
     "transnetv2": lambda min_len, fps: TransNetDetector(min_len),
-    "adaptive": _scenedetect("adaptive", lambda n: AdaptiveDetector(min_scene_len=n)),
-    "content": _scenedetect("content", lambda n: ContentDetector(min_scene_len=n)),
-    "threshold": _scenedetect("threshold", lambda n: ThresholdDetector(min_scene_len=n), kind="fade"),
-    "histogram": _scenedetect("histogram", lambda n: HistogramDetector(min_scene_len=n)),
-    "hash": _scenedetect("hash", lambda n: HashDetector(min_scene_len=n)),
+    "adaptive": _scenedetect("adaptive", "AdaptiveDetector"),
+    "content": _scenedetect("content", "ContentDetector"),
+    "threshold": _scenedetect("threshold", "ThresholdDetector", kind="fade"),
+    "histogram": _scenedetect("histogram", "HistogramDetector"),
+    "hash": _scenedetect("hash", "HashDetector"),
 }
 DEFAULT_DETECTOR = "fast"
 

@@ -23,7 +23,7 @@ from torch import nn
 
 LABELS: tuple[str, ...] = ("sadness", "joy", "love", "anger", "fear", "surprise")
 MAX_LENGTH = 64
-CHECKPOINT_DIR = Path(__file__).resolve().parent / "checkpoints"
+CHECKPOINT_DIR = Path(__file__).resolve().parents[1] / "checkpoints"
 BASELINE_FILE = "emotion_baseline.safetensors"
 DEFAULT_FILE = "emotion_default.safetensors"
 

@@ -1,7 +1,7 @@
 """Train the emotion models: a linear head on frozen MiniLM (baseline) and a
 fine-tuned top-of-encoder model (default). Plain Python + torch.
 
-Run through ``manage.py train_lyrics_models`` or ``python -m perception.lyrics.training``.
+Run through ``manage.py train_lyrics_models`` or ``python -m perception.lyrics.analysis.training``.
 """
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ from .emotion import (
     pick_device,
 )
 
-log = logging.getLogger("perception.lyrics.training")
-DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "emotion-dair"
+log = logging.getLogger("perception.lyrics.analysis.training")
+DEFAULT_DATA = Path(__file__).resolve().parents[4] / "shared" / "data" / "emotion-dair"
 CACHE_DIR = Path(os.environ.get("MOTIF_CACHE_DIR", Path.home() / ".cache" / "motif")) / "lyrics"
 
 

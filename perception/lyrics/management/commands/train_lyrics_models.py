@@ -5,7 +5,7 @@ from dataclasses import asdict, fields
 
 from django.core.management.base import BaseCommand
 
-from perception.lyrics.training import TrainConfig, run
+from perception.lyrics.analysis.training import TrainConfig, run
 
 
 class Command(BaseCommand):

@@ -21,8 +21,8 @@ from jobs.services import submit_job
 from motif import uploads
 from motif.uploads import UploadRejected
 from motif.files import saved_on_commit
-from perception.video import AnalysisOptions, VideoError, VideoRejected, analyze_video, probe_video
-from perception.video.shots import DEFAULT_DETECTOR
+from perception.video.analysis import AnalysisOptions, VideoError, VideoRejected, analyze_video, probe_video
+from perception.video.analysis.shots import DEFAULT_DETECTOR
 
 logger = logging.getLogger(__name__)
 JOB_KIND = "perception.video"
@@ -109,7 +109,7 @@ def _discard(path: str) -> None:
 
 def run_job(ctx) -> dict:
     """Job body: analyse the stored upload and save a VideoReport (only when it succeeds)."""
-    from perception.models import VideoReport
+    from perception.video.models import VideoReport
 
     params = ctx.params
     stored = params.get("path", "")

@@ -88,6 +88,43 @@ def _shot_frame(style: int, t: int, width: int, height: int, face: bool) -> np.n
     return img
 
 
+def textured_pictures(count: int, width: int, height: int, seed: int = 0) -> list[np.ndarray]:
+    """``count`` unrelated BGR pictures full of detail (smooth colour fields under scattered discs
+    and bars), as stand-ins for photographs a camera moves over."""
+    rng = np.random.default_rng(seed)
+    pictures = []
+    for _ in range(count):
+        field_ = rng.integers(0, 256, (max(2, height // 16), max(2, width // 16), 3)).astype(np.uint8)
+        image = cv2.resize(field_, (width, height), interpolation=cv2.INTER_CUBIC)
+        for _ in range(60):
+            colour = tuple(int(c) for c in rng.integers(0, 256, 3))
+            x, y = int(rng.integers(0, width)), int(rng.integers(0, height))
+            size = int(rng.integers(max(2, height // 40), max(3, height // 8)))
+            if rng.random() < 0.5:
+                cv2.circle(image, (x, y), size, colour, -1)
+            else:
+                cv2.rectangle(image, (x, y), (x + 3 * size, y + size // 2 + 1), colour, -1)
+        pictures.append(image)
+    return pictures
+
+
+def camera_painter(pictures: list[np.ndarray], width: int, height: int, pan: float = 1.0) -> Callable[[int, int], np.ndarray]:
+    """A ``make_clip`` painter filming shot ``k`` on ``pictures[k % len(pictures)]`` with a camera
+    that pans back and forth across it (``pan`` scales the speed) while slowly zooming in."""
+
+    def paint(shot: int, t: int) -> np.ndarray:
+        image = pictures[shot % len(pictures)]
+        full_h, full_w = image.shape[:2]
+        crop = 0.75 - 0.1 * t / 100
+        ch, cw = int(full_h * crop), int(full_w * crop)
+        x = int((full_w - cw) * (0.5 + 0.4 * np.sin(pan * t / 40 + shot)))
+        y = (full_h - ch) // 2
+        return cv2.resize(np.ascontiguousarray(image[y : y + ch, x : x + cw]), (width, height),
+                          interpolation=cv2.INTER_AREA)
+
+    return paint
+
+
 def _bounce(position: int, span: int) -> int:
     """``position`` folded back and forth into 0..span."""
     phase = position % (2 * span)

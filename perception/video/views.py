@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jobs.errors import TooManyActiveJobs
 from jobs.models import Job
 from motif.uploads import UploadRejected
-from perception import video_services
+from perception.video import services
 from perception.downloads import json_download
-from perception.models import VideoReport
+from perception.video.models import VideoReport
 
 PAGE_SIZE = 100
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
@@ -34,8 +34,8 @@ class VideoUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "video/*,.mp4,.mov,.mkv,.webm"}),
     )
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200, required=False)
-    detector = forms.ChoiceField(label=gettext_lazy("Shot detection"), choices=video_services.DETECTOR_CHOICES,
-                                 initial=video_services.DEFAULT_DETECTOR)
+    detector = forms.ChoiceField(label=gettext_lazy("Shot detection"), choices=services.DETECTOR_CHOICES,
+                                 initial=services.DEFAULT_DETECTOR)
 
 
 @login_required
@@ -46,7 +46,7 @@ def video_list(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            video_services.start_analysis(request.user, data["file"], data["title"], data["detector"])
+            services.start_analysis(request.user, data["file"], data["title"], data["detector"])
         except UploadRejected as exc:
             form.add_error("file", str(exc))
         except TooManyActiveJobs as exc:
@@ -54,11 +54,11 @@ def video_list(request):
         else:
             messages.success(request, _("Your video is being analysed; the report appears here when it is ready."))
             return redirect("perception:video_list")
-    running = Job.objects.filter(owner=request.user, kind=video_services.JOB_KIND, status__in=Job.ACTIVE)
+    running = Job.objects.filter(owner=request.user, kind=services.JOB_KIND, status__in=Job.ACTIVE)
     page = Paginator(VideoReport.objects.filter(owner=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "perception/video_list.html", {
+    return render(request, "perception/video/list.html", {
         "form": form, "reports": page.object_list, "page": page, "running": running,
-        "max_mb": f"{video_services.limits()['max_mb']:g}",
+        "max_mb": f"{services.limits()['max_mb']:g}",
     }, status=400 if form.errors else 200)
 
 
@@ -67,7 +67,7 @@ def video_detail(request, pk):
     record = get_object_or_404(VideoReport, pk=pk, owner=request.user)
     report = record.report
     shots = report.get("shots", [])
-    return render(request, "perception/video_detail.html", {
+    return render(request, "perception/video/detail.html", {
         "record": record,
         "report": report,
         "shots": shots,

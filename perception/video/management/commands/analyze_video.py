@@ -4,9 +4,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from perception import video_services
-from perception.video import AnalysisOptions, VideoError, analyze_video
-from perception.video.shots import DEFAULT_DETECTOR, SHOT_DETECTORS
+from perception.video import services
+from perception.video.analysis import AnalysisOptions, VideoError, analyze_video
+from perception.video.analysis.shots import DEFAULT_DETECTOR, SHOT_DETECTORS
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            probe = video_services.probe_file(options["file"])
+            probe = services.probe_file(options["file"])
             analysis_options = AnalysisOptions.from_env(
                 detector=options["detector"], with_audio=not options["no_audio"]
             )

@@ -16,9 +16,9 @@ from motif import uploads
 from motif.parsers import FormParser, JSONParser, MultiPartParser
 from motif.strict import LARGEST_ID, NOT_BLANK, StrictTypesMixin, WholeNumberField, validated_query
 from motif.uploads import UploadRejected
-from perception import lyrics_services
+from perception.lyrics import services as lyrics_services
 from perception.downloads import AbsoluteLinksMixin, json_download
-from perception.models import LyricReport
+from perception.lyrics.models import LyricReport
 
 
 class LyricSubmitSerializer(StrictTypesMixin, serializers.Serializer):

@@ -1,6 +1,6 @@
 """The lyric report: one function from text to the JSON-ready dict described in issue 6.
 
-    from perception.lyrics.analyze import Analyzer
+    from perception.lyrics.analysis.analyze import Analyzer
     report = Analyzer.shared().analyze("[Chorus]\\nHold on ...")
 """
 from __future__ import annotations

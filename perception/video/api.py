@@ -14,15 +14,15 @@ from jobs.serializers import JobSerializer
 from motif import uploads
 from motif.parsers import FormParser, MultiPartParser
 from motif.uploads import UploadRejected
-from perception import video_services
+from perception.video import services
 from perception.downloads import AbsoluteLinksMixin, json_download
-from perception.models import VideoReport
+from perception.video.models import VideoReport
 
 
 class VideoUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="The video (MP4, MOV, MKV, WebM; at most MOTIF_MAX_UPLOAD_MB).")
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    detector = serializers.ChoiceField(choices=video_services.DETECTOR_CHOICES, default=video_services.DEFAULT_DETECTOR,
+    detector = serializers.ChoiceField(choices=services.DETECTOR_CHOICES, default=services.DEFAULT_DETECTOR,
                                        help_text="How shots are found.")
 
 
@@ -91,7 +91,7 @@ class VideoReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            job = video_services.start_analysis(request.user, data["file"], data["title"], data["detector"])
+            job = services.start_analysis(request.user, data["file"], data["title"], data["detector"])
         except UploadRejected as exc:
             raise uploads.api_error(exc, "file") from None
         return accepted_response(job, request)

@@ -18,8 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-explain", action="store_true", help="Skip the per-line explanations")
 
     def handle(self, *args, **options):
-        from perception.lyrics.analyze import Analyzer
-        from perception.lyrics.emotion import ModelUnavailable
+        from perception.lyrics.analysis.analyze import Analyzer
+        from perception.lyrics.analysis.emotion import ModelUnavailable
         from motif.uploads import UploadRejected
 
         if bool(options["file"]) == bool(options["batch"]):

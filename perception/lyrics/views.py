@@ -14,10 +14,10 @@ from django.views.decorators.http import require_http_methods
 
 from jobs.errors import TooManyActiveJobs
 from motif.uploads import UploadRejected
-from perception import lyrics_services
+from perception.lyrics import services as lyrics_services
 from perception.downloads import json_download
-from perception.lyrics.structure import SECTION_WORDS
-from perception.models import LyricReport
+from perception.lyrics.analysis.structure import SECTION_WORDS
+from perception.lyrics.models import LyricReport
 
 PAGE_SIZE = 100
 RHYME_COLOURS = 8
@@ -86,7 +86,7 @@ def lyrics_list(request):
     reports = list(page.object_list)
     for report in reports:
         report.mood_name = QUADRANT_NAMES.get(report.mood, report.mood)
-    return render(request, "perception/lyrics_list.html", {
+    return render(request, "perception/lyrics/list.html", {
         "form": form, "reports": reports, "page": page,
         "ready": [r for r in reports if r.status == LyricReport.Status.READY],
     }, status=400 if form.errors else 200)
@@ -100,7 +100,7 @@ def lyrics_detail(request, pk):
         context["view"] = present(report.report)
         context["others"] = LyricReport.objects.filter(
             owner=request.user, status=LyricReport.Status.READY).exclude(pk=pk).only("id", "title", "text")[:50]
-    return render(request, "perception/lyrics_detail.html", context)
+    return render(request, "perception/lyrics/detail.html", context)
 
 
 @login_required
@@ -111,7 +111,7 @@ def lyrics_delete(request, pk):
         report.delete()
         messages.success(request, _("The lyric report was deleted."))
         return redirect("perception:lyrics_list")
-    return render(request, "perception/lyrics_delete.html", {"report": report})
+    return render(request, "perception/lyrics/delete.html", {"report": report})
 
 
 @login_required
@@ -129,7 +129,7 @@ def lyrics_compare(request):
     try:
         a_id, b_id = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
     except ValueError:
-        return render(request, "perception/lyrics_compare.html", context)
+        return render(request, "perception/lyrics/compare.html", context)
     a = get_object_or_404(ready, pk=a_id)
     b = get_object_or_404(ready, pk=b_id)
     diff = lyrics_services.compare(a.report, b.report)
@@ -143,7 +143,7 @@ def lyrics_compare(request):
                           "a_pct": round(e["a"] * 100), "b_pct": round(e["b"] * 100),
                           "delta_pct": round(e["delta"] * 100)} for e in diff["emotion"]],
     })
-    return render(request, "perception/lyrics_compare.html", context)
+    return render(request, "perception/lyrics/compare.html", context)
 
 
 # --------------------------------------------------------------------------- presentation

@@ -10,7 +10,7 @@ from jobs.messages import translatable as _
 from jobs.services import submit_job
 from motif import uploads
 from motif.uploads import UploadRejected
-from perception.models import LyricReport
+from perception.lyrics.models import LyricReport
 
 logger = logging.getLogger(__name__)
 JOB_KIND = "perception.lyrics"
@@ -36,8 +36,8 @@ def create_report(user, lyric: str, title: str = "") -> LyricReport:
 
 def run_analysis(report_id, owner_id, report_progress) -> dict:
     """Job body: analyse the saved lyric and store the report."""
-    from perception.lyrics.analyze import Analyzer
-    from perception.lyrics.emotion import ModelUnavailable
+    from perception.lyrics.analysis.analyze import Analyzer
+    from perception.lyrics.analysis.emotion import ModelUnavailable
 
     report = LyricReport.objects.filter(pk=report_id, owner_id=owner_id).first()
     if report is None:
