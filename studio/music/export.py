@@ -1,59 +1,129 @@
-"""Writing scores: :class:`Score` -> MIDI (pretty_midi) and MusicXML (music21)."""
+"""Writing scores: :class:`Score` -> MIDI (pretty_midi) and MusicXML (music21).
+
+Both carry the score's metre, key, tempo, a named part per voice with its General MIDI instrument, and
+the chord symbols: in MusicXML as ``<harmony>`` above the melody, in MIDI as text events (meta event
+``FF 01``, the symbol as its text) at each chord's start.
+"""
 from __future__ import annotations
 
 import io
 
 import pretty_midi
 
+from studio.music.chords import music21_figure
 from studio.music.grid import STEPS_PER_QUARTER
-from studio.music.keys import PITCH_NAMES
-from studio.music.score import STEPS_PER_BAR, Score
+from studio.music.instruments import programs_of
+from studio.music.keys import PITCH_NAMES, parse_key
+from studio.music.score import Score
+
+SATB_CLEFS = {"soprano": "treble", "alto": "treble", "tenor": "treble8vb", "bass": "bass"}
+ABBREVIATIONS = {"melody": "Mel.", "soprano": "S.", "alto": "A.", "tenor": "T.", "bass": "B."}
+BASS_CLEF_BELOW = 55  # a melody whose average pitch is under G3 is written in the bass clef
 
 
-def to_midi(sketch: Score) -> bytes:
-    """A standard MIDI file: one piano track per voice, at the sketch's tempo."""
-    pm = pretty_midi.PrettyMIDI(initial_tempo=float(sketch.tempo))
-    step = 60.0 / float(sketch.tempo) / STEPS_PER_QUARTER
-    for v, name in enumerate(sketch.voices):
-        inst = pretty_midi.Instrument(program=0, name=name)
-        for n in sketch.voice_notes(v):
-            inst.notes.append(pretty_midi.Note(velocity=n.velocity, pitch=n.pitch, start=n.start * step, end=n.end * step))
-        pm.instruments.append(inst)
+def part_name(voice: str) -> str:
+    """``"soprano"`` -> ``"Soprano"``: the name of a voice's part or track."""
+    return voice.capitalize()
+
+
+def to_midi(score: Score) -> bytes:
+    """A standard MIDI file: one named track per voice with its General MIDI program, the metre's time
+    signature, the key signature, the tempo, and the chord symbols as text events."""
+    pm = pretty_midi.PrettyMIDI(initial_tempo=float(score.tempo))
+    step = 60.0 / float(score.tempo) / STEPS_PER_QUARTER
+    beats, unit = (int(x) for x in score.metre.split("/"))
+    pm.time_signature_changes.append(pretty_midi.TimeSignature(beats, unit, 0.0))
+    tonic, mode = parse_key(score.key)
+    pm.key_signature_changes.append(pretty_midi.KeySignature(tonic + (12 if mode == "minor" else 0), 0.0))
+    for v, (name, program) in enumerate(zip(score.voices, programs_of(score), strict=True)):
+        track = pretty_midi.Instrument(program=program, name=part_name(name))
+        for n in score.voice_notes(v):
+            track.notes.append(pretty_midi.Note(velocity=n.velocity, pitch=n.pitch, start=n.start * step,
+                                                end=n.end * step))
+        pm.instruments.append(track)
+    pm.text_events.extend(pretty_midi.Text(chord.symbol, chord.start * step) for chord in score.chords)
     buf = io.BytesIO()
     pm.write(buf)
     return buf.getvalue()
 
 
-def to_music21(sketch: Score):
-    """A music21 Score in 4/4 with one part per voice, the key signature and a metronome mark."""
-    from music21 import key as m21key, meter, metadata, note, stream, tempo
+def _spelling(tonic: int, mode: str) -> tuple[dict[int, str], bool]:
+    """Pitch-class -> note name in the key (the minor's raised seventh included), and whether the other
+    chromatic notes are spelled with flats."""
+    from music21 import key
 
-    from studio.music.keys import parse_key
+    k = key.Key(PITCH_NAMES[tonic].replace("b", "-"), mode)
+    names = {p.pitchClass: p.name for p in k.getScale().getPitches()}
+    if mode == "minor":
+        leading = k.getLeadingTone()
+        names[leading.pitchClass] = leading.name
+    return names, k.sharps < 0
 
-    score = stream.Score()
-    score.metadata = metadata.Metadata(title=sketch.meta.get("title", "Motif sketch"))
-    tonic, mode = parse_key(sketch.key)
-    for v, name in enumerate(sketch.voices):
+
+def _pitch(midi: int, names: dict[int, str], flats: bool):
+    """A music21 Pitch for MIDI number ``midi`` spelled as the key writes it."""
+    from music21 import pitch
+
+    spelled = pitch.Pitch(midi)
+    name = names.get(midi % 12)
+    if name is None:
+        return spelled.getEnharmonic() if flats and spelled.accidental is not None else spelled
+    spelled = pitch.Pitch(name)
+    spelled.octave = midi // 12 - 1
+    spelled.octave += (midi - spelled.midi) // 12
+    return spelled
+
+
+def _clef(voice: str, pitches: list[int]):
+    from music21 import clef
+
+    kind = SATB_CLEFS.get(voice)
+    if kind is None:
+        kind = "bass" if pitches and sum(pitches) / len(pitches) < BASS_CLEF_BELOW else "treble"
+    return {"treble": clef.TrebleClef, "treble8vb": clef.Treble8vbClef, "bass": clef.BassClef}[kind]()
+
+
+def to_music21(score: Score, *, title: str = "", composer: str = ""):
+    """A music21 Score: ``title`` and ``composer`` in its metadata (the score's ``meta["title"]`` and no
+    composer when not given), one named part per voice with a fixed clef, its instrument, the metre's
+    time signature, the key signature with notes spelled in the key, a metronome mark, and the chord
+    symbols above the first part."""
+    from music21 import harmony, instrument, key as m21key, meter, metadata, note, stream, tempo
+
+    out = stream.Score()
+    out.metadata = metadata.Metadata()
+    out.metadata.title = title or score.meta.get("title", "Motif sketch")
+    out.metadata.composer = composer
+    tonic, mode = parse_key(score.key)
+    names, flats = _spelling(tonic, mode)
+    end = score.total_steps / STEPS_PER_QUARTER
+    for v, (name, program) in enumerate(zip(score.voices, programs_of(score), strict=True)):
+        notes = score.voice_notes(v)
         part = stream.Part()
-        part.partName = name.capitalize()
-        part.insert(0, meter.TimeSignature("4/4"))
+        part.partName = part_name(name)
+        sound = instrument.instrumentFromMidiProgram(program)
+        sound.partName, sound.partAbbreviation = part_name(name), ABBREVIATIONS.get(name, part_name(name)[:3])
+        part.insert(0, sound)
+        part.insert(0, _clef(name, [n.pitch for n in notes]))
+        part.insert(0, meter.TimeSignature(score.metre))
         part.insert(0, m21key.Key(PITCH_NAMES[tonic].replace("b", "-"), mode))
         if v == 0:
-            part.insert(0, tempo.MetronomeMark(number=float(sketch.tempo)))
-        for n in sketch.voice_notes(v):
-            m = note.Note(n.pitch, quarterLength=n.duration / STEPS_PER_QUARTER)
-            m.volume.velocity = n.velocity
-            part.insert(n.start / STEPS_PER_QUARTER, m)
-        end = sketch.bars * STEPS_PER_BAR / STEPS_PER_QUARTER
+            part.insert(0, tempo.MetronomeMark(number=float(score.tempo)))
+            for chord in score.chords:
+                part.insert(chord.start / STEPS_PER_QUARTER, harmony.ChordSymbol(music21_figure(chord.symbol)))
+        for n in notes:
+            written = note.Note(_pitch(n.pitch, names, flats), quarterLength=n.duration / STEPS_PER_QUARTER)
+            written.volume.velocity = n.velocity
+            part.insert(n.start / STEPS_PER_QUARTER, written)
         if part.highestTime < end:
             part.insert(part.highestTime, note.Rest(quarterLength=end - part.highestTime))
         part.makeRests(fillGaps=True, inPlace=True, timeRangeFromBarDuration=True)
-        score.insert(0, part)
-    return score.makeNotation()
+        out.insert(0, part)
+    return out.makeNotation()
 
 
-def to_musicxml(sketch: Score) -> bytes:
+def to_musicxml(score: Score, *, title: str = "", composer: str = "") -> bytes:
     """MusicXML bytes of :func:`to_music21`."""
     from music21.musicxml.m21ToXml import GeneralObjectExporter
 
-    return GeneralObjectExporter(to_music21(sketch)).parse()
+    return GeneralObjectExporter(to_music21(score, title=title, composer=composer)).parse()
