@@ -8,7 +8,7 @@ from rest_framework import serializers
 from motif.strict import NOT_BLANK, IdListField, StrictTypesMixin
 from studio.chord_input import MAX_PROGRESSION_LENGTH, ChordInputError, read_progression
 from studio.library import ORDERINGS
-from studio.music.instruments import INSTRUMENTS
+from studio.instruments import INSTRUMENT_CHOICES
 from studio.music.score import SUPPORTED_METRES, Note, Score
 from studio.models import Origin, Sketch
 
@@ -30,7 +30,7 @@ class SketchSerializer(StrictTypesMixin, serializers.ModelSerializer):
     title = serializers.CharField(max_length=120, validators=[NOT_BLANK])
     tags = serializers.ListField(child=serializers.CharField(max_length=MAX_TAG_LENGTH, allow_blank=True),
                                  max_length=MAX_TAGS, required=False)
-    programs = serializers.ListField(child=serializers.ChoiceField(choices=list(INSTRUMENTS)), max_length=MAX_VOICES,
+    programs = serializers.ListField(child=serializers.ChoiceField(choices=[p for p, _name in INSTRUMENT_CHOICES]), max_length=MAX_VOICES,
                                      required=False, write_only=True,
                                      help_text="General MIDI program per voice (from the studio's instrument list)")
     is_mine = serializers.SerializerMethodField()
