@@ -227,6 +227,9 @@ class InterpolateView(APIView):
         b = _melody(request.user, serializer.validated_data["b"], "b")
         if a.pk == b.pk:
             raise ValidationError({"b": [_("Pick two different melodies.")]})
+        if a.metre != b.metre:
+            raise ValidationError({"b": [_("Pick two melodies in the same metre (%(a)s and %(b)s).")
+                                         % {"a": a.metre, "b": b.metre}]})
         if a.bars != b.bars:
             raise ValidationError({"b": [_("Pick two melodies of the same length (%(a)d and %(b)d bars).")
                                          % {"a": a.bars, "b": b.bars}]})

@@ -18,7 +18,9 @@ from studio.music.score import Score
 
 SATB_CLEFS = {"soprano": "treble", "alto": "treble", "tenor": "treble8vb", "bass": "bass"}
 ABBREVIATIONS = {"melody": "Mel.", "soprano": "S.", "alto": "A.", "tenor": "T.", "bass": "B."}
-BASS_CLEF_BELOW = 55  # a melody whose average pitch is under G3 is written in the bass clef
+BASS_CLEF_BELOW = 55
+SHARP_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
+FLAT_NAMES = ["C", "D-", "D", "E-", "E", "F", "G-", "G", "A-", "A", "B-", "B"]  # a melody whose average pitch is under G3 is written in the bass clef
 
 
 def part_name(voice: str) -> str:
@@ -61,13 +63,11 @@ def _spelling(tonic: int, mode: str) -> tuple[dict[int, str], bool]:
 
 
 def _pitch(midi: int, names: dict[int, str], flats: bool):
-    """A music21 Pitch for MIDI number ``midi`` spelled as the key writes it."""
+    """A music21 Pitch for MIDI number ``midi`` spelled as the key writes it (other notes with flats in
+    flat keys, sharps otherwise)."""
     from music21 import pitch
 
-    spelled = pitch.Pitch(midi)
-    name = names.get(midi % 12)
-    if name is None:
-        return spelled.getEnharmonic() if flats and spelled.accidental is not None else spelled
+    name = names.get(midi % 12) or (FLAT_NAMES if flats else SHARP_NAMES)[midi % 12]
     spelled = pitch.Pitch(name)
     spelled.octave = midi // 12 - 1
     spelled.octave += (midi - spelled.midi) // 12
@@ -92,7 +92,7 @@ def to_music21(score: Score, *, title: str = "", composer: str = ""):
 
     out = stream.Score()
     out.metadata = metadata.Metadata()
-    out.metadata.title = title or score.meta.get("title", "Motif sketch")
+    out.metadata.movementName = title or score.meta.get("title", "Motif sketch")
     out.metadata.composer = composer
     tonic, mode = parse_key(score.key)
     names, flats = _spelling(tonic, mode)

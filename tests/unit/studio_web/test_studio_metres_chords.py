@@ -93,3 +93,11 @@ def test_a_new_version_keeps_metre_chords_and_instruments(api_client, user, make
     saved = Sketch.objects.get(pk=r.json()["id"]).as_score()
     assert (saved.metre, [c.symbol for c in saved.chords], saved.programs) == ("3/4", ["F", "C"], [73])
     assert r.json()["metre"] == "3/4"
+
+
+def test_interpolating_needs_one_metre(api_client, user, make_sketch, fake_models):
+    a, b = make_sketch(user, score=melody_score(bars=2)), make_sketch(user, score=melody_score(bars=2))
+    b.metre = "3/4"
+    b.save()
+    r = api_client.post(API + "interpolate/", {"a": a.id, "b": b.id}, format="json")
+    assert r.status_code == 400 and "3/4" in r.json()["b"][0]
