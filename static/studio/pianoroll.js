@@ -127,14 +127,15 @@ export class PianoRoll {
     g.globalAlpha = 1;
   }
 
-  /** The chord symbols in the band above the notes, each from where it starts. */
+  /** The chord symbols in the band above the notes, each from where it starts (where its name fits). */
   drawChords(g, style, w) {
     if (!this.band) return;
     g.fillStyle = style.getPropertyValue("--roll-key-text") || "#333";
     g.font = `${this.band - 5}px system-ui, sans-serif`;
     g.textBaseline = "middle";
     for (const chord of this.score.chords) {
-      g.fillText(chord.symbol, chord.start * w + 3, this.band / 2, Math.max(chord.duration * w - 4, 8));
+      const room = chord.duration * w - 4;
+      if (g.measureText(chord.symbol).width <= room) g.fillText(chord.symbol, chord.start * w + 3, this.band / 2);
     }
   }
 

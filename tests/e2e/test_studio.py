@@ -167,6 +167,17 @@ def test_a_16_bar_jig_over_chords_plays_with_its_own_bars(logged_in_page, screen
     page.wait_for_selector("#full-score svg", timeout=30000)
     screenshot(page, "studio-jig-score")
 
+    # suggest chords for it, change one, and vary it over them
+    page.goto(f"/studio/vary/?sketch={sketch['id']}")
+    page.click("[data-suggest-chords]")
+    page.wait_for_function("document.getElementById('id_chords').value !== ''")
+    page.fill("#id_chords", "Dm G7 | C")  # the musician edits the suggestion
+    page.fill("#id_count", "1")
+    _run_form(page, "#vary-form", 1)
+    varied = page.locator(RESULTS).first.evaluate("c => c.sketch")
+    assert varied["metre"] == "6/8"
+    screenshot(page, "studio-jig-vary")
+
 
 def test_a_bad_upload_is_explained_on_the_page(logged_in_page, screenshot, tmp_path):
     page = logged_in_page
