@@ -36,7 +36,7 @@ def test_musicxml_credits_the_sketch_title_and_the_owners_display_name(make_sket
 
 def test_satb_parts_are_named_with_clefs_that_stay_put():
     score = chorale_score(melody_score(bars=2))
-    score.bars = 12  # long enough for several systems
+    score.bars = 8  # long enough for more than one system
     parsed = _parse(to_musicxml(score))
     assert [p.partName for p in parsed.parts] == ["Soprano", "Alto", "Tenor", "Bass"]
     clefs = [[type(c).__name__ for c in p.recurse().getElementsByClass(music21.clef.Clef)] for p in parsed.parts]
@@ -75,3 +75,18 @@ def test_midi_has_named_tracks_programs_metre_and_chord_text():
     step = 60.0 / 120.0 / 4
     assert [(t.text, round(t.time / step)) for t in jig.text_events][:4] == [("Am", 0), ("F", 6), ("C", 12),
                                                                              ("G7", 18)]
+
+
+@pytest.mark.parametrize("metre", ["2/4", "3/4", "4/4", "2/2", "6/8", "9/8", "12/8", "3/2"])
+def test_every_metre_round_trips_through_musicxml_and_midi(metre):
+    bar = Score([], 1, metre=metre).steps_per_bar
+    notes = [Note(60 + i % 8, start, 2) for i, start in enumerate(range(0, 2 * bar, 2))]
+    score = Score(notes, bars=2, metre=metre)
+    parsed = _parse(to_musicxml(score))
+    measures = parsed.parts[0].getElementsByClass(music21.stream.Measure)
+    assert [m.timeSignature.ratioString for m in measures if m.timeSignature] == [metre]
+    assert [round(float(m.duration.quarterLength) * 4) for m in measures] == [bar, bar]
+    read = [(int(n.pitch.midi), round(float(n.getOffsetInHierarchy(parsed)) * 4)) for n in parsed.recurse().notes]
+    assert read == [(n.pitch, n.start) for n in notes]
+    midi = pretty_midi.PrettyMIDI(io.BytesIO(to_midi(score)))
+    assert [f"{ts.numerator}/{ts.denominator}" for ts in midi.time_signature_changes] == [metre]
