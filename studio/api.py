@@ -19,12 +19,12 @@ from motif.parsers import FormParser, JSONParser, MultiPartParser
 from motif.strict import validated_query
 from motif.uploads import UploadRejected
 from studio import files, intake, library, render, uploads
+from studio.chord_input import ChordsUnavailable, suggested_chords, varied_bars
 from studio.music.errors import ScoreError
 from studio.models import Origin, Sketch
 from studio.serializers import (FLAGS, ChordSuggestionSerializer, GenerateSerializer, HarmonizeSerializer,
                                 InterpolateSerializer, NewVersionSerializer, SketchExportQuerySerializer,
                                 SketchListQuerySerializer, SketchSerializer, VarySerializer, checked_chords)
-from studio.chord_input import ChordsUnavailable, suggested_chords, varied_bars
 
 MAX_ZIP_SKETCHES = 100
 
@@ -173,7 +173,7 @@ def _melody(user, sketch_id: int, field: str) -> Sketch:
     sketch = _readable(user, sketch_id, field)
     if sketch.voice_count != 1:
         raise ValidationError({field: [_("“%(title)s” has %(n)d voices; pick a melody (one voice).")
-                                       % {"title": sketch.title, "n": sketch.voice_count}]})
+                                       % {"title": sketch.title, "voice": data["voice"] + 1}]})
     return sketch
 
 
@@ -204,8 +204,8 @@ class VaryView(APIView):
         if upload is None:
             sketch = _readable(request.user, data["sketch"], "sketch")
             if data["voice"] >= sketch.voice_count:
-                raise ValidationError({"voice": [_("“%(title)s” has %(n)d voices; choose one of them.")
-                                                 % {"title": sketch.title, "n": sketch.voice_count}]})
+                raise ValidationError({"voice": [_("“%(title)s” has no voice %(voice)d; choose one of its voices.")
+                                                 % {"title": sketch.title, "voice": data["voice"] + 1}]})
             data["chords"] = checked_chords(data["chords"], sketch.metre, varied_bars(sketch.bars))
             return accepted_response(submit_job(request.user, "studio.vary", data), request)
         try:

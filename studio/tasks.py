@@ -85,8 +85,8 @@ def _vary(ctx, source: Sketch) -> dict:
     score = source.as_score()
     voice = p.get("voice", 0)
     if voice >= len(score.voices):
-        raise UserError(_("“%(title)s” has %(n)d voices; choose one of them.")
-                        % {"title": source.title, "n": len(score.voices)})
+        raise UserError(_("“%(title)s” has no voice %(voice)d; choose one of its voices.")
+                        % {"title": source.title, "voice": voice + 1})
     chords = _chords(p, score.metre, varied_bars(score.bars)) or None
     scores = _call(services.vary, score, p["amount"], p["count"], seed=p.get("seed"), chords=chords, voice=voice)
     titles = [_("%(title)s · variation %(i)d") % {"title": source.title, "i": i + 1} for i in range(len(scores))]

@@ -1,8 +1,10 @@
 """Metres, whole tunes, chords, voices and instruments through the studio API (model calls mocked:
 these tests check what the web layer passes to the services and stores, not the model)."""
 import pytest
-from tests.unit.studio_web.studio_factories import chorale_score, melody_score
+from django.core.files.uploadedfile import SimpleUploadedFile
+from tests.unit.studio_web.studio_factories import chorale_score, melody_score, midi_bytes
 
+from jobs.messages import shown
 from jobs.models import Job
 from studio import services
 from studio.music.chords import parse_progression
@@ -49,7 +51,7 @@ def test_vary_one_voice_of_a_chorale_over_chords(api_client, user, make_sketch, 
     assert r.status_code == 202, r.json()
     assert ("vary-over", 2, [("C", 0, 16), ("G", 16, 16)]) in fake_models
     bad = api_client.post(API + "vary/", {"sketch": source.id, "voice": 4}, format="json")
-    assert bad.status_code == 400 and "4 voices" in bad.json()["voice"][0]
+    assert bad.status_code == 400 and "no voice 5" in bad.json()["voice"][0]
     too_long = api_client.post(API + "vary/", {"sketch": source.id, "chords": "C F G"}, format="json")
     assert too_long.status_code == 400 and "3 bars" in too_long.json()["chords"][0]
 
@@ -101,3 +103,12 @@ def test_interpolating_needs_one_metre(api_client, user, make_sketch, fake_model
     b.save()
     r = api_client.post(API + "interpolate/", {"a": a.id, "b": b.id}, format="json")
     assert r.status_code == 400 and "3/4" in r.json()["b"][0]
+
+
+def test_an_upload_without_the_chosen_voice_fails_the_job_with_a_sentence(api_client, user, fake_models, eager_jobs):
+    upload = SimpleUploadedFile("tune.mid", midi_bytes(), content_type="audio/midi")
+    r = api_client.post(API + "vary/", {"file": upload, "voice": 2}, format="multipart")
+    assert r.status_code == 202
+    job = Job.objects.get()
+    assert job.status == "failed" and "no voice 3" in shown(job.error)
+    assert not Sketch.objects.filter(origin="varied").exists()
