@@ -7,13 +7,14 @@ the chord symbols: in MusicXML as ``<harmony>`` above the melody, in MIDI as tex
 from __future__ import annotations
 
 import io
+import re
 
 import pretty_midi
 
 from studio.music.chords import music21_figure
 from studio.music.grid import STEPS_PER_QUARTER
 from studio.music.instruments import programs_of
-from studio.music.keys import PITCH_NAMES, parse_key
+from studio.music.keys import parse_key
 from studio.music.score import Score
 
 SATB_CLEFS = {"soprano": "treble", "alto": "treble", "tenor": "treble8vb", "bass": "bass"}
@@ -49,14 +50,20 @@ def to_midi(score: Score) -> bytes:
     return buf.getvalue()
 
 
-def _spelling(tonic: int, mode: str) -> tuple[dict[int, str], bool]:
-    """Pitch-class -> note name in the key (the minor's raised seventh included), and whether the other
-    chromatic notes are spelled with flats."""
+def _music21_key(name: str):
+    """The music21 Key of a key name as the musician spelled it ("Db" stays D-flat, not C-sharp)."""
     from music21 import key
 
-    k = key.Key(PITCH_NAMES[tonic].replace("b", "-"), mode)
+    _tonic, mode = parse_key(name)  # a ValueError for a name that is not a key
+    letter, accidental = re.match(r"\s*([A-Ga-g])([#b]?)", name).groups()
+    return key.Key(letter.upper() + accidental.replace("b", "-"), mode)
+
+
+def _spelling(k) -> tuple[dict[int, str], bool]:
+    """Pitch-class -> note name in the music21 key ``k`` (the minor's raised seventh included), and
+    whether the other chromatic notes are spelled with flats."""
     names = {p.pitchClass: p.name for p in k.getScale().getPitches()}
-    if mode == "minor":
+    if k.mode == "minor":
         leading = k.getLeadingTone()
         names[leading.pitchClass] = leading.name
     return names, k.sharps < 0
@@ -94,8 +101,8 @@ def to_music21(score: Score, *, title: str = "", composer: str = ""):
     out.metadata = metadata.Metadata()
     out.metadata.movementName = title or score.meta.get("title", "Motif sketch")
     out.metadata.composer = composer
-    tonic, mode = parse_key(score.key)
-    names, flats = _spelling(tonic, mode)
+    written_key = _music21_key(score.key)
+    names, flats = _spelling(written_key)
     end = score.total_steps / STEPS_PER_QUARTER
     for v, (name, program) in enumerate(zip(score.voices, programs_of(score), strict=True)):
         notes = score.voice_notes(v)
@@ -106,7 +113,7 @@ def to_music21(score: Score, *, title: str = "", composer: str = ""):
         part.insert(0, sound)
         part.insert(0, _clef(name, [n.pitch for n in notes]))
         part.insert(0, meter.TimeSignature(score.metre))
-        part.insert(0, m21key.Key(PITCH_NAMES[tonic].replace("b", "-"), mode))
+        part.insert(0, m21key.Key(written_key.tonic.name, written_key.mode))
         if v == 0:
             part.insert(0, tempo.MetronomeMark(number=float(score.tempo)))
             for chord in score.chords:

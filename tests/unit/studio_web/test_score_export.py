@@ -59,6 +59,8 @@ def test_flat_keys_spell_flats_and_the_minor_raises_its_seventh():
     data = to_musicxml(Score([Note(p, i * 2, 2) for i, p in enumerate([63, 65, 67, 68, 70])], 1, key="Eb"))
     assert [n.pitch.name for n in _parse(data).recurse().notes] == ["E-", "F", "G", "A-", "B-"]
     assert b"<accidental" not in data
+    db = _parse(to_musicxml(Score([Note(61, 0, 4)], 1, key="Db")))
+    assert [k.sharps for k in db.recurse().getElementsByClass(music21.key.KeySignature)][:1] == [-5]
     dm = _parse(to_musicxml(Score([Note(p, i * 4, 4) for i, p in enumerate([62, 61, 70, 62])], 1, key="Dm")))
     assert [n.pitch.name for n in dm.recurse().notes] == ["D", "C#", "B-", "D"]
 
