@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, decode_line, encode_line
 from studio.music.errors import ModelUnavailable, ScoreError
-from studio.music.io import load_score, to_midi, to_musicxml
+from studio.music.export import to_midi, to_musicxml
+from studio.music.io import load_score
 from studio.music.keys import parse_key, shift_to_key, transpose_notes
 from studio.music.score import STEPS_PER_BAR, VOICE_NAMES_SATB, Note, Score
 from studio.ml import CONVERT_HINT, FILENAMES, LEGACY_SUFFIX

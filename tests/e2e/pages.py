@@ -42,7 +42,7 @@ def seed_site(user, settings, tmp_path):
     return [
         "/", "/studio/", "/studio/library/", f"/studio/vary/?sketch={melody.pk}",
         f"/studio/interpolate/?sketch={melody.pk}", f"/studio/harmonize/?sketch={melody.pk}",
-        f"/studio/sketches/{melody.pk}/", f"/studio/sketches/{chorale.pk}/",
+        f"/studio/sketches/{melody.pk}/", f"/studio/sketches/{chorale.pk}/", f"/studio/sketches/{chorale.pk}/notation/",
         "/analyze/", "/analyze/lyrics/", f"/analyze/lyrics/{first.pk}/",
         f"/analyze/lyrics/compare/?a={first.pk}&b={second.pk}", "/analyze/videos/", f"/analyze/videos/{video}/",
         "/jobs/", "/feed/", "/accounts/profile/", "/accounts/tokens/", "/accounts/password/change/",

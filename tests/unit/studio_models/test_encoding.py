@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from studio.music.encoding import (HOLD, MELODY_RANGE, REST, VOICE_RANGE, canonical, decode_line, encode_line,
                                    random_transpose, roll_to_tokens, tokens_to_onsets, tokens_to_roll)
-from studio.music.io import load_score, to_midi, to_musicxml
+from studio.music.export import to_midi, to_musicxml
+from studio.music.io import load_score
 from studio.music.score import Note, Score
 
 
