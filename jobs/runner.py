@@ -1,5 +1,8 @@
 """Run one job: claim it, call its handler, record the outcome exactly once."""
 import logging
+import os
+import socket
+import time
 from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -16,8 +19,14 @@ from jobs.heartbeat import Heartbeat
 from jobs.messages import translatable as _
 from jobs.models import Job
 from jobs.registry import get_handler
+from jobs.usage import charge_run_time
 
 logger = logging.getLogger(__name__)
+
+
+def worker_name():
+    """This process as the operator's page names it: ``host:pid``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 @dataclass
@@ -61,6 +70,7 @@ def _claim(job_id, token):
         job.progress = 0
         job.message = _("Started") if job.attempts == 1 else _("Restarted after a worker stopped")
         job.started_at = job.heartbeat_at = timezone.now()
+        job.worker = worker_name()
         job.save()
     send_job_event(job.owner_id, job.to_event())
     return job
@@ -102,6 +112,23 @@ def _execute(job_id, token):
 
 
 def _run_handler(job):
+    started = time.monotonic()
+    try:
+        _run_to_outcome(job)
+    finally:
+        _charge(job, time.monotonic() - started)
+
+
+def _charge(job, seconds):
+    """Charge the run's time to its owner unless its model calls did (``charge_run_time``); the
+    device column of such a charge names the job's queue. A failure is logged, never the job's."""
+    try:
+        with_reconnect(charge_run_time, job, seconds, device=job.queue)
+    except Exception:
+        logger.exception("The run time of job %s could not be charged", job.pk)
+
+
+def _run_to_outcome(job):
     try:
         handler = get_handler(job.kind)
         result = handler.func(JobContext(job))
