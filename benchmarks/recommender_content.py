@@ -152,7 +152,7 @@ def title_forms(title: str) -> list:
 
 
 def sounds_like(per_collection: int, seed: int = 0) -> dict:
-    from studio.training.checkpoints import load_checkpoint
+    from studio.ml.checkpoints import load_checkpoint
 
     import torch
 

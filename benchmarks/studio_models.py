@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import torch  # noqa: E402
 
-from studio.training.checkpoints import FILENAMES, load_checkpoint  # noqa: E402
+from studio.ml.checkpoints import FILENAMES, load_checkpoint  # noqa: E402
 from studio.training.data import load_windows  # noqa: E402
 from studio.training.evaluate import evaluate_gan, evaluate_vae  # noqa: E402
 

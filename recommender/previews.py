@@ -1,5 +1,5 @@
 """Previews the feed plays in the page: an item's notes in the studio's score format
-(``studio.music.sketch.Sketch.to_dict()``), which the studio's SoundFont player sounds.
+(``studio.music.score.Score.to_dict()``), which the studio's SoundFont player sounds.
 
 A published sketch is its own score; a corpus score is parsed once with music21, read back through the
 studio's MIDI reader (at most ``studio.music.io.MAX_BARS`` bars) and kept as JSON beside the MIDI files;
@@ -40,7 +40,7 @@ def preview_score(item: Item) -> dict:
 
 
 def _sketch_score(sketch_id: str) -> dict:
-    from studio.records import Sketch
+    from studio.models import Sketch
 
     if not sketch_id.isdigit():
         raise PreviewUnavailable(sketch_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from studio.music.sketch import Note
+from studio.music.score import Note
 
 from .algorithms.symbolic import sound_vector
 from .models import Item

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from studio.records import ScoreUpload, Sketch
+from studio.models import ScoreUpload, Sketch
 
 
 @admin.register(Sketch)

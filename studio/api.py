@@ -20,7 +20,7 @@ from motif.strict import validated_query
 from motif.uploads import UploadRejected
 from studio import files, intake, library, render, uploads
 from studio.music.errors import ScoreError
-from studio.records import Origin, Sketch
+from studio.models import Origin, Sketch
 from studio.serializers import (FLAGS, GenerateSerializer, HarmonizeSerializer, InterpolateSerializer,
                                 NewVersionSerializer, SketchExportQuerySerializer, SketchListQuerySerializer,
                                 SketchSerializer, VarySerializer)

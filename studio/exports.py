@@ -1,5 +1,5 @@
 """The studio's part of "Download my data": every sketch of the user, with its notes."""
-from studio.records import Sketch
+from studio.models import Sketch
 
 
 def export_user_data(user) -> dict:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.utils.text import slugify
 
 from studio import render, services
-from studio.records import Sketch
+from studio.models import Sketch
 
 CONTENT_TYPES = {
     "midi": ("audio/midi", "mid"),

@@ -1,6 +1,6 @@
 """An uploaded score's way from the request to the library: stored with its job, read in the job.
 
-The request stores the checked bytes in a :class:`~studio.records.ScoreUpload` row committed together
+The request stores the checked bytes in a :class:`~studio.models.ScoreUpload` row committed together
 with the job; the job reads them in a limited child process, saves the sketch (only if the file could be
 read) and deletes the row.
 """
@@ -19,7 +19,7 @@ from jobs.services import submit_job
 from studio import library
 from studio.music.errors import ScoreError
 from studio.music.sandbox import ParseCrashed, ParseOutOfMemory, ParseTimeout, read_score_limited
-from studio.records import Origin, ScoreUpload, Sketch
+from studio.models import Origin, ScoreUpload, Sketch
 from studio.uploads import CheckedScore
 
 STALE_AFTER = timedelta(days=1)

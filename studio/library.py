@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from studio.music.sketch import Sketch as Score
-from studio.records import Origin, Sketch
+from studio.music.score import Score
+from studio.models import Origin, Sketch
 from studio.signals import sketch_published, sketch_unpublished
 
 

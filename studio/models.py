@@ -1,6 +1,6 @@
-"""Django models of the studio (loaded by the app config; ``studio/models/`` is the torch package).
+"""Django models of the studio (loaded by the app config; ``studio/ml/`` is the torch package).
 
-A :class:`Sketch` row stores one :class:`studio.music.sketch.Sketch` as JSON (``score``) together with
+A :class:`Sketch` row stores one :class:`studio.music.score.Score` as JSON (``score``) together with
 what a musician files it under. Sketches made by a job start as drafts (``saved=False``); saving puts
 them in the library. Editing never overwrites: it saves a new version whose ``parent`` is the original.
 """
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from studio.music.sketch import Sketch as Score
+from studio.music.score import Score
 
 
 class Origin(models.TextChoices):
@@ -28,7 +28,7 @@ class Sketch(models.Model):
     tags = models.JSONField(_("tags"), default=list, blank=True)
     is_public = models.BooleanField(_("public"), default=False)
     saved = models.BooleanField(_("in library"), default=False)
-    score = models.JSONField(_("score"), help_text="studio.music.sketch.Sketch.to_dict()")
+    score = models.JSONField(_("score"), help_text="studio.music.score.Score.to_dict()")
     bars = models.PositiveSmallIntegerField(_("bars"))
     tempo = models.FloatField(_("tempo"))
     key = models.CharField(_("key"), max_length=8)

@@ -6,7 +6,7 @@ import wave
 
 from django.utils.translation import gettext as _
 
-from studio.music.sketch import Sketch as Score
+from studio.music.score import Score
 from studio.soundfont import soundfont_path
 
 SAMPLE_RATE = 44100

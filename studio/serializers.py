@@ -7,9 +7,9 @@ from rest_framework import serializers
 
 from motif.strict import NOT_BLANK, IdListField, StrictTypesMixin
 from studio.library import ORDERINGS
-from studio.music.sketch import Note
-from studio.music.sketch import Sketch as Score
-from studio.records import Origin, Sketch
+from studio.music.score import Note
+from studio.music.score import Score
+from studio.models import Origin, Sketch
 
 KEYS = [k + q for k in ("C", "C#", "Db", "D", "Eb", "E", "F", "F#", "Gb", "G", "Ab", "A", "Bb", "B") for q in ("", "m")]
 MODELS = [("vae", gettext_lazy("Melody (VAE)")), ("gan", gettext_lazy("Harmony (GAN)"))]
@@ -20,7 +20,7 @@ FLAGS = {"true": True, "false": False, "all": None}
 
 
 class SketchSerializer(StrictTypesMixin, serializers.ModelSerializer):
-    """A sketch with its library fields and its ``score`` (``studio.music.sketch.Sketch.to_dict()``)."""
+    """A sketch with its library fields and its ``score`` (``studio.music.score.Score.to_dict()``)."""
 
     owner = serializers.CharField(source="owner.username", read_only=True)
     title = serializers.CharField(max_length=120, validators=[NOT_BLANK])

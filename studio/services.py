@@ -1,5 +1,5 @@
 """What the studio's views and job handlers call: generate, vary, interpolate, harmonise, read and
-write scores. Plain functions on :class:`~studio.music.sketch.Sketch` objects; no Django ORM.
+write scores. Plain functions on :class:`~studio.music.score.Score` objects; no Django ORM.
 
 Models are loaded once per process (a module-level cache) from ``$MOTIF_MODEL_DIR`` when it holds the
 checkpoint (``melody_vae.safetensors``, ``harmony_gan.safetensors``), otherwise from ``studio/checkpoints/``.
@@ -14,15 +14,14 @@ import threading
 from pathlib import Path
 
 import numpy as np
-import torch
 from django.utils.translation import gettext as _
 
 from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, decode_line, encode_line, roll_to_tokens
 from studio.music.errors import ModelUnavailable, ScoreError
 from studio.music.io import load_score, to_midi, to_musicxml
 from studio.music.keys import parse_key, shift_to_key, transpose_notes
-from studio.music.sketch import STEPS_PER_BAR, VOICE_NAMES_SATB, Note, Sketch
-from studio.training.checkpoints import CONVERT_HINT, FILENAMES, LEGACY_SUFFIX, load_checkpoint
+from studio.music.score import STEPS_PER_BAR, VOICE_NAMES_SATB, Note, Score
+from studio.ml import CONVERT_HINT, FILENAMES, LEGACY_SUFFIX
 
 __all__ = ["ModelUnavailable", "ScoreError", "sample", "vary", "interpolate", "harmonize", "load_score", "to_midi", "to_musicxml", "get_model"]
 
@@ -63,6 +62,8 @@ def get_model(kind: str, model_dir: str | Path | None = None):
                 log.error("No %s checkpoint at %s", kind, path)
                 raise ModelUnavailable(_("The %(model)s model is not installed on this site; please tell its "
                                          "administrator.") % {"model": kind.upper()})
+            from studio.ml.checkpoints import load_checkpoint  # torch loads with the first model
+
             try:
                 _models[cache_key], _payload = load_checkpoint(path)
             except Exception:  # noqa: BLE001 - any unreadable file: the detail goes to the log
@@ -72,8 +73,17 @@ def get_model(kind: str, model_dir: str | Path | None = None):
         return _models[cache_key]
 
 
-def _generator(seed: int | None) -> torch.Generator:
+def _generator(seed: int | None):
+    import torch
+
     return torch.Generator().manual_seed(int(seed) if seed is not None else random.SystemRandom().randrange(2**31))
+
+
+def _on(model, array: np.ndarray):
+    """``array`` as a tensor on the model's device."""
+    import torch
+
+    return torch.from_numpy(array).to(model.device)
 
 
 def _check(bars: int, count: int) -> None:
@@ -97,7 +107,7 @@ def _in_key(notes: list[Note], key: str, prange) -> list[Note]:
 
 
 def sample(model: str, count: int, bars: int, key: str = "C", tempo: float = 120.0, temperature: float = 1.0,
-           seed: int | None = None, attributes: dict[str, float] | None = None) -> list[Sketch]:
+           seed: int | None = None, attributes: dict[str, float] | None = None) -> list[Score]:
     """``count`` new sketches: melodies from the VAE, or four-voice passages from the GAN.
     ``attributes`` (VAE only) pushes the latent along attribute vectors, e.g.
     ``{"note_density": 1.0, "pitch_height": -0.5, "major_feel": 1.0}``."""
@@ -108,20 +118,20 @@ def sample(model: str, count: int, bars: int, key: str = "C", tempo: float = 120
     if model == "vae":
         tokens = get_model("vae").sample(count, bars, temperature, generator=gen, attributes=attributes).cpu().numpy()
         lines = [decode_line(t, MELODY_RANGE) for t in tokens]
-        return [Sketch(_in_key(n, key, MELODY_RANGE), bars, tempo, key, ["melody"], "vae",
+        return [Score(_in_key(n, key, MELODY_RANGE), bars, tempo, key, ["melody"], "vae",
                        {"temperature": temperature, "seed": seed}) for n in lines]
     if model == "gan":
         rolls = get_model("gan").sample(count, generator=gen, temperature=temperature).cpu().numpy()[..., :steps]
         out = []
         for roll in rolls:
             notes = [n for v in range(4) for n in decode_line(roll_to_tokens(roll[v], VOICE_RANGE), VOICE_RANGE, voice=v)]
-            out.append(Sketch(_in_key(notes, key, VOICE_RANGE), bars, tempo, key, list(VOICE_NAMES_SATB), "gan",
+            out.append(Score(_in_key(notes, key, VOICE_RANGE), bars, tempo, key, list(VOICE_NAMES_SATB), "gan",
                               {"temperature": temperature, "seed": seed}))
         return out
     raise ValueError(f"unknown model {model!r}; choose vae or gan")
 
 
-def _melody_tokens(sketch: Sketch, bars: int) -> tuple[np.ndarray, int]:
+def _melody_tokens(sketch: Score, bars: int) -> tuple[np.ndarray, int]:
     """Voice 0 of ``sketch`` over its first ``bars`` bars as VAE tokens, and the octave shift used
     to bring it into the melody range."""
     steps = bars * STEPS_PER_BAR
@@ -141,16 +151,16 @@ def _melody_tokens(sketch: Sketch, bars: int) -> tuple[np.ndarray, int]:
     return encode_line(fitted, steps, MELODY_RANGE), shift
 
 
-def _window_bars(sketch: Sketch) -> int:
+def _window_bars(sketch: Score) -> int:
     return 2 if sketch.bars <= 2 else 4
 
 
-def _melody_sketch(tokens, shift: int, like: Sketch, bars: int, meta: dict) -> Sketch:
+def _melody_sketch(tokens, shift: int, like: Score, bars: int, meta: dict) -> Score:
     notes = transpose_notes(decode_line(tokens, MELODY_RANGE), -shift)
-    return Sketch(notes, bars, like.tempo, like.key, ["melody"], "vae", meta)
+    return Score(notes, bars, like.tempo, like.key, ["melody"], "vae", meta)
 
 
-def vary(sketch: Sketch, amount: float, count: int, seed: int | None = None) -> list[Sketch]:
+def vary(sketch: Score, amount: float, count: int, seed: int | None = None) -> list[Score]:
     """``count`` variations of the sketch's melody; ``amount`` 0 keeps it, 1 is unrelated."""
     if not 0.0 <= amount <= 1.0:
         raise ValueError("amount must be between 0 and 1")
@@ -158,11 +168,11 @@ def vary(sketch: Sketch, amount: float, count: int, seed: int | None = None) -> 
     _check(bars, count)
     tokens, shift = _melody_tokens(sketch, bars)
     vae = get_model("vae")
-    out = vae.vary(torch.from_numpy(tokens).to(vae.device), amount, count, generator=_generator(seed)).cpu().numpy()
+    out = vae.vary(_on(vae, tokens), amount, count, generator=_generator(seed)).cpu().numpy()
     return [_melody_sketch(t, shift, sketch, bars, {"source": "vary", "amount": amount, "seed": seed}) for t in out]
 
 
-def interpolate(a: Sketch, b: Sketch, steps: int) -> list[Sketch]:
+def interpolate(a: Score, b: Score, steps: int) -> list[Score]:
     """``steps`` melodies along the latent path from ``a`` to ``b`` (the ends are their
     reconstructions); lengths follow the longer of the two (2 or 4 bars)."""
     if not 2 <= steps <= 16:
@@ -171,12 +181,12 @@ def interpolate(a: Sketch, b: Sketch, steps: int) -> list[Sketch]:
     ta, shift = _melody_tokens(a, bars)
     tb, _shift_b = _melody_tokens(b, bars)
     vae = get_model("vae")
-    out = vae.interpolate(torch.from_numpy(ta).to(vae.device), torch.from_numpy(tb).to(vae.device), steps).cpu().numpy()
+    out = vae.interpolate(_on(vae, ta), _on(vae, tb), steps).cpu().numpy()
     return [_melody_sketch(t, shift, a, bars, {"source": "interpolate", "position": i / (steps - 1)})
             for i, t in enumerate(out)]
 
 
-def harmonize(melody: Sketch, seed: int | None = None, count: int = 1) -> list[Sketch]:
+def harmonize(melody: Score, seed: int | None = None, count: int = 1) -> list[Score]:
     """Four-voice settings of the sketch's melody (kept unchanged as the soprano), written by the
     GAN in four-bar chunks; alto, tenor and bass follow the melody's octave."""
     if not 1 <= count <= 16:
@@ -198,7 +208,7 @@ def harmonize(melody: Sketch, seed: int | None = None, count: int = 1) -> list[S
         roll = np.full(chunk_steps, VOICE_RANGE.n_pitches, dtype=np.int64)
         for n in inside:
             roll[n.start:n.end] = n.pitch - VOICE_RANGE.low
-        cond = torch.from_numpy(np.repeat(roll[None], count, 0)).to(gan.device)
+        cond = _on(gan, np.repeat(roll[None], count, 0))
         rolls = gan.sample(count, soprano=cond, generator=gen).cpu().numpy()
         for i in range(count):
             for v in (1, 2, 3):
@@ -207,5 +217,5 @@ def harmonize(melody: Sketch, seed: int | None = None, count: int = 1) -> list[S
                         voices_out[i].append(Note(n.pitch - shift, start + n.start,
                                                   min(n.duration, bars * STEPS_PER_BAR - start - n.start), voice=v))
     kept = [Note(n.pitch, n.start, n.duration, n.velocity, 0) for n in soprano]
-    return [Sketch(kept + [n for n in notes if 0 <= n.pitch <= 127], bars, melody.tempo, melody.key,
+    return [Score(kept + [n for n in notes if 0 <= n.pitch <= 127], bars, melody.tempo, melody.key,
                    list(VOICE_NAMES_SATB), "gan", {"source": "harmonize", "seed": seed}) for notes in voices_out]

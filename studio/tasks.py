@@ -15,7 +15,7 @@ from jobs.messages import translatable as _
 from jobs.registry import job_handler
 from studio import intake, library, services
 from studio.music.errors import ModelUnavailable, ScoreError
-from studio.records import Origin, Sketch
+from studio.models import Origin, Sketch
 
 MODEL_TITLES = {"vae": gettext_lazy("Melody"), "gan": gettext_lazy("Chorale")}
 

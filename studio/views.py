@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from studio import library
 from studio.render import unavailable_reason
-from studio.records import Origin
+from studio.models import Origin
 from studio.serializers import KEYS, MODELS, SketchSerializer
 from studio.soundfont import soundfont_path
 

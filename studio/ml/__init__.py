@@ -1,7 +1,7 @@
-"""Torch modules of the studio (no Django): :mod:`.vae` (MelodyVAE) and :mod:`.gan` (HarmonyGAN)."""
-import torch
+"""Torch modules of the studio (no Django): :mod:`.vae` (MelodyVAE), :mod:`.gan` (HarmonyGAN) and
+:mod:`.checkpoints` (their files). This package module imports no torch, so code that only needs the
+checkpoint names below stays light."""
 
-
-def default_device() -> torch.device:
-    """CUDA when present, the CPU otherwise."""
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+FILENAMES = {"vae": "melody_vae.safetensors", "gan": "harmony_gan.safetensors"}
+LEGACY_SUFFIX = ".pt"
+CONVERT_HINT = "convert it with: python manage.py convert_studio_checkpoint"

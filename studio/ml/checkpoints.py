@@ -14,14 +14,13 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 
-from studio.models import default_device
-from studio.models.gan import GANConfig, HarmonyGAN
-from studio.models.vae import MelodyVAE, VAEConfig
+from studio.ml import CONVERT_HINT, FILENAMES, LEGACY_SUFFIX  # noqa: F401  (re-exported)
+from studio.ml.device import default_device
+from studio.ml.gan import GANConfig, HarmonyGAN
+from studio.ml.vae import MelodyVAE, VAEConfig
 
-FILENAMES = {"vae": "melody_vae.safetensors", "gan": "harmony_gan.safetensors"}
+
 HEADER_KEY = "motif"
-LEGACY_SUFFIX = ".pt"
-CONVERT_HINT = "convert it with: python manage.py convert_studio_checkpoint"
 
 
 class CheckpointError(ValueError):

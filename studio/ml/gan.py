@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from studio.music.encoding import VOICE_RANGE
-from studio.music.sketch import STEPS_PER_BAR
+from studio.music.score import STEPS_PER_BAR
 
 
 @dataclass

@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from studio.music.encoding import MELODY_RANGE
-from studio.music.sketch import STEPS_PER_BAR
+from studio.music.score import STEPS_PER_BAR
 
 
 PRIOR_BARS = (2, 4)

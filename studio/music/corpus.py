@@ -32,7 +32,7 @@ import numpy as np
 from music21 import converter, corpus
 
 from studio.music.grid import DUPLE_METRES, metres_of, monophonic_voice, pickup_shift
-from studio.music.sketch import Note
+from studio.music.score import Note
 
 PARSE_VERSION = 1
 MELODY_SOURCES = ("essenFolksong", "oneills1850", "airdsAirs", "ryansMammoth", "nottingham-dataset", "miscFolk")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio.music.sketch import Note
+from studio.music.score import Note
 
 REST = 0
 HOLD = 1

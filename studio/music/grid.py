@@ -1,13 +1,13 @@
 """Quantisation of music21 streams onto the studio's 16th-note grid.
 
-A *voice* here is a list of :class:`~studio.music.sketch.Note` on the grid, made monophonic
+A *voice* here is a list of :class:`~studio.music.score.Note` on the grid, made monophonic
 (the highest note wins when notes start together; an earlier note is cut where the next begins).
 """
 from __future__ import annotations
 
 from music21 import chord, harmony, note, stream
 
-from studio.music.sketch import Note
+from studio.music.score import Note
 from studio.music.ties import merged_ties
 
 STEPS_PER_QUARTER = 4

@@ -1,4 +1,4 @@
-"""Reading and writing scores: MIDI (pretty_midi), MusicXML and ABC (music21) <-> :class:`Sketch`.
+"""Reading and writing scores: MIDI (pretty_midi), MusicXML and ABC (music21) <-> :class:`Score`.
 
 :func:`load_score` checks uploads and raises :class:`~studio.music.errors.ScoreError` with a message
 for a person: empty or oversized files, unknown formats, unreadable files, too many tracks, drums only,
@@ -17,7 +17,7 @@ import pretty_midi
 from studio.music.errors import ScoreError
 from studio.music.grid import STEPS_PER_QUARTER, clean_line, monophonic_voice, pickup_shift
 from studio.music.keys import PITCH_NAMES, estimate_key, key_name
-from studio.music.sketch import STEPS_PER_BAR, VOICE_NAMES_SATB, Note, Sketch
+from studio.music.score import STEPS_PER_BAR, VOICE_NAMES_SATB, Note, Score
 
 MAX_SCORE_BYTES = 20 * 1024 * 1024
 MAX_TRACKS = 16
@@ -28,8 +28,8 @@ XML_EXT = {".xml", ".musicxml", ".mxl"}
 ABC_EXT = {".abc"}
 
 
-def load_score(source, filename: str, max_bytes: int = MAX_SCORE_BYTES) -> Sketch:
-    """A Sketch from a MIDI, MusicXML or ABC file given as a path or bytes. Four parts become four
+def load_score(source, filename: str, max_bytes: int = MAX_SCORE_BYTES) -> Score:
+    """A Score from a MIDI, MusicXML or ABC file given as a path or bytes. Four parts become four
     voices (soprano, alto, tenor, bass); anything else becomes one melody (the top line). At most
     :data:`MAX_BARS` bars are kept."""
     data = _read_bytes(source, max_bytes)
@@ -126,7 +126,7 @@ def _skyline(parts: list[list[Note]]) -> list[Note]:
     return clean_line(merged)
 
 
-def _sketch_from_parts(parts: list[list[Note]], tempo: float) -> Sketch:
+def _sketch_from_parts(parts: list[list[Note]], tempo: float) -> Score:
     limit = MAX_BARS * STEPS_PER_BAR
     parts = [[n for n in p if PLAYABLE[0] <= n.pitch <= PLAYABLE[1] and n.start < limit] for p in parts]
     parts = [p for p in parts if p]
@@ -141,11 +141,11 @@ def _sketch_from_parts(parts: list[list[Note]], tempo: float) -> Sketch:
         n.duration = max(1, min(n.duration, limit - n.start))
     bars = max(1, math.ceil(max(n.end for n in notes) / STEPS_PER_BAR))
     tonic, mode = estimate_key([n.pitch for n in notes])
-    return Sketch(notes=notes, bars=bars, tempo=round(max(20.0, min(300.0, tempo)), 2),
+    return Score(notes=notes, bars=bars, tempo=round(max(20.0, min(300.0, tempo)), 2),
                   key=key_name(tonic, mode), voices=names)
 
 
-def to_midi(sketch: Sketch) -> bytes:
+def to_midi(sketch: Score) -> bytes:
     """A standard MIDI file: one piano track per voice, at the sketch's tempo."""
     pm = pretty_midi.PrettyMIDI(initial_tempo=float(sketch.tempo))
     step = 60.0 / float(sketch.tempo) / STEPS_PER_QUARTER
@@ -159,7 +159,7 @@ def to_midi(sketch: Sketch) -> bytes:
     return buf.getvalue()
 
 
-def to_music21(sketch: Sketch):
+def to_music21(sketch: Score):
     """A music21 Score in 4/4 with one part per voice, the key signature and a metronome mark."""
     from music21 import key as m21key, meter, metadata, note, stream, tempo
 
@@ -187,7 +187,7 @@ def to_music21(sketch: Sketch):
     return score.makeNotation()
 
 
-def to_musicxml(sketch: Sketch) -> bytes:
+def to_musicxml(sketch: Score) -> bytes:
     """MusicXML bytes of :func:`to_music21`."""
     from music21.musicxml.m21ToXml import GeneralObjectExporter
 

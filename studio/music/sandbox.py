@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from studio.music.errors import ScoreError
-from studio.music.sketch import Sketch
+from studio.music.score import Score
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SINGLE_THREADED = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -36,8 +36,8 @@ class ParseCrashed(ScoreError):
     """The child died without an answer (a parser crash on a damaged file)."""
 
 
-def read_score_limited(data: bytes, extension: str, *, seconds: int, megabytes: int) -> Sketch:
-    """The Sketch :func:`studio.music.io.load_score` reads from ``data``, parsed in a child process.
+def read_score_limited(data: bytes, extension: str, *, seconds: int, megabytes: int) -> Score:
+    """The Score :func:`studio.music.io.load_score` reads from ``data``, parsed in a child process.
     Raises ScoreError (the file's own problem), ParseTimeout, ParseOutOfMemory or ParseCrashed."""
     command = [sys.executable, "-m", "studio.music.sandbox", extension, str(seconds), str(megabytes)]
     try:
@@ -55,7 +55,7 @@ def read_score_limited(data: bytes, extension: str, *, seconds: int, megabytes: 
         raise ParseCrashed(f"exit {done.returncode}: {done.stderr.decode('utf-8', 'replace')[-500:]}") from None
     if "error" in answer:
         raise ScoreError(answer["error"])
-    return Sketch.from_dict(answer["sketch"])
+    return Score.from_dict(answer["sketch"])
 
 
 def _signal(name: str) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from studio.models.vae import PRIOR_BARS
+from studio.ml.vae import PRIOR_BARS
 from studio.music.encoding import MELODY_RANGE, decode_line
 
 # Krumhansl-Kessler key profiles (major, minor), from C.
@@ -49,7 +49,7 @@ def posterior_means(model, tokens: np.ndarray, device, batch: int = 512) -> torc
 
 def fit_latent_prior(model, windows: dict[int, np.ndarray], device, limit: int = 8000, seed: int = 0):
     """``(means, scale_trils)``: a full-covariance Gaussian fitted to the posterior means of up to
-    ``limit`` training windows of each length in :data:`~studio.models.vae.PRIOR_BARS`
+    ``limit`` training windows of each length in :data:`~studio.ml.vae.PRIOR_BARS`
     (``windows`` maps bars to token rows); N(0, I) for a length with too few windows."""
     latent = model.config.latent
     means, trils = [], []

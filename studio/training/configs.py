@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from studio.models.gan import GANConfig
-from studio.models.vae import VAEConfig
+from studio.ml.gan import GANConfig
+from studio.ml.vae import VAEConfig
 
 
 @dataclass

@@ -21,7 +21,7 @@ import numpy as np
 
 from studio.music.corpus import Work, cache_root, parse_corpus
 from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, encode_line, fit_octave
-from studio.music.sketch import STEPS_PER_BAR, Note
+from studio.music.score import STEPS_PER_BAR, Note
 
 DATA_VERSION = 1
 VALIDATION_MODULO = 10

@@ -12,7 +12,7 @@ import torch
 
 from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, tokens_to_roll
 from studio.music.errors import ScoreError
-from studio.training.checkpoints import build_model
+from studio.ml.checkpoints import build_model
 from studio.training.data import chorale_windows, line_windows
 from studio.training.metrics import mgeval_overlap, musegan_metrics, token_accuracy
 

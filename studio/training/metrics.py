@@ -18,7 +18,7 @@ import numpy as np
 from scipy.stats import gaussian_kde
 
 from studio.music.encoding import MELODY_RANGE, PitchRange, decode_line, roll_to_tokens
-from studio.music.sketch import STEPS_PER_BAR
+from studio.music.score import STEPS_PER_BAR
 
 MELODY_FEATURES = ("pitch_class_histogram", "pitch_range", "average_interval", "inter_onset_interval",
                    "note_length_histogram")

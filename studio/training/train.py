@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from studio.models import default_device
+from studio.ml.device import default_device
 from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, random_transpose, tokens_to_roll
-from studio.training.checkpoints import FILENAMES, build_model, load_weights, read_checkpoint, save_checkpoint
+from studio.ml.checkpoints import FILENAMES, build_model, load_weights, read_checkpoint, save_checkpoint
 from studio.training.configs import get_config
 from studio.training.data import WindowSet, corpus_stats, load_windows
 
@@ -146,7 +146,7 @@ class VAELoop:
             yield random_transpose(self.train_sets[i][idx], MELODY_RANGE, self.rng, self.cfg.max_transpose)
 
     def step(self, batch: np.ndarray) -> dict[str, float]:
-        from studio.models.vae import kl_weight
+        from studio.ml.vae import kl_weight
 
         for group in self.optimizer.param_groups:
             group["lr"] = _lr_at(self.global_step, self.total_steps, self.cfg.lr, self.cfg.lr_final)

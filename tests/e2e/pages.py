@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from jobs.models import Job
 from perception import lyrics_services, video_services
 from perception.video.synthetic import ShotSpec, make_clip
-from studio.records import Origin, Sketch
+from studio.models import Origin, Sketch
 from tests.unit.studio_web.studio_factories import chorale_score, melody_score
 
 LYRIC_A = "[Verse]\nPaper boats on a silver river\nCarry all the words I never said\n\n[Chorus]\nLet it go, let it go tonight\nDance until the city lights"

@@ -68,7 +68,7 @@ def test_onboard_scroll_like_and_next_page_changes(feed_catalogue, logged_in_pag
 @pytest.fixture
 def sketch_items(transactional_db, settings, tmp_path, user):
     """Two public studio sketches in the catalogue, beside a few artists (served before any training)."""
-    from studio.records import Sketch
+    from studio.models import Sketch
 
     settings.MOTIF_MODEL_DIR = str(tmp_path)
     cache.clear()

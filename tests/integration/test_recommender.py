@@ -278,7 +278,7 @@ def test_sketch_published_receiver_upserts_an_item(catalogue, user):
 
 def test_publishing_a_real_studio_sketch_adds_it_to_the_catalogue(catalogue, user):
     studio_signals = pytest.importorskip("studio.signals")
-    from studio.records import Sketch
+    from studio.models import Sketch
 
     sketch = Sketch.objects.create(owner=user, title="Published tune", tags=["folk"], is_public=True,
                                    score={"notes": [], "bars": 2}, bars=2, tempo=100.0, key="G", origin="generated")
@@ -438,7 +438,7 @@ def test_chosen_genres_still_count_after_the_first_likes(trained, user, api_clie
 
 
 def test_previews_give_the_notes_of_scores_and_public_sketches_only(catalogue, client, user):
-    from studio.records import Sketch
+    from studio.models import Sketch
 
     client.force_login(user)
     score = {"notes": [{"pitch": 62, "start": 0, "duration": 4, "velocity": 90, "voice": 0}], "bars": 1,

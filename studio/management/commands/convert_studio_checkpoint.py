@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         import pickle
 
-        from studio.training.checkpoints import CheckpointError, convert_legacy_checkpoint
+        from studio.ml.checkpoints import CheckpointError, convert_legacy_checkpoint
 
         source = Path(opts["source"])
         if not source.is_file():

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         import torch
 
         from studio.services import model_path
-        from studio.training.checkpoints import load_checkpoint
+        from studio.ml.checkpoints import load_checkpoint
         from studio.training.evaluate import evaluate_gan, evaluate_vae, folder_windows
 
         torch.set_num_threads(opts["threads"])

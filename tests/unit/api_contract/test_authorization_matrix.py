@@ -21,7 +21,7 @@ from jobs.models import Job
 from motif.routing import websocket_urlpatterns
 from perception.models import LyricReport, VideoReport
 from recommender.models import Item
-from studio.records import Origin, Sketch
+from studio.models import Origin, Sketch
 from tests.unit.studio_web.studio_factories import melody_score
 
 METHODS = ["get", "post", "put", "patch", "delete"]

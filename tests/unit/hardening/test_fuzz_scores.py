@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from jobs import runner
 from jobs.models import Job
 from studio import uploads
-from studio.records import ScoreUpload
+from studio.models import ScoreUpload
 from tests.unit.hardening.fuzz_support import assert_refused, clock, media, nothing_saved, random_bytes, web  # noqa: F401 (fixtures)
 from tests.unit.studio_web.conftest import fake_models  # noqa: F401 (fixture)
 

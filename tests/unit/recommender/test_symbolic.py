@@ -2,7 +2,7 @@
 import numpy as np
 
 from recommender.algorithms.symbolic import embed, melody_windows, note_features
-from studio.music.sketch import Note
+from studio.music.score import Note
 
 SCALE = [0, 2, 4, 5, 7, 9, 11, 12]
 

@@ -6,7 +6,7 @@ import torch
 
 from studio import services
 from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, encode_line
-from studio.music.sketch import Note
+from studio.music.score import Note
 from studio.training.data import WindowSet
 
 

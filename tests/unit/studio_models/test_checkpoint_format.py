@@ -11,7 +11,7 @@ from django.utils import translation
 
 from studio import services
 from studio.music.errors import ModelUnavailable
-from studio.training.checkpoints import (FILENAMES, CheckpointError, convert_legacy_checkpoint, load_checkpoint,
+from studio.ml.checkpoints import (FILENAMES, CheckpointError, convert_legacy_checkpoint, load_checkpoint,
                                          read_checkpoint)
 from studio.training.train import train
 

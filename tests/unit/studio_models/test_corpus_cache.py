@@ -8,7 +8,7 @@ import pytest
 
 from studio.music import corpus
 from studio.music.corpus import CACHE_FILE, Work, load_works, parse_corpus, save_works
-from studio.music.sketch import Note
+from studio.music.score import Note
 
 WORKS = [
     Work("bach/bwv1.mxl", "bach", "chorale",

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from studio.music.encoding import (HOLD, MELODY_RANGE, REST, VOICE_RANGE, canonical, decode_line, encode_line,
                                    random_transpose, roll_to_tokens, tokens_to_roll)
 from studio.music.io import load_score, to_midi, to_musicxml
-from studio.music.sketch import Note, Sketch
+from studio.music.score import Note, Score
 
 
 @st.composite
@@ -62,16 +62,16 @@ def test_random_transpose_keeps_range_and_intervals(batch, seed):
 @given(lines())
 @settings(max_examples=25, deadline=None)
 def test_midi_tokens_midi_equal_on_grid(notes):
-    sketch = Sketch(notes, bars=2, tempo=96.0)
+    sketch = Score(notes, bars=2, tempo=96.0)
     back = load_score(to_midi(sketch), "x.mid")
     assert encode_line(back.notes, 32).tolist() == encode_line(notes, 32).tolist()
-    pm = pretty_midi.PrettyMIDI(io.BytesIO(to_midi(Sketch(back.notes, 2, 96.0))))
+    pm = pretty_midi.PrettyMIDI(io.BytesIO(to_midi(Score(back.notes, 2, 96.0))))
     assert [n.pitch for n in pm.instruments[0].notes] == [n.pitch for n in notes]
 
 
 def test_musicxml_round_trip_keeps_notes():
     notes = [Note(60, 0, 4), Note(62, 4, 2), Note(64, 8, 6), Note(67, 20, 12)]
-    back = load_score(to_musicxml(Sketch(notes, 2, key="G")), "x.musicxml")
+    back = load_score(to_musicxml(Score(notes, 2, key="G")), "x.musicxml")
     assert back.notes == notes
 
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from studio.music.encoding import VOICE_RANGE, encode_line
-from studio.music.sketch import Note
+from studio.music.score import Note
 from studio.training.evaluate import _within
 from studio.training.metrics import (in_key_ratio, melody_features, mgeval_overlap, musegan_metrics, overlap_area,
                                      tonal_centroid, token_accuracy, voice_crossing_rate)

@@ -2,10 +2,10 @@
 import numpy as np
 import torch
 
-from studio.models.gan import GANConfig, HarmonyGAN
-from studio.models.vae import MelodyVAE, VAEConfig, slerp
+from studio.ml.gan import GANConfig, HarmonyGAN
+from studio.ml.vae import MelodyVAE, VAEConfig, slerp
 from studio.music.encoding import VOICE_RANGE, tokens_to_roll
-from studio.training.checkpoints import load_checkpoint
+from studio.ml.checkpoints import load_checkpoint
 
 
 def test_vae_loss_falls_in_a_few_steps(tiny_sets):
@@ -92,7 +92,7 @@ def test_init_refuses_another_kind_or_architecture(tiny_checkpoints, tiny_sets, 
         train("vae", "tiny", epochs=1, out=tmp_path, sets=tiny_sets, progress=False, log=lambda m: None,
               init=tiny_checkpoints / "harmony_gan.safetensors")
     big = MelodyVAE(VAEConfig(enc_hidden=48))
-    from studio.training.checkpoints import save_checkpoint
+    from studio.ml.checkpoints import save_checkpoint
 
     save_checkpoint(tmp_path / "other.safetensors", "vae", big, {})
     with pytest.raises(ValueError, match="another architecture"):
@@ -101,7 +101,7 @@ def test_init_refuses_another_kind_or_architecture(tiny_checkpoints, tiny_sets, 
 
 
 def test_trained_vae_samples_from_a_prior_fitted_to_its_posteriors(tiny_checkpoints, tiny_sets):
-    from studio.models.vae import PRIOR_BARS
+    from studio.ml.vae import PRIOR_BARS
     from studio.training.attributes import fit_latent_prior, posterior_means
 
     model, _ = load_checkpoint(tiny_checkpoints / "melody_vae.safetensors", torch.device("cpu"))
@@ -120,7 +120,7 @@ def test_trained_vae_samples_from_a_prior_fitted_to_its_posteriors(tiny_checkpoi
 
 
 def test_a_vae_saved_without_a_fitted_prior_loads_with_the_standard_normal(tiny_checkpoints):
-    from studio.training.checkpoints import build_model, load_weights, read_checkpoint
+    from studio.ml.checkpoints import build_model, load_weights, read_checkpoint
 
     payload = read_checkpoint(tiny_checkpoints / "melody_vae.safetensors")
     old = {k: v for k, v in payload["state_dict"].items() if not k.startswith("prior_")}

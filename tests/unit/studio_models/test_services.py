@@ -8,7 +8,7 @@ from music21 import converter
 
 from studio import services
 from studio.music.errors import ModelUnavailable
-from studio.music.sketch import Note, Sketch
+from studio.music.score import Note, Score
 
 
 def test_sample_vae_and_gan(tiny_models):
@@ -26,12 +26,12 @@ def test_sample_vae_and_gan(tiny_models):
 
 
 def test_vary_interpolate_harmonize(tiny_models):
-    a = Sketch([Note(60 + i, 4 * i, 4) for i in range(8)], 2)
-    b = Sketch([Note(72 - i, 2 * i, 2) for i in range(16)], 2)
+    a = Score([Note(60 + i, 4 * i, 4) for i in range(8)], 2)
+    b = Score([Note(72 - i, 2 * i, 2) for i in range(16)], 2)
     assert len(services.vary(a, 0.5, 3, seed=1)) == 3
     path = services.interpolate(a, b, 4)
     assert len(path) == 4 and all(s.bars == 2 for s in path)
-    harmonised = services.harmonize(Sketch([Note(72, 0, 8), Note(74, 8, 8), Note(76, 16, 48), Note(77, 64, 16)], 5),
+    harmonised = services.harmonize(Score([Note(72, 0, 8), Note(74, 8, 8), Note(76, 16, 48), Note(77, 64, 16)], 5),
                                     seed=3, count=2)
     assert len(harmonised) == 2
     for h in harmonised:

@@ -3,8 +3,8 @@ import pytest
 from tests.unit.studio_web.studio_factories import chorale_score, melody_score
 
 from studio import services
-from studio.music.sketch import Sketch as Score
-from studio.records import Origin, Sketch
+from studio.music.score import Score
+from studio.models import Origin, Sketch
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ import io
 
 import mido
 
-from studio.music.sketch import Note
-from studio.music.sketch import Sketch as Score
+from studio.music.score import Note
+from studio.music.score import Score
 
 MELODY = [(60, 0, 4), (62, 4, 2), (64, 6, 2), (65, 8, 4), (67, 12, 4), (69, 16, 2), (67, 18, 6), (64, 24, 8)]
 

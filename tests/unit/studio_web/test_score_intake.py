@@ -8,7 +8,7 @@ from tests.unit.studio_web.studio_factories import midi_bytes
 from studio import intake
 from studio.music.errors import ScoreError
 from studio.music.sandbox import ParseOutOfMemory, read_score_limited
-from studio.records import ScoreUpload
+from studio.models import ScoreUpload
 
 pytestmark = pytest.mark.django_db
 

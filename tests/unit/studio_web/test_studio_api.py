@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jobs.models import Job
 from studio.music import sandbox
-from studio.records import ScoreUpload, Sketch
+from studio.models import ScoreUpload, Sketch
 from studio.signals import sketch_published, sketch_unpublished
 from tests.conftest import error_text
 from tests.unit.studio_web.studio_factories import chorale_score, melody_score, midi_bytes

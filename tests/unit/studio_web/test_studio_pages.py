@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from studio.records import Sketch
+from studio.models import Sketch
 
 pytestmark = pytest.mark.django_db
 
