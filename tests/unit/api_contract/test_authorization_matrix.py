@@ -46,7 +46,7 @@ PUBLIC = {
 SIGNED_IN = {
     "password_change", "password_change_done",
     "accounts:profile", "accounts:tokens", "accounts:download_data", "accounts:delete",
-    "jobs:list", "jobs:demo", "job-list",
+    "jobs:list", "jobs:demo", "job-list", "usage",
     "studio:generate", "studio:library", "studio:vary", "studio:interpolate", "studio:harmonize",
     "studio-generate", "studio-vary", "studio-interpolate", "studio-harmonize",
     "studio-sketch-list", "studio-sketch-export",
