@@ -1,7 +1,5 @@
 """Run one job: claim it, call its handler, record the outcome exactly once."""
 import logging
-import os
-import socket
 import time
 from dataclasses import dataclass
 
@@ -18,15 +16,12 @@ from jobs.errors import JobCancelled, JobTimedOut, UserError, timed_out_message,
 from jobs.heartbeat import Heartbeat
 from jobs.messages import translatable as _
 from jobs.models import Job
+from jobs.loaded_models import process_name
+from jobs.ops import publish_loaded_models
 from jobs.registry import get_handler
 from jobs.usage import charge_run_time
 
 logger = logging.getLogger(__name__)
-
-
-def worker_name():
-    """This process as the operator's page names it: ``host:pid``."""
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 @dataclass
@@ -70,7 +65,7 @@ def _claim(job_id, token):
         job.progress = 0
         job.message = _("Started") if job.attempts == 1 else _("Restarted after a worker stopped")
         job.started_at = job.heartbeat_at = timezone.now()
-        job.worker = worker_name()
+        job.worker = process_name()
         job.save()
     send_job_event(job.owner_id, job.to_event())
     return job
@@ -109,6 +104,7 @@ def _execute(job_id, token):
         return
     with Heartbeat(job):
         _run_handler(job)
+    publish_loaded_models()
 
 
 def _run_handler(job):
