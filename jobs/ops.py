@@ -6,6 +6,7 @@ import time
 from datetime import datetime, timedelta, timezone as dt_timezone
 
 import numpy as np
+from amqp.exceptions import ChannelError
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q
@@ -54,11 +55,27 @@ def broker_queue_lengths() -> dict:
     try:
         with app.connection_for_read() as connection:
             connection.ensure_connection(max_retries=1, timeout=2)
-            channel = connection.default_channel
-            return {queue: channel.queue_declare(queue=queue, passive=True).message_count for queue in JOB_QUEUES}
+            return {queue: _message_count(connection, queue) for queue in JOB_QUEUES}
     except Exception as error:  # noqa: BLE001 - the page shows "unknown" instead
         logger.warning("Could not read the broker's queue lengths: %s", error)
         return {}
+
+
+def _message_count(connection, queue) -> int:
+    """Messages in ``queue``; 0 for a queue the broker does not know yet (Redis drops empty ones).
+    A channel of its own: RabbitMQ closes a channel after a failed passive declaration."""
+    channel = connection.channel()
+    try:
+        return channel.queue_declare(queue=queue, passive=True).message_count
+    except ChannelError as error:
+        if str(getattr(error, "reply_code", "")) == "404":
+            return 0
+        raise
+    finally:
+        try:
+            channel.close()
+        except Exception:  # noqa: BLE001 - already closed by the broker
+            pass
 
 
 def running_by_worker() -> list[dict]:

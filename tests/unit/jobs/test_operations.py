@@ -89,3 +89,33 @@ def test_metrics_need_staff_or_the_bearer_token(user, settings):
     assert signed_in.get("/metrics").status_code == 403
     settings.MOTIF_METRICS_TOKEN = ""
     assert anonymous.get("/metrics", headers={"Authorization": "Bearer "}).status_code == 403
+
+
+def test_a_broker_that_does_not_answer_leaves_the_page_working(staff_client, activity, settings, monkeypatch):
+    from motif.celery import app
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    settings.MOTIF_MODE = "distributed"
+    monkeypatch.setattr(app, "connection_for_read", refuse)
+    assert all(row["broker"] is None for row in ops.queue_depths())
+    page = staff_client.get("/ops/")
+    assert page.status_code == 200 and "unknown" in page.content.decode()
+
+
+def test_a_queue_the_broker_does_not_know_counts_as_empty():
+    from amqp.exceptions import ChannelError
+
+    class Channel:
+        def queue_declare(self, queue, passive):
+            raise ChannelError("NOT_FOUND - no queue", reply_code="404")
+
+        def close(self):
+            pass
+
+    class Connection:
+        def channel(self):
+            return Channel()
+
+    assert ops._message_count(Connection(), "gpu") == 0
