@@ -14,9 +14,9 @@ from jobs.broadcast import send_job_event
 from jobs.db import with_reconnect
 from jobs.errors import JobCancelled, JobTimedOut, UserError, timed_out_message, worker_lost_message
 from jobs.heartbeat import Heartbeat
+from jobs.loaded_models import process_name
 from jobs.messages import translatable as _
 from jobs.models import Job
-from jobs.loaded_models import process_name
 from jobs.ops import publish_loaded_models
 from jobs.registry import get_handler
 from jobs.usage import charge_run_time
