@@ -119,3 +119,17 @@ def test_a_queue_the_broker_does_not_know_counts_as_empty():
             return Channel()
 
     assert ops._message_count(Connection(), "gpu") == 0
+
+
+def test_the_studio_model_cache_notes_its_loads(tmp_path, monkeypatch):
+    from studio import services
+    from studio.ml import FILENAMES, checkpoints
+
+    (tmp_path / FILENAMES["vae"]).write_bytes(b"")
+    monkeypatch.setattr(checkpoints, "load_checkpoint", lambda path: (object(), {}))
+    loaded_models.forget_all()
+    services.get_model("vae", tmp_path)
+    [vae] = loaded_models.loaded()
+    assert vae["model"] == "vae" and vae["device"] == "cpu" and vae["source"] == str(tmp_path / FILENAMES["vae"])
+    services._models.pop(("vae", str(tmp_path / FILENAMES["vae"])))
+    loaded_models.forget_all()
