@@ -62,3 +62,11 @@ def test_staff_see_usage_and_set_a_quota_in_the_admin(make_user, user, history):
     assert client.get("/admin/jobs/modeltimequota/").status_code == 200
     assert client.get("/admin/jobs/modelcall/").status_code == 200
     assert ModelCall.objects.filter(owner=user).count() == 4
+
+
+def test_download_my_data_lists_each_jobs_model_calls(user, history):
+    from accounts.services import export_user_data
+
+    calls = [call for job in export_user_data(user)["jobs"] for call in job["model_calls"]]
+    assert sorted(call["seconds"] for call in calls) == [0.5, 1.5, 2.0, 100.0]
+    assert {call["batch_size"] for call in calls} == {4}
