@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from django.utils.translation import gettext as _
 
+from jobs.loaded_models import note_loaded
 from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, decode_line, encode_line
 from studio.music.errors import ModelUnavailable, ScoreError
 from studio.music.export import to_midi, to_musicxml
@@ -72,7 +73,14 @@ def get_model(kind: str, model_dir: str | Path | None = None):
                 log.exception("The %s checkpoint %s could not be loaded", kind, path)
                 raise ModelUnavailable(_("The %(model)s model could not be loaded; please tell the site's "
                                          "administrator.") % {"model": kind.upper()}) from None
+            note_loaded(kind, _device_of(_models[cache_key]), path)
         return _models[cache_key]
+
+
+def _device_of(model) -> str:
+    """The device of a torch module's first parameter ("cpu" when it has none)."""
+    first = next(iter(model.parameters()), None) if hasattr(model, "parameters") else None
+    return str(first.device) if first is not None else "cpu"
 
 
 def _generator(seed: int | None):

@@ -6,6 +6,7 @@ import logging
 from django.db import transaction
 
 from jobs.errors import UserError
+from jobs.loaded_models import note_loaded
 from jobs.messages import translatable as _
 from jobs.services import submit_job
 from motif import uploads
@@ -45,6 +46,7 @@ def run_analysis(report_id, owner_id, report_progress) -> dict:
     try:
         report_progress(5, _("Loading the lyric models"))
         analyzer = Analyzer.shared()
+        note_loaded("lyric-emotion", device="")
         result = analyzer.analyze(report.text, progress=lambda pct, msg: report_progress(pct, _(msg)))
     except UploadRejected as exc:
         _fail(report, str(exc))

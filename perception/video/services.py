@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy
 
 from jobs.errors import UserError
+from jobs.loaded_models import note_loaded
 from jobs.messages import translatable as _
 from jobs.services import submit_job
 from motif import uploads
@@ -126,6 +127,10 @@ def run_job(ctx) -> dict:
         options = AnalysisOptions.from_env(detector=params.get("detector") or DEFAULT_DETECTOR)
         try:
             result = analyze_video(default_storage.path(stored), options, progress=progress)
+            if "transnetv2" in options.detector:
+                note_loaded("transnetv2", device="")
+            if options.clip_model:
+                note_loaded("clip", device="", source=options.clip_model)
         except VideoRejected as exc:
             raise UserError(rejection(exc).message) from None
         except VideoError as exc:
