@@ -7,13 +7,14 @@ from jobs.messages import translatable as _
 from jobs.registry import job_handler
 
 from . import events
-from .training import train
 
 
 @job_handler("recommender.train", queue="cpu", label=gettext_lazy("Retrain the recommendations"))
 def train_job(ctx):
     """Retrain the feed's model; the new version swaps in when it is ready, the old one serves meanwhile."""
     ctx.report(5, _("Reading listening data"))
+    from .training import train  # scipy and the algorithms load with the first training, not at start-up
+
     version = train(tune=bool(ctx.params.get("tune", True)))
     ctx.report(100, _("New model active"))
     return {"version": version.pk, "metrics": version.metrics, "url": reverse("recommender:feed")}
@@ -22,6 +23,8 @@ def train_job(ctx):
 @shared_task(name="recommender.retrain")
 def retrain():
     """Celery beat: retrain and swap in atomically."""
+    from .training import train
+
     return {"version": train().pk}
 
 

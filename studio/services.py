@@ -19,13 +19,11 @@ from django.utils.translation import gettext as _
 from jobs.loaded_models import note_loaded
 from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, decode_line, encode_line
 from studio.music.errors import ModelUnavailable, ScoreError
-from studio.music.export import to_midi, to_musicxml
-from studio.music.io import load_score
 from studio.music.keys import parse_key, shift_to_key, transpose_notes
 from studio.music.score import STEPS_PER_BAR, VOICE_NAMES_SATB, Note, Score
 from studio.ml import CONVERT_HINT, FILENAMES, LEGACY_SUFFIX
 
-__all__ = ["ModelUnavailable", "ScoreError", "sample", "vary", "interpolate", "harmonize", "load_score", "to_midi", "to_musicxml", "get_model"]
+__all__ = ["ModelUnavailable", "ScoreError", "sample", "vary", "interpolate", "harmonize", "get_model"]
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "checkpoints"
 MAX_COUNT = 64

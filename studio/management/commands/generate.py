@@ -22,6 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         from studio import services
+        from studio.music.export import to_midi, to_musicxml
 
         started = time.time()
         try:
@@ -35,8 +36,8 @@ class Command(BaseCommand):
         for i, sketch in enumerate(sketches):
             stem = out / f"{opts['model']}-{opts['seed'] if opts['seed'] is not None else 'r'}-{i + 1:03d}"
             midi, xml = stem.with_suffix(".mid"), stem.with_suffix(".musicxml")
-            midi.write_bytes(services.to_midi(sketch))
-            xml.write_bytes(services.to_musicxml(sketch))
+            midi.write_bytes(to_midi(sketch))
+            xml.write_bytes(to_musicxml(sketch))
             rows.append({"midi": str(midi), "musicxml": str(xml), "notes": len(sketch.notes), "bars": sketch.bars})
         result = {"sketches": rows, "seconds": round(time.time() - started, 3)}
         if opts["json"]:

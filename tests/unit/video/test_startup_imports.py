@@ -1,4 +1,4 @@
-"""A fresh process pays only for what it uses: the analyses' job handlers (imported by every
+"""A fresh process pays only for what it uses: every app's job handlers (imported by every
 process at Django set-up) and the ``analyze_video`` command import no model library."""
 import os
 import subprocess
@@ -8,20 +8,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 HEAVY = ("torch", "transformers", "scenedetect", "sklearn", "scipy", "music21")
 
-# The perception apps alone (the other apps' handlers are theirs to keep cheap), then the command.
+# Set-up with every app (job handlers are autodiscovered), then the command.
 CHECK = f"""
-import sys
+import os, sys
 import django
-from django.conf import settings
-from motif import settings as base
 
-config = {{name: getattr(base, name) for name in dir(base) if name.isupper()}}
-config["INSTALLED_APPS"] = [app for app in base.INSTALLED_APPS if app not in ("studio", "recommender")]
-settings.configure(**config)
+os.environ["DJANGO_SETTINGS_MODULE"] = "motif.settings"
 django.setup()
-import perception.lyrics.tasks, perception.video.tasks
 from jobs.registry import get_handler
-get_handler("perception.lyrics"), get_handler("perception.video")
+get_handler("perception.lyrics"), get_handler("perception.video"), get_handler("studio.generate")
 at_setup = [name for name in {HEAVY!r} if name in sys.modules]
 import perception.video.management.commands.analyze_video
 print(at_setup, [name for name in {HEAVY!r} if name in sys.modules])
