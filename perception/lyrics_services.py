@@ -103,6 +103,7 @@ def compare(a: dict, b: dict) -> dict:
             "rhyme_changed": bool(la and lb and la["rhyme"]["letter"] != lb["rhyme"]["letter"]),
         })
     return {
+        "identical": [line["text"] for line in lines_a] == [line["text"] for line in lines_b],
         "mood": {
             "a": mood_a, "b": mood_b,
             "changed": mood_a.get("quadrant") != mood_b.get("quadrant"),

@@ -132,6 +132,8 @@ def lyrics_compare(request):
         return render(request, "perception/lyrics_compare.html", context)
     a = get_object_or_404(ready, pk=a_id)
     b = get_object_or_404(ready, pk=b_id)
+    if request.GET.get("chronological") and (a.created, a.pk) > (b.created, b.pk):
+        a, b = b, a  # from a report's page: the older draft first, whichever page it was picked on
     diff = lyrics_services.compare(a.report, b.report)
     for row in diff["lines"]:
         for side in ("a", "b"):
@@ -219,6 +221,7 @@ def present(report: dict) -> dict:
                 **line,
                 "colour": _rhyme_colour(line["rhyme"]["letter"]),
                 "emotion_name": EMOTION_NAMES.get(line["emotion"]["label"], line["emotion"]["label"]),
+                "emotion_pct": round(line["emotion"]["scores"].get(line["emotion"]["label"], 0.0) * 100),
                 "emotion_colour": EMOTION_COLOURS.get(line["emotion"]["label"]),
                 "sentiment_class": "pos" if line["sentiment"] > 0.05 else "neg" if line["sentiment"] < -0.05 else "neu",
             })

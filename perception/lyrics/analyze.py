@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +23,8 @@ REPORT_VERSION = 1
 FUNCTION_WORDS = {"was", "were", "are", "am", "of", "for", "with", "that", "this", "from", "by", "as", "but",
                   "his", "her", "he", "she", "they", "them", "our", "your", "its", "all", "just", "there"}
 MAX_LINES = KINDS["lyrics"].max_lines
+# An explanation chip is a word: two letters or more, or a Chinese word (never "'" or the "s" of "it's").
+CHIP_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]{2,}|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 Progress = Callable[[int, str], None]
 
 
@@ -108,7 +111,7 @@ class Analyzer:
             if scores is None:  # no letters at all (emoji, numbers): no evidence
                 scores, method = {k: round(1 / len(LABELS), 4) for k in LABELS}, "none"
             label = max(scores, key=scores.get)
-            words = [(w, v) for w, v in words if w.lower() not in prosody.STOPWORDS | FUNCTION_WORDS]
+            words = [(w, v) for w, v in words if is_chip_word(w)]
             top_words = sorted(words, key=lambda kv: -kv[1])[:3] if method != "none" else []
             out.append({"label": label, "scores": scores, "method": method,
                         "words": [[w, round(v, 4)] for w, v in top_words if v > 0]})
@@ -143,7 +146,7 @@ class Analyzer:
             if explain:
                 entry["explain"] = {
                     "sentiment": [[w, v] for w, v in sentiment.explain_sentiment(line.text, sent["score"],
-                                                                                 sent["method"])],
+                                                                                 sent["method"]) if is_chip_word(w)],
                     "emotion": emo["words"],
                 }
             lines.append(entry)
@@ -198,9 +201,15 @@ class Analyzer:
             "lines": section.lines,
             "sentiment": round(sum(m["sentiment"] for m in members) / len(members), 4) if members else 0.0,
             "emotion": {"label": max(scores, key=scores.get) if members else "", "scores": scores},
-            "rhyme_scheme": prosody.scheme_string([m["rhyme"]["letter"] for m in members]),
+            # The song's letters, as on the lines, so a chorus header and its lines agree.
+            "rhyme_scheme": "".join(m["rhyme"]["letter"] for m in members),
             "syllables": [m["syllables"] for m in members],
         }
+
+
+def is_chip_word(word: str) -> bool:
+    """Whether a word may be shown as an explanation chip (a real word, not a stop word or a fragment)."""
+    return bool(CHIP_WORD.search(word)) and word.lower() not in prosody.STOPWORDS | FUNCTION_WORDS
 
 
 def _english_part(text: str) -> str:
