@@ -13,8 +13,8 @@ from pathlib import Path
 
 from motif.uploads import KINDS, UploadRejected
 
+from . import cues, prosody, sentiment, song_mood, structure, themes
 from . import mood as mood_mod
-from . import prosody, sentiment, structure, themes
 from .emotion import LABELS, EmotionClassifier, get_classifier
 from .structure import HAN, LATIN, decode_lyrics
 from .zh_emotion import chinese_emotion
@@ -38,6 +38,7 @@ class Analyzer:
                  variant: str = "default"):
         self.classifier = classifier or get_classifier(variant, checkpoint_dir)
         self.calibration = mood_mod.load_calibration(checkpoint_dir)
+        self.song_model = song_mood.load(checkpoint_dir)
 
     @classmethod
     def shared(cls) -> "Analyzer":
@@ -96,18 +97,18 @@ class Analyzer:
         for i, text in enumerate(lines):
             han, latin = len(HAN.findall(text)), len(LATIN.findall(text))
             model = predicted.get(i)
-            scores = dict(model.scores) if model else None
+            scores = cues.apply_negation(model.scores, cues.negated_labels(text)) if model else None
             words = list(model.words) if model else []
             method = self.classifier.name
             if han:
-                zh_scores, cues = chinese_emotion(text, sents[i]["score"])
+                zh_scores, zh_cues = chinese_emotion(text, sents[i]["score"])
                 if scores is None:
                     scores, method = zh_scores, "zh-lexicon"
                 else:  # mixed line: weight by each script's share
                     w_zh = han * 4 / (han * 4 + latin)
                     scores = {k: round(w_zh * zh_scores[k] + (1 - w_zh) * scores[k], 4) for k in LABELS}
                     method = f"{method}+zh-lexicon"
-                words = words + cues
+                words = words + zh_cues
             if scores is None:  # no letters at all (emoji, numbers): no evidence
                 scores, method = {k: round(1 / len(LABELS), 4) for k in LABELS}, "none"
             label = max(scores, key=scores.get)
@@ -166,7 +167,7 @@ class Analyzer:
             "language": language,
             "lines": lines,
             "sections": sections,
-            "mood": mood_mod.song_mood(positions, self.calibration),
+            "mood": self._mood(positions, lines, parsed.sections),
             "rhyme_scheme": " ".join(
                 "".join(rhymes[i]["letter"] for i in s.lines) for s in parsed.sections if s.lines
             ),
@@ -185,10 +186,20 @@ class Analyzer:
             "stats": {"lines": len(lines), "stanzas": parsed.stanzas, "sections": len(sections),
                       "characters": len(text), "lrc_tags_removed": parsed.had_lrc_tags},
             "models": {"emotion": self.classifier.name, "emotion_meta": _meta_summary(self.classifier.meta),
-                       "mood_calibrated": bool(self.calibration)},
+                       "mood_calibrated": bool(self.calibration), "song_mood": bool(self.song_model)},
             "warnings": warnings,
             "seconds": 0.0,
         }
+
+    def _mood(self, positions: list[tuple[float, float]], lines: list[dict],
+              sections: list[structure.Section]) -> dict:
+        """The song model when one is shipped, else the mean of the line positions (report version 1)."""
+        if self.song_model is None:
+            return mood_mod.song_mood(positions, self.calibration)
+        kinds = {s.index: s.kind for s in sections}
+        mood = self.song_model.predict(song_mood.song_evidence(lines, kinds))
+        mood["deciding_lines"] = song_mood.deciding_lines(mood, lines)
+        return mood
 
     @staticmethod
     def _section(section: structure.Section, lines: list[dict]) -> dict:
