@@ -43,6 +43,7 @@ NEUTRAL_SONGS = [  # written for this benchmark: nothing felt, nothing happens
     "\n[Chorus]\nMonday, Tuesday, Wednesday\nThe kettle is on the stove",
     "The table has four legs\nThe window faces east\nThe letter came on Thursday\nThe road turns to the left",
     "[主歌]\n公交车九点到站\n门是绿色的\n商店在街角\n火车开往城里",
+    "Number one\nNumber two\nNumber three",
 ]
 
 

@@ -62,7 +62,7 @@ def run_analysis(report_id, owner_id, report_progress) -> dict:
         status=LyricReport.Status.READY,
         error="",
         language=result["language"],
-        mood=result["mood"]["quadrant"],
+        mood=result["mood"].get("verdict", result["mood"]["quadrant"]),
     )
     return {"report_id": report.pk, "url": report.get_absolute_url()}
 

@@ -28,7 +28,8 @@ EMOTION_NAMES = {
     "anger": gettext_lazy("anger"), "fear": gettext_lazy("fear"), "surprise": gettext_lazy("surprise"),
 }
 QUADRANT_NAMES = {"happy": gettext_lazy("happy"), "angry": gettext_lazy("angry"), "sad": gettext_lazy("sad"),
-                  "relaxed": gettext_lazy("relaxed"), "unknown": gettext_lazy("unknown")}
+                  "relaxed": gettext_lazy("relaxed"), "unknown": gettext_lazy("unknown"),
+                  "mixed": gettext_lazy("mixed"), "unclear": gettext_lazy("unclear")}
 THEME_NAMES = {
     "love": gettext_lazy("love"), "heartbreak": gettext_lazy("heartbreak"), "night & city": gettext_lazy("night & city"),
     "nature": gettext_lazy("nature"), "time & memory": gettext_lazy("time & memory"),
@@ -163,6 +164,21 @@ def section_name(section: dict) -> str:
     return name
 
 
+def mood_explanation(mood: dict, lines: list[dict]) -> str:
+    """One sentence on why the song reads as it does, naming the lines that decided it."""
+    verdict = mood.get("verdict")
+    if verdict == "unclear":
+        return _("Unclear: too few lines carry a feeling the models can read, so no mood is claimed.")
+    if verdict == "mixed":
+        first, second = (QUADRANT_NAMES.get(q, q) for q in mood.get("between", ["", ""]))
+        return _("Mixed: the song sits between %(first)s and %(second)s, and neither is likely enough to "
+                 "call.") % {"first": first, "second": second}
+    quoted = [f"“{lines[i]['text']}”" for i in mood.get("deciding_lines", []) if i < len(lines)]
+    if not quoted:
+        return ""
+    return _("Decided mostly by %(lines)s.") % {"lines": _(" and ").join(quoted)}
+
+
 def _rhyme_colour(letter: str) -> int:
     if not letter or letter == "-":
         return -1
@@ -198,9 +214,13 @@ def present(report: dict) -> dict:
     ]
     mood = report.get("mood", {})
     size = 200
+    verdict = mood.get("verdict", mood.get("quadrant", "unknown"))
     mood_view = {
         **mood,
-        "name": QUADRANT_NAMES.get(mood.get("quadrant", "unknown"), mood.get("quadrant")),
+        "name": QUADRANT_NAMES.get(verdict, verdict),
+        "why": mood_explanation(mood, lines),
+        "probabilities": [{"name": QUADRANT_NAMES[q], "pct": round(p * 100)}
+                          for q, p in mood.get("probabilities", {}).items() if q in QUADRANT_NAMES],
         "x": round(size / 2 + mood.get("valence", 0) * (size / 2 - 10), 1),
         "y": round(size / 2 - mood.get("arousal", 0) * (size / 2 - 10), 1),
         "pct": round(mood.get("confidence", 0) * 100),

@@ -19,7 +19,7 @@ from .emotion import LABELS, EmotionClassifier, get_classifier
 from .structure import HAN, LATIN, decode_lyrics
 from .zh_emotion import chinese_emotion
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2  # 2: song-model mood (verdict, probabilities, deciding lines)
 FUNCTION_WORDS = {"was", "were", "are", "am", "of", "for", "with", "that", "this", "from", "by", "as", "but",
                   "his", "her", "he", "she", "they", "them", "our", "your", "its", "all", "just", "there"}
 MAX_LINES = KINDS["lyrics"].max_lines

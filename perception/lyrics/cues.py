@@ -18,7 +18,6 @@ EN_NEGATORS = frozenset({"not", "no", "never", "nothing", "nobody", "none", "nor
                          "cannot", "ain't", "dont", "cant", "wont", "aint"})
 EN_NEGATION_WINDOW = 3
 ZH_NEGATORS = ("不再", "不会", "不會", "没有", "沒有", "不", "没", "沒", "别", "別", "无", "無", "非", "未", "莫")
-ZH_NEGATION_WINDOW = 2
 
 EN_INTENSIFIERS = frozenset({"very", "so", "really", "too", "totally", "completely", "extremely", "such",
                              "absolutely", "truly", "deeply", "forever", "always"})
@@ -73,6 +72,19 @@ def _is_negator(word: str) -> bool:
     return word in EN_NEGATORS or word.endswith("n't")
 
 
+# Between a negator and the word these undo the negation: "never so happy", "nothing but love",
+# "can't stop crying", "can't help loving you".
+EN_NEGATION_BREAKERS = frozenset({"so", "this", "but", "stop", "help", "quit"})
+
+
+def _negates(words: list[str], i: int) -> bool:
+    """Whether a negator stands within the window before ``words[i]`` with no breaker between."""
+    for j in range(max(0, i - EN_NEGATION_WINDOW), i):
+        if _is_negator(words[j]) and not EN_NEGATION_BREAKERS & set(words[j + 1 : i]):
+            return True
+    return False
+
+
 def negated_labels(text: str) -> set[str]:
     """Emotion labels whose English word in the line is negated ("I'm not afraid" -> {"fear"}).
     Chinese cue words are negated inside the Chinese lexicon (``zh_emotion``) with :func:`zh_negated`."""
@@ -80,15 +92,33 @@ def negated_labels(text: str) -> set[str]:
     words = english_words(text)
     for i, word in enumerate(words):
         label = next((lab for lab, vocab in EN_EMOTION_WORDS.items() if word in vocab), None)
-        if label and any(_is_negator(w) for w in words[max(0, i - EN_NEGATION_WINDOW) : i]):
+        if label and _negates(words, i):
             found.add(label)
     return found
 
 
-def zh_negated(text: str, start: int) -> bool:
-    """Whether a negator stands just before ``text[start]`` (within two characters, e.g. 不怕, 没有爱)."""
-    window = text[max(0, start - ZH_NEGATION_WINDOW - 1) : start]
-    return any(neg in window for neg in ZH_NEGATORS)
+ZH_NEGATION_FILLERS = ("那么", "那麼", "这么", "這麼", "是", "很", "太", "再", "会", "會", "能", "要", "想", "够",
+                       "夠", "那", "这", "這", "么", "麼", "了", "的", "有")
+
+
+def zh_negated(text: str, start: int, earliest: int = 0) -> bool:
+    """Whether a negator stands just before ``text[start]``: 不怕, 没有爱, 我没有那么快乐, 不是很开心 (only
+    degree and helper words between), never reaching before ``earliest`` (the end of the previous cue:
+    in 别哭了明天会更好 the 别 belongs to 哭)."""
+    window = text[max(0, earliest, start - 6) : start]
+    for negator in ZH_NEGATORS:
+        at = window.rfind(negator)
+        if at == -1:
+            continue
+        between = window[at + len(negator) :]
+        while between:
+            filler = next((f for f in ZH_NEGATION_FILLERS if between.startswith(f)), None)
+            if filler is None:
+                break
+            between = between[len(filler) :]
+        if not between:
+            return True
+    return False
 
 
 def apply_negation(scores: dict[str, float], labels: set[str]) -> dict[str, float]:

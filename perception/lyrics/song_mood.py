@@ -38,6 +38,7 @@ SECTION_WEIGHTS = {"chorus": 1.5, "post-chorus": 1.3, "pre-chorus": 1.1, "bridge
                    "stanza": 1.0, "other": 1.0, "outro": 0.8, "intro": 0.6, "interlude": 0.6}
 FEATURES = ("sentiment", "emotion_valence", "emotion_arousal", "anger_fear", "sadness", "joy", "love",
             "arousal_words", "energy")
+FELT_SENTIMENT = 0.1  # |sentiment| from which a line counts as felt ("Number one" scores 0.08 in VADER)
 WEAK_LINE = 0.25  # how much a line without any cue of feeling counts in the emotion features
 MIXED_BELOW = 0.40
 UNCLEAR_EVIDENCE = 0.2  # below this share of lines with a cue of feeling the song reads "unclear"
@@ -49,7 +50,7 @@ def line_features(text: str, sentiment: float, scores: dict[str, float]) -> tupl
     """(the line's feature vector, its evidence of feeling in [WEAK_LINE, 1])."""
     arousal_words, found = cues.arousal_cues(text)
     energy = cues.intensity(text)
-    emotional = abs(sentiment) >= 0.05 or bool(found) or _has_emotion_word(text)
+    emotional = abs(sentiment) >= FELT_SENTIMENT or bool(found) or _has_emotion_word(text)
     evidence = 1.0 if emotional else WEAK_LINE
     valence = sum(scores.get(k, 0.0) * v for k, (v, _) in POSITIONS.items())
     arousal = sum(scores.get(k, 0.0) * a for k, (_, a) in POSITIONS.items())

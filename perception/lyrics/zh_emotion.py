@@ -70,12 +70,14 @@ def chinese_emotion(text: str, sentiment: float) -> tuple[dict[str, float], list
     """(scores over LABELS, cue words with their weight; a negated cue is shown with a minus sign)."""
     logits = {label: 0.0 for label in LABELS}
     cues: list[tuple[str, float]] = []
+    previous_end = 0
     for start, cue, label in _matches(text):
+        earliest, previous_end = previous_end, start + len(cue)
         weight = CUE_WEIGHT
         before = text[max(0, start - 2) : start]
         if any(before.endswith(term) for term in ZH_INTENSIFIERS):
             weight *= INTENSIFIED
-        if zh_negated(text, start) and not cue.startswith(("不", "没", "沒", "无", "無")):
+        if zh_negated(text, start, earliest) and not cue.startswith(("不", "没", "沒", "无", "無")):
             target = OPPOSITE.get(label)
             if target:
                 logits[target] += weight * NEGATED_SHARE
