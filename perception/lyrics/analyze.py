@@ -112,7 +112,7 @@ class Analyzer:
             if scores is None:  # no letters at all (emoji, numbers): no evidence
                 scores, method = {k: round(1 / len(LABELS), 4) for k in LABELS}, "none"
             label = max(scores, key=scores.get)
-            words = [(w, v) for w, v in words if is_chip_word(w)]
+            words = list({w.lower(): (w, v) for w, v in reversed(words) if is_chip_word(w)}.values())[::-1]
             top_words = sorted(words, key=lambda kv: -kv[1])[:3] if method != "none" else []
             out.append({"label": label, "scores": scores, "method": method,
                         "words": [[w, round(v, 4)] for w, v in top_words if v > 0]})

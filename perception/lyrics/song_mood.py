@@ -73,6 +73,7 @@ class SongEvidence:
 
     lines: np.ndarray  # (n, len(FEATURES))
     weights: np.ndarray  # (n,)
+    felt: np.ndarray  # (n,) whether each line carries a cue of feeling
     evidence: float  # weighted share of lines with a cue of feeling
     features: np.ndarray = field(init=False)
 
@@ -90,8 +91,9 @@ def song_evidence(lines: list[dict], section_kinds: dict[int, str]) -> SongEvide
         weights.append(SECTION_WEIGHTS.get(section_kinds.get(line["section"], "verse"), 1.0))
         evidence.append(ev)
     w = np.array(weights, dtype=float)
-    share = float((w * (np.array(evidence) >= 1.0)).sum() / w.sum()) if len(w) else 0.0
-    return SongEvidence(np.array(rows, dtype=float).reshape(-1, len(FEATURES)), w, share)
+    felt = np.array(evidence) >= 1.0
+    share = float((w * felt).sum() / w.sum()) if len(w) else 0.0
+    return SongEvidence(np.array(rows, dtype=float).reshape(-1, len(FEATURES)), w, felt, share)
 
 
 @dataclass
@@ -145,7 +147,9 @@ class SongMoodModel:
         sv, sa = QUADRANT_SIGNS[best]
         pull = (sv * self.valence.line_logits(song.lines, song.weights, self.std)
                 + sa * self.arousal.line_logits(song.lines, song.weights, self.std))
-        deciding = [int(i) for i in np.argsort(-pull, kind="stable") if pull[i] > 0][: DECIDING_LINES * 4]
+        # Only lines that carry a feeling may be named, when there are any.
+        named = song.felt if song.felt.any() else np.ones(len(pull), dtype=bool)
+        deciding = [int(i) for i in np.argsort(-pull, kind="stable") if pull[i] > 0 and named[i]][: DECIDING_LINES * 4]
         return {
             "quadrant": best,
             "verdict": verdict,

@@ -42,19 +42,24 @@ def test_section_headers_use_the_line_letters(analyzer):
     assert report["sections"][1]["rhyme_scheme"] == "BBA"
 
 
-def test_emotion_column_shows_its_own_confidence(analyzer):
-    view = present(analyzer.analyze(DRAFT_ONE))
+def test_emotion_column_shows_its_own_confidence(draft_reports):
+    view = present(draft_reports[0])
     line = view["sections"][0]["members"][2]
     assert line["emotion_pct"] == round(line["emotion"]["scores"][line["emotion"]["label"]] * 100)
 
 
+@pytest.fixture(scope="module")
+def draft_reports(analyzer):
+    return analyzer.analyze_batch([DRAFT_ONE, DRAFT_TWO])
+
+
 @pytest.fixture
-def two_drafts(user, analyzer):
+def two_drafts(user, draft_reports):
     now = timezone.now()
     older = LyricReport.objects.create(owner=user, title="older", text=DRAFT_ONE, status="ready",
-                                       report=analyzer.analyze(DRAFT_ONE))
+                                       report=draft_reports[0])
     newer = LyricReport.objects.create(owner=user, title="newer", text=DRAFT_TWO, status="ready",
-                                       report=analyzer.analyze(DRAFT_TWO))
+                                       report=draft_reports[1])
     LyricReport.objects.filter(pk=older.pk).update(created=now - datetime.timedelta(hours=1))
     return older, newer
 
