@@ -9,7 +9,10 @@ calibrated on. A second table repeats the fitted models in 5-fold cross-validati
 Rows, all in the same run on the same line analysis:
 * VADER only: valence = sign of the mean VADER compound of the lines; arousal = mean |compound| above
   the threshold that is best on the training part.
-* v1 (the shipped song mood before issue 17): the mean of the line positions in the circumplex.
+* shipped before (the analyser as it was at ``--old-ref``, run from ``git archive`` in a subprocess):
+  the mean of the line positions in the circumplex, on that version's line analysis;
+* v1 aggregator on today's lines: the same mean of line positions on today's line analysis (with the
+  negation fixes and the new Chinese lexicon), to separate the line changes from the song model.
 * MiniLM + logistic: the mean all-MiniLM-L6-v2 embedding of the lines, logistic regression
   (scikit-learn) per axis, fitted on the training part: the plain in-domain baseline.
 * song model: ``perception/lyrics/song_mood.py``.
@@ -22,10 +25,15 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import io
 import json
 import os
 import platform
+import subprocess
 import sys
+import tarfile
+import tempfile
+from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -37,7 +45,15 @@ from perception.lyrics import song_mood  # noqa: E402
 from perception.lyrics.analyze import Analyzer  # noqa: E402
 from perception.lyrics.sentiment import english_score  # noqa: E402
 
-QUADRANTS = ("happy", "angry", "sad", "relaxed")
+ROOT = Path(__file__).resolve().parent.parent
+OLD_CODE = """
+import json, sys
+import torch
+torch.set_num_threads(1)
+from perception.lyrics.analyze import Analyzer
+texts = json.load(sys.stdin)
+print(json.dumps([r["mood"] for r in Analyzer().analyze_batch(texts, explain=False)]))
+"""
 NEUTRAL_SONGS = [  # written for this benchmark: nothing felt, nothing happens
     "[Verse]\nThe bus comes at nine\nThe door is painted green\nThe shop is on the corner\nThe train goes to the city\n"
     "\n[Chorus]\nMonday, Tuesday, Wednesday\nThe kettle is on the stove",
@@ -87,6 +103,20 @@ def v1_predictions(data: Songs, idx: np.ndarray) -> list[tuple[str, float, bool,
         m = mood_v1.song_mood([(l["valence"], l["arousal"]) for l in lines], data.analyzer.calibration)
         out.append((m["quadrant"], m["confidence"], m["valence"] >= 0, m["arousal"] >= 0))
     return out
+
+
+def shipped_before(ref: str, data: Songs, test: np.ndarray) -> list[tuple[str, float, bool, bool]]:
+    """The song moods of the analyser at ``ref`` (its own line analysis and mood), in a fresh process."""
+    archive = subprocess.run(["git", "archive", ref, "perception/__init__.py", "perception/lyrics", "motif"],
+                             cwd=ROOT, capture_output=True, check=True).stdout
+    with tempfile.TemporaryDirectory() as folder:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(folder, filter="data")
+        run = subprocess.run([sys.executable, "-c", OLD_CODE], cwd=folder, input=json.dumps(
+            [data.songs[i].text for i in test]), capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONPATH": folder, "OMP_NUM_THREADS": "1"})
+    moods = json.loads(run.stdout.strip().splitlines()[-1])
+    return [(m["quadrant"], m["confidence"], m["valence"] >= 0, m["arousal"] >= 0) for m in moods]
 
 
 def vader_predictions(data: Songs, train: np.ndarray, test: np.ndarray) -> list[tuple[str, float, bool, bool]]:
@@ -151,6 +181,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of tables")
     parser.add_argument("--save", action="store_true", help="save the song model fitted on the training part")
+    parser.add_argument("--old-ref", default="0ac89c7", help="the commit whose analyser is 'shipped before'")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
@@ -164,7 +195,9 @@ def main() -> None:
                                 "data": "perception/lyrics/data/mood_songs (training part)"})
     held_out = {
         "VADER only": score(data, test, vader_predictions(data, train, test)),
-        "v1 mean of line positions (shipped before)": score(data, test, v1_predictions(data, test)),
+        f"shipped before ({args.old_ref}: mean of line positions)": score(
+            data, test, shipped_before(args.old_ref, data, test)),
+        "v1 aggregator on today's lines": score(data, test, v1_predictions(data, test)),
         "MiniLM mean embedding + logistic": score(data, test, minilm_predictions(data, train, test)),
         "song model": score(data, test, model_predictions(data, train, test, model)),
     }
