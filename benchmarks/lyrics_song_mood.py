@@ -211,6 +211,8 @@ def main() -> None:
             rows.append((len(fold), score(data, fold, predict(data, fold_train, fold))))
         cross[name] = {k: sum(n * r[k] for n, r in rows) / len(songs) for k in rows[0][1]}
     neutral_new, neutral_old = neutral_max(analyzer, model)
+    verdicts = [(songs[i].kind, model.predict(evidence(data.reports[i]))["verdict"]) for i in test]
+    hedged = [kind for kind, verdict in verdicts if verdict in ("mixed", "unclear")]
     subsets = {}
     for kind in ("clear", "mixed"):
         idx = np.array([i for i in test if songs[i].kind == kind])
@@ -220,6 +222,7 @@ def main() -> None:
         subsets[language] = score(data, idx, model_predictions(data, train, idx, model))
     results = {"held_out": held_out, "cross_validation": cross, "subsets": subsets,
                "neutral_max_probability": {"song model": neutral_new, "v1": neutral_old},
+               "hedged_verdicts": {"all": len(hedged), "on_mixed_songs": hedged.count("mixed")},
                "songs": {"train": len(train), "test": len(test)}, "model": model.to_json()}
     if args.save:
         model.save()
@@ -248,6 +251,8 @@ def main() -> None:
         print(f"| {name} | {n} | {r['valence']:.3f} | {r['arousal']:.3f} | {r['quadrant']:.3f} |")
     print(f"\nNeutral songs ({len(NEUTRAL_SONGS)}): highest quadrant probability — song model {neutral_new:.3f}, "
           f"v1 confidence {neutral_old:.3f}")
+    print(f"Verdict 'mixed' or 'unclear' on {len(hedged)} of the {len(test)} held-out songs "
+          f"({hedged.count('mixed')} of them written as mixed cases)")
     print(f"Temperatures: valence {model.valence.temperature:.2f}, arousal {model.arousal.temperature:.2f}")
 
 
