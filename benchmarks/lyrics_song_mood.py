@@ -202,7 +202,7 @@ def main() -> None:
         "song model": score(data, test, model_predictions(data, train, test, model)),
     }
     cross = {}
-    folds = song_mood._folds(data.labels, 5, seed=1)
+    folds = song_mood.stratified_folds(data.labels, 5, seed=1)
     for name, predict in (("VADER only", vader_predictions), ("MiniLM mean embedding + logistic", minilm_predictions),
                           ("song model", model_predictions)):
         rows = []

@@ -218,7 +218,7 @@ def fit(features: np.ndarray, quadrants: list[str], l2: float = 1.0, folds: int 
         y = np.array([QUADRANT_SIGNS[q][k] > 0 for q in quadrants], dtype=float)
         coef, intercept = _fit_logistic(z, y, l2)
         out_of_fold = np.zeros(len(y))
-        for fold in _folds(quadrants, folds, seed):
+        for fold in stratified_folds(quadrants, folds, seed):
             train = np.setdiff1d(np.arange(len(y)), fold)
             m, s = x[train].mean(0), x[train].std(0) + 1e-6
             c, b = _fit_logistic((x[train] - m) / s, y[train], l2)
@@ -256,7 +256,7 @@ def _log_loss(p: np.ndarray, y: np.ndarray) -> float:
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
-def _folds(labels: list[str], k: int, seed: int) -> list[np.ndarray]:
+def stratified_folds(labels: list[str], k: int, seed: int) -> list[np.ndarray]:
     """Stratified folds: each label's songs dealt round the folds in a seeded order."""
     rng = np.random.default_rng(seed)
     folds: list[list[int]] = [[] for _ in range(k)]
