@@ -15,7 +15,7 @@ Rows, all in the same run on the same line analysis:
   negation fixes and the new Chinese lexicon), to separate the line changes from the song model.
 * MiniLM + logistic: the mean all-MiniLM-L6-v2 embedding of the lines, logistic regression
   (scikit-learn) per axis, fitted on the training part: the plain in-domain baseline.
-* song model: ``perception/lyrics/song_mood.py``.
+* song model: ``perception/lyrics/analysis/song_mood.py``.
 Columns: valence, arousal and quadrant accuracy; mean confidence of the chosen quadrant; ECE (10 bins)
 of that confidence; the highest quadrant probability given to a neutral, feelingless song.
 
@@ -40,10 +40,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from perception.lyrics import mood as mood_v1  # noqa: E402
-from perception.lyrics import song_mood  # noqa: E402
-from perception.lyrics.analyze import Analyzer  # noqa: E402
-from perception.lyrics.sentiment import english_score  # noqa: E402
+from perception.lyrics.analysis import mood as mood_v1  # noqa: E402
+from perception.lyrics.analysis import song_mood  # noqa: E402
+from perception.lyrics.analysis.analyze import Analyzer  # noqa: E402
+from perception.lyrics.analysis.sentiment import english_score  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD_CODE = """

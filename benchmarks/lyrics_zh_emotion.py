@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/lyrics_zh_emotion.py [--old-ref 0ac89c7] [--json]
 
 Data: the 240 Chinese lyric lines in perception/lyrics/data/zh_emotion_lines.tsv (40 per emotion,
-labelled by their author; see the README there). The old path is perception/lyrics/zh_emotion.py as it
+labelled by their author; see the README there). The old path is the Chinese emotion module as it
 was at ``--old-ref`` (read with ``git show``), the new path is the working tree's; both get the line's
 sentiment from the working tree's Chinese sentiment lexicon. The English MiniLM classifier as shipped
 is the third row (it was never meant for Chinese: it shows why Chinese needs its own path).
@@ -23,9 +23,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 
-from perception.lyrics.emotion import LABELS  # noqa: E402
-from perception.lyrics.sentiment import line_sentiment  # noqa: E402
-from perception.lyrics.zh_emotion import chinese_emotion  # noqa: E402
+from perception.lyrics.analysis.emotion import LABELS  # noqa: E402
+from perception.lyrics.analysis.sentiment import line_sentiment  # noqa: E402
+from perception.lyrics.analysis.zh_emotion import chinese_emotion  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "perception" / "lyrics" / "data" / "zh_emotion_lines.tsv"
@@ -41,8 +41,8 @@ def old_path(ref: str):
     """The zh_emotion module as it was at ``ref``, loaded as a module of the lyrics package."""
     source = subprocess.run(["git", "show", f"{ref}:perception/lyrics/zh_emotion.py"], cwd=ROOT, check=True,
                             capture_output=True, text=True).stdout
-    module = types.ModuleType("perception.lyrics.zh_emotion_old")
-    module.__package__ = "perception.lyrics"
+    module = types.ModuleType("perception.lyrics.analysis.zh_emotion_old")
+    module.__package__ = "perception.lyrics.analysis"
     exec(compile(source, f"{ref}:zh_emotion.py", "exec"), module.__dict__)  # noqa: S102 - our own file
     return module.chinese_emotion
 
@@ -75,7 +75,7 @@ def main() -> None:
     rows = {f"old cue lexicon ({args.old_ref})": [label_of(old, t) for t in texts],
             "new negation-aware lexicon": [label_of(chinese_emotion, t) for t in texts]}
     if not args.skip_model:
-        from perception.lyrics.emotion import get_classifier
+        from perception.lyrics.analysis.emotion import get_classifier
 
         rows["English MiniLM model (as shipped)"] = [r.label for r in get_classifier().predict(texts, explain=False)]
     results = {name: scores(pred, gold) for name, pred in rows.items()}

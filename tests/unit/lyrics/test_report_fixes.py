@@ -5,11 +5,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from perception import lyrics_services
-from perception.lyrics.analyze import is_chip_word
-from perception.lyrics.themes import dedupe_keywords
-from perception.lyrics_views import present
-from perception.models import LyricReport
+from perception.lyrics import services as lyrics_services
+from perception.lyrics.analysis.analyze import is_chip_word
+from perception.lyrics.analysis.themes import dedupe_keywords
+from perception.lyrics.views import present
+from perception.lyrics.models import LyricReport
 
 from .conftest import DRAFT_ONE, DRAFT_TWO
 

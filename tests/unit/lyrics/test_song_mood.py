@@ -3,9 +3,9 @@ honest "mixed"/"unclear" verdicts and the explanation naming the deciding lines.
 import numpy as np
 import pytest
 
-from perception.lyrics import cues, song_mood
-from perception.lyrics.zh_emotion import chinese_emotion
-from perception.lyrics_views import mood_explanation
+from perception.lyrics.analysis import cues, song_mood
+from perception.lyrics.analysis.zh_emotion import chinese_emotion
+from perception.lyrics.views import mood_explanation
 
 NEUTRAL = [
     "[Verse]\nThe bus comes at nine\nThe door is painted green\nThe shop is on the corner\n\n[Chorus]\n"
