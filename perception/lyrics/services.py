@@ -64,7 +64,7 @@ def run_analysis(report_id, owner_id, report_progress) -> dict:
         status=LyricReport.Status.READY,
         error="",
         language=result["language"],
-        mood=result["mood"]["quadrant"],
+        mood=result["mood"].get("verdict", result["mood"]["quadrant"]),
     )
     return {"report_id": report.pk, "url": report.get_absolute_url()}
 
@@ -105,6 +105,7 @@ def compare(a: dict, b: dict) -> dict:
             "rhyme_changed": bool(la and lb and la["rhyme"]["letter"] != lb["rhyme"]["letter"]),
         })
     return {
+        "identical": [line["text"] for line in lines_a] == [line["text"] for line in lines_b],
         "mood": {
             "a": mood_a, "b": mood_b,
             "changed": mood_a.get("quadrant") != mood_b.get("quadrant"),

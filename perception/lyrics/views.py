@@ -28,7 +28,8 @@ EMOTION_NAMES = {
     "anger": gettext_lazy("anger"), "fear": gettext_lazy("fear"), "surprise": gettext_lazy("surprise"),
 }
 QUADRANT_NAMES = {"happy": gettext_lazy("happy"), "angry": gettext_lazy("angry"), "sad": gettext_lazy("sad"),
-                  "relaxed": gettext_lazy("relaxed"), "unknown": gettext_lazy("unknown")}
+                  "relaxed": gettext_lazy("relaxed"), "unknown": gettext_lazy("unknown"),
+                  "mixed": gettext_lazy("mixed"), "unclear": gettext_lazy("unclear")}
 THEME_NAMES = {
     "love": gettext_lazy("love"), "heartbreak": gettext_lazy("heartbreak"), "night & city": gettext_lazy("night & city"),
     "nature": gettext_lazy("nature"), "time & memory": gettext_lazy("time & memory"),
@@ -132,6 +133,8 @@ def lyrics_compare(request):
         return render(request, "perception/lyrics/compare.html", context)
     a = get_object_or_404(ready, pk=a_id)
     b = get_object_or_404(ready, pk=b_id)
+    if request.GET.get("chronological") and (a.created, a.pk) > (b.created, b.pk):
+        a, b = b, a  # from a report's page: the older draft first, whichever page it was picked on
     diff = lyrics_services.compare(a.report, b.report)
     for row in diff["lines"]:
         for side in ("a", "b"):
@@ -159,6 +162,21 @@ def section_name(section: dict) -> str:
         number = plain["number"] if plain else None
         return _("%(section)s %(number)s") % {"section": label, "number": number} if number else label
     return name
+
+
+def mood_explanation(mood: dict, lines: list[dict]) -> str:
+    """One sentence on why the song reads as it does, naming the lines that decided it."""
+    verdict = mood.get("verdict")
+    if verdict == "unclear":
+        return _("Unclear: too few lines carry a feeling the models can read, so no mood is claimed.")
+    if verdict == "mixed":
+        first, second = (QUADRANT_NAMES.get(q, q) for q in mood.get("between", ["", ""]))
+        return _("Mixed: the song sits between %(first)s and %(second)s, and neither is likely enough to "
+                 "call.") % {"first": first, "second": second}
+    quoted = [f"“{lines[i]['text']}”" for i in mood.get("deciding_lines", []) if i < len(lines)]
+    if not quoted:
+        return ""
+    return _("Decided mostly by %(lines)s.") % {"lines": _(" and ").join(quoted)}
 
 
 def _rhyme_colour(letter: str) -> int:
@@ -196,9 +214,13 @@ def present(report: dict) -> dict:
     ]
     mood = report.get("mood", {})
     size = 200
+    verdict = mood.get("verdict", mood.get("quadrant", "unknown"))
     mood_view = {
         **mood,
-        "name": QUADRANT_NAMES.get(mood.get("quadrant", "unknown"), mood.get("quadrant")),
+        "name": QUADRANT_NAMES.get(verdict, verdict),
+        "why": mood_explanation(mood, lines),
+        "probabilities": [{"name": QUADRANT_NAMES[q], "pct": round(p * 100)}
+                          for q, p in mood.get("probabilities", {}).items() if q in QUADRANT_NAMES],
         "x": round(size / 2 + mood.get("valence", 0) * (size / 2 - 10), 1),
         "y": round(size / 2 - mood.get("arousal", 0) * (size / 2 - 10), 1),
         "pct": round(mood.get("confidence", 0) * 100),
@@ -219,6 +241,7 @@ def present(report: dict) -> dict:
                 **line,
                 "colour": _rhyme_colour(line["rhyme"]["letter"]),
                 "emotion_name": EMOTION_NAMES.get(line["emotion"]["label"], line["emotion"]["label"]),
+                "emotion_pct": round(line["emotion"]["scores"].get(line["emotion"]["label"], 0.0) * 100),
                 "emotion_colour": EMOTION_COLOURS.get(line["emotion"]["label"]),
                 "sentiment_class": "pos" if line["sentiment"] > 0.05 else "neg" if line["sentiment"] < -0.05 else "neu",
             })

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -12,16 +13,18 @@ from pathlib import Path
 
 from motif.uploads import KINDS, UploadRejected
 
+from . import cues, prosody, sentiment, song_mood, structure, themes
 from . import mood as mood_mod
-from . import prosody, sentiment, structure, themes
 from .emotion import LABELS, EmotionClassifier, get_classifier
 from .structure import HAN, LATIN, decode_lyrics
 from .zh_emotion import chinese_emotion
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2  # 2: song-model mood (verdict, probabilities, deciding lines)
 FUNCTION_WORDS = {"was", "were", "are", "am", "of", "for", "with", "that", "this", "from", "by", "as", "but",
                   "his", "her", "he", "she", "they", "them", "our", "your", "its", "all", "just", "there"}
 MAX_LINES = KINDS["lyrics"].max_lines
+# An explanation chip is a word: two letters or more, or a Chinese word (never "'" or the "s" of "it's").
+CHIP_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]{2,}|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 Progress = Callable[[int, str], None]
 
 
@@ -35,6 +38,7 @@ class Analyzer:
                  variant: str = "default"):
         self.classifier = classifier or get_classifier(variant, checkpoint_dir)
         self.calibration = mood_mod.load_calibration(checkpoint_dir)
+        self.song_model = song_mood.load(checkpoint_dir)
 
     @classmethod
     def shared(cls) -> "Analyzer":
@@ -93,22 +97,22 @@ class Analyzer:
         for i, text in enumerate(lines):
             han, latin = len(HAN.findall(text)), len(LATIN.findall(text))
             model = predicted.get(i)
-            scores = dict(model.scores) if model else None
+            scores = cues.apply_negation(model.scores, cues.negated_labels(text)) if model else None
             words = list(model.words) if model else []
             method = self.classifier.name
             if han:
-                zh_scores, cues = chinese_emotion(text, sents[i]["score"])
+                zh_scores, zh_cues = chinese_emotion(text, sents[i]["score"])
                 if scores is None:
                     scores, method = zh_scores, "zh-lexicon"
                 else:  # mixed line: weight by each script's share
                     w_zh = han * 4 / (han * 4 + latin)
                     scores = {k: round(w_zh * zh_scores[k] + (1 - w_zh) * scores[k], 4) for k in LABELS}
                     method = f"{method}+zh-lexicon"
-                words = words + cues
+                words = words + zh_cues
             if scores is None:  # no letters at all (emoji, numbers): no evidence
                 scores, method = {k: round(1 / len(LABELS), 4) for k in LABELS}, "none"
             label = max(scores, key=scores.get)
-            words = [(w, v) for w, v in words if w.lower() not in prosody.STOPWORDS | FUNCTION_WORDS]
+            words = list({w.lower(): (w, v) for w, v in reversed(words) if is_chip_word(w)}.values())[::-1]
             top_words = sorted(words, key=lambda kv: -kv[1])[:3] if method != "none" else []
             out.append({"label": label, "scores": scores, "method": method,
                         "words": [[w, round(v, 4)] for w, v in top_words if v > 0]})
@@ -143,7 +147,7 @@ class Analyzer:
             if explain:
                 entry["explain"] = {
                     "sentiment": [[w, v] for w, v in sentiment.explain_sentiment(line.text, sent["score"],
-                                                                                 sent["method"])],
+                                                                                 sent["method"]) if is_chip_word(w)],
                     "emotion": emo["words"],
                 }
             lines.append(entry)
@@ -163,7 +167,7 @@ class Analyzer:
             "language": language,
             "lines": lines,
             "sections": sections,
-            "mood": mood_mod.song_mood(positions, self.calibration),
+            "mood": self._mood(positions, lines, parsed.sections),
             "rhyme_scheme": " ".join(
                 "".join(rhymes[i]["letter"] for i in s.lines) for s in parsed.sections if s.lines
             ),
@@ -182,10 +186,20 @@ class Analyzer:
             "stats": {"lines": len(lines), "stanzas": parsed.stanzas, "sections": len(sections),
                       "characters": len(text), "lrc_tags_removed": parsed.had_lrc_tags},
             "models": {"emotion": self.classifier.name, "emotion_meta": _meta_summary(self.classifier.meta),
-                       "mood_calibrated": bool(self.calibration)},
+                       "mood_calibrated": bool(self.calibration), "song_mood": bool(self.song_model)},
             "warnings": warnings,
             "seconds": 0.0,
         }
+
+    def _mood(self, positions: list[tuple[float, float]], lines: list[dict],
+              sections: list[structure.Section]) -> dict:
+        """The song model when one is shipped, else the mean of the line positions (report version 1)."""
+        if self.song_model is None:
+            return mood_mod.song_mood(positions, self.calibration)
+        kinds = {s.index: s.kind for s in sections}
+        mood = self.song_model.predict(song_mood.song_evidence(lines, kinds))
+        mood["deciding_lines"] = song_mood.deciding_lines(mood, lines)
+        return mood
 
     @staticmethod
     def _section(section: structure.Section, lines: list[dict]) -> dict:
@@ -198,9 +212,15 @@ class Analyzer:
             "lines": section.lines,
             "sentiment": round(sum(m["sentiment"] for m in members) / len(members), 4) if members else 0.0,
             "emotion": {"label": max(scores, key=scores.get) if members else "", "scores": scores},
-            "rhyme_scheme": prosody.scheme_string([m["rhyme"]["letter"] for m in members]),
+            # The song's letters, as on the lines, so a chorus header and its lines agree.
+            "rhyme_scheme": "".join(m["rhyme"]["letter"] for m in members),
             "syllables": [m["syllables"] for m in members],
         }
+
+
+def is_chip_word(word: str) -> bool:
+    """Whether a word may be shown as an explanation chip (a real word, not a stop word or a fragment)."""
+    return bool(CHIP_WORD.search(word)) and word.lower() not in prosody.STOPWORDS | FUNCTION_WORDS
 
 
 def _english_part(text: str) -> str:

@@ -245,14 +245,16 @@ class EmotionClassifier:
         tokens = self.tokenizer.convert_ids_to_tokens(input_ids[mask.bool()].tolist())
         values = scores[: len(tokens)].tolist()
         words: list[list] = []
+        glue = False  # the previous piece was an apostrophe: the next one belongs to the same word
         for token, value in zip(tokens, values):
             if token in self.tokenizer.all_special_tokens:
                 continue
-            if token.startswith("##") and words:
-                words[-1][0] += token[2:]
+            if (token.startswith("##") or glue or token == "'") and words:
+                words[-1][0] += token[2:] if token.startswith("##") else token
                 words[-1][1] += value
             else:
                 words.append([token, value])
+            glue = token == "'"
         return [(w, round(v, 4)) for w, v in words]
 
 

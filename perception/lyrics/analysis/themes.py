@@ -37,7 +37,7 @@ _EN_WORD = re.compile(r"[a-z']+")
 def _yake():
     import yake
 
-    return yake.KeywordExtractor(lan="en", n=2, dedupLim=0.7, top=KEYWORDS)
+    return yake.KeywordExtractor(lan="en", n=2, dedupLim=0.7, top=KEYWORDS * 3)
 
 
 def _jieba():
@@ -63,7 +63,28 @@ def keywords(text: str, language: str) -> list[dict]:
             if HAN.search(word):
                 out.append({"text": word, "score": round(min(1.0, float(weight) / 3.0), 4), "method": "jieba-tfidf"})
     out.sort(key=lambda k: -k["score"])
-    return out[:KEYWORDS]
+    return dedupe_keywords(out)[:KEYWORDS]
+
+
+def dedupe_keywords(ranked: list[dict]) -> list[dict]:
+    """One keyword per idea: a word inside a phrase goes into that phrase ("kettle cold", "kettle",
+    "cold" -> "kettle cold", with the best of their scores), as does a phrase with the same words
+    ("cold kettle") and a Chinese word inside another (船 in 纸船)."""
+    kept: list[dict] = []
+    for candidate in sorted(ranked, key=lambda k: (-len(k["text"].split()), -len(k["text"]), -k["score"])):
+        words = set(candidate["text"].split())
+        home = next((k for k in kept if words <= set(k["text"].split()) or _nested(candidate["text"], k["text"])),
+                    None)
+        if home is None:
+            kept.append(dict(candidate))
+        else:
+            home["score"] = max(home["score"], candidate["score"])
+    kept.sort(key=lambda k: -k["score"])
+    return kept
+
+
+def _nested(word: str, longer: str) -> bool:
+    return bool(HAN.search(word)) and word in longer
 
 
 def tokens(text: str) -> list[str]:

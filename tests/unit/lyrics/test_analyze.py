@@ -24,7 +24,8 @@ def test_report_has_the_documented_shape(analyzer):
     line = report["lines"][0]
     assert {"text", "sentiment", "emotion", "syllables", "rhyme"} <= set(line)
     assert set(line["emotion"]) == {"label", "scores"} and set(line["emotion"]["scores"]) == set(LABELS)
-    assert set(report["mood"]) == {"quadrant", "valence", "arousal", "confidence"}
+    assert set(report["mood"]) == {"quadrant", "verdict", "between", "valence", "arousal", "confidence",
+                                   "probabilities", "evidence", "deciding_lines", "method"}
     assert report["language"] == "en"
     assert report["rhyme_scheme"] == "AABB CCC"
     assert [s["kind"] for s in report["sections"]] == ["verse", "chorus"]

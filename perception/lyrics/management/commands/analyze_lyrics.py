@@ -62,7 +62,7 @@ def summary(report: dict) -> str:
     mood = report["mood"]
     out = [
         f"language {report['language']} · {len(report['lines'])} lines · rhyme {report['rhyme_scheme']}",
-        f"mood {mood['quadrant']} (valence {mood['valence']:+.2f}, arousal {mood['arousal']:+.2f}, "
+        f"mood {mood.get('verdict', mood['quadrant'])} (valence {mood['valence']:+.2f}, arousal {mood['arousal']:+.2f}, "
         f"confidence {mood['confidence']:.0%}) · emotion {report['emotion']['label']}",
         "keywords: " + ", ".join(k["text"] for k in report["keywords"]),
         "",
