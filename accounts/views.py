@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.forms import DeleteAccountForm, ProfileForm, SignUpForm, TokenForm
 from accounts.models import ApiToken
 from accounts.services import delete_account, export_user_data
+from jobs.usage import usage_summary
 
 
 def home(request):
@@ -50,7 +51,7 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(request, "accounts/profile.html", {"form": form, "usage": usage_summary(request.user), "own": True})
 
 
 @login_required

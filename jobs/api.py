@@ -4,10 +4,12 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from jobs.models import Job
-from jobs.serializers import JobCreateSerializer, JobSerializer
+from jobs.serializers import JobCreateSerializer, JobSerializer, UsageSerializer
 from jobs.services import NotCancellable, cancel_job, submit_job
+from jobs.usage import usage_summary
 from motif.strict import choice_list
 
 STATUS_PARAMETER = OpenApiParameter(
@@ -64,3 +66,12 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         except NotCancellable as exc:
             raise Conflict(str(exc)) from None
         return Response(JobSerializer(job).data)
+
+
+class UsageView(APIView):
+    """Your usage over the last 30 UTC days: jobs and model time, by model and by day, and today's
+    model-time quota (refused submissions answer 429 with ``Retry-After`` until it renews)."""
+
+    @extend_schema(responses={200: UsageSerializer})
+    def get(self, request):
+        return Response(UsageSerializer(usage_summary(request.user)).data)

@@ -24,6 +24,23 @@ class TooManyActiveJobs(Exception):
         )
 
 
+class ModelTimeQuotaSpent(Exception):
+    """The user has used up today's model time; ``retry_after`` is the seconds to its renewal."""
+
+    def __init__(self, limit, retry_after):
+        from motif.views import describe_wait
+
+        self.limit = limit
+        self.retry_after = retry_after
+        super().__init__(
+            _(
+                "You have used today's model time (%(limit)s). It renews at midnight UTC, in %(wait)s; "
+                "your usage is on your account page."
+            )
+            % {"limit": describe_wait(limit), "wait": describe_wait(retry_after)}
+        )
+
+
 class UnknownJobKind(Exception):
     """No handler is registered for this job kind."""
 

@@ -40,6 +40,8 @@ class Job(models.Model):
         help_text=_("When the job was last handed to a runner; empty while it waits in the outbox."))
     heartbeat_at = models.DateTimeField(
         _("last heartbeat"), null=True, blank=True, help_text=_("The last sign of life from the worker running it."))
+    worker = models.CharField(_("worker"), max_length=128, blank=True,
+                              help_text=_("The process that claimed the job last (host:pid)."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -116,3 +118,20 @@ class ModelCall(models.Model):
 
     def __str__(self):
         return f"{self.model} x{self.batch_size} {self.seconds:.3f}s"
+
+
+class ModelTimeQuota(models.Model):
+    """A user's own daily model-time quota, set by staff; users without one get
+    ``MOTIF_DAILY_MODEL_SECONDS``. The day is the UTC calendar day (see ``jobs.quotas``)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="model_time_quota")
+    daily_seconds = models.PositiveIntegerField(
+        _("model seconds per day"), help_text=_("Model time this user may use per UTC day; 0 means no limit."))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("model-time quota")
+        verbose_name_plural = _("model-time quotas")
+
+    def __str__(self):
+        return f"{self.user} {self.daily_seconds}s/day"

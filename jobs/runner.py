@@ -1,5 +1,6 @@
 """Run one job: claim it, call its handler, record the outcome exactly once."""
 import logging
+import time
 from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -13,9 +14,12 @@ from jobs.broadcast import send_job_event
 from jobs.db import with_reconnect
 from jobs.errors import JobCancelled, JobTimedOut, UserError, timed_out_message, worker_lost_message
 from jobs.heartbeat import Heartbeat
+from jobs.loaded_models import process_name
 from jobs.messages import translatable as _
 from jobs.models import Job
+from jobs.ops import publish_loaded_models
 from jobs.registry import get_handler
+from jobs.usage import charge_run_time
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +65,7 @@ def _claim(job_id, token):
         job.progress = 0
         job.message = _("Started") if job.attempts == 1 else _("Restarted after a worker stopped")
         job.started_at = job.heartbeat_at = timezone.now()
+        job.worker = process_name()
         job.save()
     send_job_event(job.owner_id, job.to_event())
     return job
@@ -99,9 +104,27 @@ def _execute(job_id, token):
         return
     with Heartbeat(job):
         _run_handler(job)
+    publish_loaded_models()
 
 
 def _run_handler(job):
+    started = time.monotonic()
+    try:
+        _run_to_outcome(job)
+    finally:
+        _charge(job, time.monotonic() - started)
+
+
+def _charge(job, seconds):
+    """Charge the run's time to its owner unless its model calls did (``charge_run_time``); the
+    device column of such a charge names the job's queue. A failure is logged, never the job's."""
+    try:
+        with_reconnect(charge_run_time, job, seconds, device=job.queue)
+    except Exception:
+        logger.exception("The run time of job %s could not be charged", job.pk)
+
+
+def _run_to_outcome(job):
     try:
         handler = get_handler(job.kind)
         result = handler.func(JobContext(job))

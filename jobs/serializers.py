@@ -36,3 +36,32 @@ class JobCreateSerializer(StrictTypesMixin, serializers.Serializer):
         self.fields["kind"].error_messages["invalid_choice"] = (
             _("Unknown job kind. Choose one of: %(kinds)s.") % {"kinds": ", ".join(allowed)}
         )
+
+
+class ModelUsageSerializer(serializers.Serializer):
+    model = serializers.CharField(help_text=_("The model, or job:<kind> for the run time of a job without model calls."))
+    calls = serializers.IntegerField()
+    model_seconds = serializers.FloatField()
+
+
+class DayUsageSerializer(serializers.Serializer):
+    day = serializers.DateField(help_text=_("A UTC day."))
+    jobs = serializers.IntegerField()
+    model_seconds = serializers.FloatField()
+
+
+class QuotaSerializer(serializers.Serializer):
+    daily_seconds = serializers.IntegerField(help_text=_("Model seconds per UTC day; 0 means no limit."))
+    used_seconds = serializers.FloatField()
+    remaining_seconds = serializers.FloatField(allow_null=True)
+    resets_at = serializers.DateTimeField(help_text=_("The next UTC midnight."))
+
+
+class UsageSerializer(serializers.Serializer):
+    days = serializers.IntegerField()
+    since = serializers.DateTimeField()
+    jobs = serializers.IntegerField(help_text=_("Jobs submitted in these days."))
+    model_seconds = serializers.FloatField(help_text=_("Model time used in these days."))
+    by_model = ModelUsageSerializer(many=True)
+    by_day = DayUsageSerializer(many=True, help_text=_("Days with usage, newest first."))
+    quota = QuotaSerializer()

@@ -11,6 +11,7 @@ from jobs.broadcast import send_job_event
 from jobs.errors import TooManyActiveJobs
 from jobs.messages import translatable as _
 from jobs.models import Job
+from jobs.quotas import check_quota
 from jobs.registry import get_handler
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,8 @@ def submit_job(user, kind, params=None):
     sweep, and this call still succeeds.
 
     Raises ``TooManyActiveJobs`` past ``MOTIF_MAX_ACTIVE_JOBS_PER_USER`` queued or running
-    jobs, and ``UnknownJobKind`` for a kind nobody handles.
+    jobs, ``ModelTimeQuotaSpent`` once the user's daily model time is used up (``jobs.quotas``),
+    and ``UnknownJobKind`` for a kind nobody handles.
     """
     handler = get_handler(kind)
     limit = settings.MOTIF_MAX_ACTIVE_JOBS_PER_USER
@@ -35,6 +37,7 @@ def submit_job(user, kind, params=None):
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         if Job.objects.filter(owner=user, status__in=Job.ACTIVE).count() >= limit:
             raise TooManyActiveJobs(limit)
+        check_quota(user)
         job = Job.objects.create(owner=user, kind=kind, params=params or {}, queue=handler.queue,
                                  language=translation.get_language() or "")
         if not settings.MOTIF_JOBS_EAGER:

@@ -9,7 +9,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from jobs.errors import TooManyActiveJobs
+from jobs.errors import ModelTimeQuotaSpent, TooManyActiveJobs
 from motif.views import describe_wait
 
 logger = logging.getLogger(__name__)
@@ -26,10 +26,13 @@ def too_many_requests(message, retry_after):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus 429s that say when to retry (throttles and the active-job limit,
-    raised by ``submit_job`` anywhere) and a JSON 500 for anything unexpected (logged)."""
+    """DRF's handler, plus 429s that say when to retry (throttles, the active-job limit and the
+    daily model-time quota, raised by ``submit_job`` anywhere) and a JSON 500 for anything
+    unexpected (logged)."""
     if isinstance(exc, TooManyActiveJobs):
         return too_many_requests(str(exc), settings.MOTIF_ACTIVE_JOBS_RETRY_AFTER)
+    if isinstance(exc, ModelTimeQuotaSpent):
+        return too_many_requests(str(exc), exc.retry_after)
     if isinstance(exc, Throttled):
         wait = math.ceil(exc.wait or 1)
         return too_many_requests(

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from jobs.errors import TooManyActiveJobs
+from jobs.errors import ModelTimeQuotaSpent, TooManyActiveJobs
 from motif.views import too_many_requests
 
 PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -54,7 +54,7 @@ def hit(scope, ident):
 
 class RateLimitMiddleware:
     """Answers 429 (with ``Retry-After`` and a sentence) to form posts past their rate, and
-    to a page view that hit the active-job limit without handling it itself."""
+    to a page view that hit the active-job limit or the daily model-time quota without handling it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -80,4 +80,6 @@ class RateLimitMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, TooManyActiveJobs):
             return too_many_requests(request, str(exception), settings.MOTIF_ACTIVE_JOBS_RETRY_AFTER)
+        if isinstance(exception, ModelTimeQuotaSpent):
+            return too_many_requests(request, str(exception), exception.retry_after)
         return None

@@ -65,8 +65,9 @@ def error_responses_for(operation: dict) -> dict[str, dict]:
                          headers=WWW_AUTHENTICATE),
         "403": _response("Not allowed: a session request without its CSRF token, "
                          "or an action this account may not take."),
-        "429": _response("Too many requests, or too many of your jobs are still running; "
-                         "try again after `Retry-After` seconds when it is given.", headers=RETRY_AFTER),
+        "429": _response("Too many requests, too many of your jobs are still running, or (submitting a job) "
+                         "today's model time is used up; try again after `Retry-After` seconds when it is "
+                         "given.", headers=RETRY_AFTER),
     }
     if has_body or _has_parameter(operation, "query"):
         responses["400"] = _response("The request is invalid; the body says what to change.", VALIDATION_ERROR_REF)

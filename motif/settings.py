@@ -87,9 +87,12 @@ INSTALLED_APPS = [
     "studio",
     "recommender",
     "perception",
+    "perception.lyrics",
+    "perception.video",
 ]
 
 MIDDLEWARE = [
+    "jobs.metrics.PrometheusMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -307,7 +310,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "jobs.models.Job.Status",
-        "LyricReportStatusEnum": "perception.models.LyricReport.Status",
+        "LyricReportStatusEnum": "perception.lyrics.models.LyricReport.Status",
     },
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "motif.schema.document_error_responses"],
@@ -347,6 +350,10 @@ MOTIF_JOB_SUBMIT_VIEWS = {
 MOTIF_TRUSTED_PROXIES = env_int("MOTIF_TRUSTED_PROXIES", 1 if env_bool("DJANGO_HTTPS", False) else 0)
 # Retry-After (seconds) when a user is at MOTIF_MAX_ACTIVE_JOBS_PER_USER: about one short job.
 MOTIF_ACTIVE_JOBS_RETRY_AFTER = env_int("MOTIF_ACTIVE_JOBS_RETRY_AFTER", 30)
+# Model time per user per UTC day (seconds; 0: no limit); staff set per-user quotas in the admin (jobs.quotas).
+MOTIF_DAILY_MODEL_SECONDS = env_int("MOTIF_DAILY_MODEL_SECONDS", 3600)
+# GET /metrics with "Authorization: Bearer <token>" (Prometheus); empty: staff sessions only (jobs.metrics).
+MOTIF_METRICS_TOKEN = os.environ.get("MOTIF_METRICS_TOKEN", "")
 
 # Failed logins (django-axes): after MOTIF_LOGIN_FAILURE_LIMIT wrong passwords for one account
 # (from any address), or from one address (to any accounts), logins by that account or from that

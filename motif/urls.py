@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import views as account_views
 from accounts.urls import auth_urlpatterns
+from jobs import ops_views
 
 handler400 = "motif.views.bad_request"
 handler404 = "motif.views.not_found"
@@ -32,4 +33,6 @@ urlpatterns = [
     path("api/", include("recommender.api_urls")),
     path("analyze/", include("perception.urls")),
     path("api/perception/", include("perception.api_urls")),
+    path("ops/", ops_views.ops_page, name="ops"),
+    path("metrics", ops_views.metrics_view, name="metrics"),
 ]

@@ -42,11 +42,15 @@ def server_error(request):
 
 
 def describe_wait(seconds):
-    """``90`` -> "2 minutes": how long to wait, rounded up to what a person reads."""
+    """``90`` -> "2 minutes", ``9000`` -> "3 hours": how long to wait, rounded up to what a person reads."""
+    seconds = int(-(-seconds // 1))
     if seconds < 60:
         return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
     minutes = -(-seconds // 60)
-    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+    if minutes < 120:
+        return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+    hours = -(-minutes // 60)
+    return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
 
 
 def too_many_requests(request, message, retry_after):

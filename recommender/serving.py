@@ -17,6 +17,8 @@ from collections import Counter
 import numpy as np
 import scipy.sparse as sp
 
+from jobs.loaded_models import note_loaded
+
 from .algorithms.hybrid import standardise
 from .artefacts import Artefact, ArtefactError, load_artefact
 from .cards import catalogue, item_terms, table_stamp
@@ -226,6 +228,7 @@ def get_model() -> ServingModel | None:
                 artefact = _fallback_artefact()
             # One assignment: requests already running keep the old model, new ones get this one.
             _serving["model"] = ServingModel(artefact, version_id, max_id, active_id)
+            note_loaded("recommender", source=f"version {version_id}" if version_id else "content + popularity")
         _serving["checked"] = time.monotonic()
         return _serving["model"]
 

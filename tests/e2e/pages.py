@@ -4,8 +4,9 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jobs.models import Job
-from perception import lyrics_services, video_services
-from perception.video.synthetic import ShotSpec, make_clip
+from perception.lyrics import services as lyrics_services
+from perception.video import services as video_services
+from perception.video.analysis.synthetic import ShotSpec, make_clip
 from studio.models import Origin, Sketch
 from tests.unit.studio_web.studio_factories import chorale_score, melody_score
 

@@ -4,7 +4,10 @@ axe is injected through ``page.evaluate`` (the DevTools protocol), which the sit
 Content-Security-Policy does not govern, so the pages run under their real CSP."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
+from jobs.models import Job
+from jobs.usage import record_model_call
 from tests.conftest import PASSWORD
 from tests.e2e.pages import ANONYMOUS_PAGES, seed_site
 
@@ -51,3 +54,18 @@ def test_every_page_in_both_themes_and_languages(browser, live_url, user, settin
                 failures += [f"[{theme}, {language}] {v}" for v in violations_on(page, axe, path)]
             context.close()
     assert not failures, "Serious or critical accessibility violations:\n" + "\n".join(failures)
+
+
+def test_operations_page_for_staff(page, make_user, live_url):
+    """The staff-only /ops/ page (not in the sweep above, whose user is not staff), in both languages."""
+    staff = make_user("conductor", is_staff=True)
+    job = Job.objects.create(owner=staff, kind="studio.generate", queue="gpu", status=Job.Status.RUNNING,
+                             worker="gpu-box:42")
+    record_model_call(job, "vae", 0.02, batch_size=8, wait_ms=3.0)
+    log_in(page, staff)
+    axe = Axe()
+    assert not violations_on(page, axe, "/ops/")
+    expect(page.get_by_role("row", name="gpu-box:42")).to_be_visible()
+    page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": live_url}])
+    assert not violations_on(page, axe, "/ops/")
+    expect(page.get_by_role("heading", name="运维", exact=True)).to_be_visible()

@@ -13,7 +13,7 @@ USER_PAGES = [
     "/feed/", "/analyze/", "/analyze/lyrics/", "/analyze/videos/", "/jobs/",
     "/accounts/profile/", "/accounts/tokens/", "/accounts/password/change/",
 ]
-ADMIN_PAGES = ["/admin/", "/admin/auth/user/", "/admin/jobs/job/", "/admin/auth/user/add/"]
+ADMIN_PAGES = ["/admin/", "/admin/auth/user/", "/admin/jobs/job/", "/admin/auth/user/add/", "/ops/"]
 
 
 def visit(page, path):

@@ -19,7 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import ApiToken
 from jobs.models import Job
 from motif.routing import websocket_urlpatterns
-from perception.models import LyricReport, VideoReport
+from perception.lyrics.models import LyricReport
+from perception.video.models import VideoReport
 from recommender.models import Item
 from studio.models import Origin, Sketch
 from tests.unit.studio_web.studio_factories import melody_score
@@ -46,7 +47,7 @@ PUBLIC = {
 SIGNED_IN = {
     "password_change", "password_change_done",
     "accounts:profile", "accounts:tokens", "accounts:download_data", "accounts:delete",
-    "jobs:list", "jobs:demo", "job-list",
+    "jobs:list", "jobs:demo", "job-list", "usage",
     "studio:generate", "studio:library", "studio:vary", "studio:interpolate", "studio:harmonize",
     "studio-generate", "studio-vary", "studio-interpolate", "studio-harmonize",
     "studio-sketch-list", "studio-sketch-export",
@@ -76,6 +77,12 @@ SHARED = {
     "recommender:item-midi": "the same catalogue item's MIDI",
     "recommender:item-preview": "the same catalogue item's notes (a sketch only while it is public)",
     "recommender-api:similar": "the same catalogue, through the API",
+}
+
+# Staff only, outside the admin (anonymous: a redirect to log in or 403; other users: 403/404), and why.
+STAFF = {
+    "ops": "the operator's page: every user's queues, workers and model figures",
+    "metrics": "Prometheus metrics (a staff session, or the MOTIF_METRICS_TOKEN bearer token)",
 }
 
 # Django's admin: staff only (its own login page is public).
@@ -133,7 +140,7 @@ def objects_of_a(make_user, settings, tmp_path):
 
 
 def test_every_url_is_in_the_matrix():
-    listed = set(PUBLIC) | SIGNED_IN | set(OWNED) | set(SHARED)
+    listed = set(PUBLIC) | SIGNED_IN | set(OWNED) | set(SHARED) | set(STAFF)
     missing = [key for key, route in endpoints() if key not in listed and not is_admin(key, route)]
     assert not missing, f"add it to the matrix in {__file__}: {missing}"
     known = {key for key, _route in endpoints()}
@@ -156,7 +163,7 @@ def test_anonymous_requests_are_refused(objects_of_a):
     client = Client()
     leaks = []
     for key, route in endpoints():
-        if key in PUBLIC or is_admin(key, route):
+        if key in PUBLIC or key in STAFF or is_admin(key, route):
             continue
         kind = OWNED.get(key) or SHARED.get(key) and "item"
         path = path_of(route, objects[kind].pk if kind else 1)
@@ -202,3 +209,22 @@ def test_admin_is_for_staff_only(make_user):
             if not (to_login or response.status_code == 404):
                 leaks.append(f"{method.upper()} {path}: {response.status_code}")
     assert not leaks, "the admin answered a non-staff request:\n" + "\n".join(leaks)
+
+
+def test_staff_urls_refuse_everyone_else(make_user):
+    signed_in, staff = Client(), Client()
+    signed_in.force_login(make_user("bob"))
+    staff.force_login(make_user("root", is_staff=True))
+    routes = dict(endpoints())
+    leaks = []
+    for key in STAFF:
+        path = path_of(routes[key], 1)
+        for method in METHODS:
+            anonymous = getattr(Client(), method)(path)
+            if not (_refused_anonymously(anonymous, routes[key]) or anonymous.status_code in (403, 405)):
+                leaks.append(f"anonymous {method.upper()} {path}: {anonymous.status_code}")
+            response = getattr(signed_in, method)(path)
+            if response.status_code not in (403, 404, 405):
+                leaks.append(f"non-staff {method.upper()} {path}: {response.status_code}")
+        assert staff.get(path).status_code == 200, f"staff cannot open {path}, so the test proves nothing"
+    assert not leaks, "a staff URL answered someone else:\n" + "\n".join(leaks)
