@@ -173,7 +173,7 @@ def _melody(user, sketch_id: int, field: str) -> Sketch:
     sketch = _readable(user, sketch_id, field)
     if sketch.voice_count != 1:
         raise ValidationError({field: [_("“%(title)s” has %(n)d voices; pick a melody (one voice).")
-                                       % {"title": sketch.title, "voice": data["voice"] + 1}]})
+                                       % {"title": sketch.title, "n": sketch.voice_count}]})
     return sketch
 
 

@@ -112,3 +112,8 @@ def test_an_upload_without_the_chosen_voice_fails_the_job_with_a_sentence(api_cl
     job = Job.objects.get()
     assert job.status == "failed" and "no voice 3" in shown(job.error)
     assert not Sketch.objects.filter(origin="varied").exists()
+
+
+def test_a_bad_chord_is_named_in_the_musicians_language(api_client, fake_models):
+    r = api_client.post(API + "generate/", {"chords": "Am H7"}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert r.status_code == 400 and r.json()["chords"] == ["“H7”不是和弦记号（例如 C、Am、G7 或 Bbmaj7）。"]
