@@ -140,11 +140,13 @@ class HarmonyGAN(nn.Module):
 
     @torch.no_grad()
     def sample(self, n: int, soprano: torch.Tensor | None = None, generator: torch.Generator | None = None,
-               temperature: float = 1.0) -> torch.Tensor:
+               temperature: float = 1.0, latents: dict[str, torch.Tensor] | None = None) -> torch.Tensor:
         """Binarised class-index rolls ``(n, voices, steps)``: the most likely class at each step;
-        ``temperature`` scales the latents."""
+        ``temperature`` scales the latents, drawn from ``generator`` unless given (from :meth:`latents`,
+        so a batch can carry each row's own draws)."""
         cond = self.one_hot(soprano) if soprano is not None else None
-        roll = self.generator(self.latents(n, generator, temperature), cond).argmax(-1)
+        z = latents if latents is not None else self.latents(n, generator, temperature)
+        roll = self.generator(z, cond).argmax(-1)
         if soprano is not None:
             roll[:, 0] = soprano
         return roll
