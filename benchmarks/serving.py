@@ -1,0 +1,146 @@
+"""Serving 4-bar VAE sketches through the API with and without dynamic batching: a real embedded-mode
+server process, N concurrent clients (one user each) posting /api/studio/generate/ one job after the
+other; sketches/s and the latency from POST to the job's "succeeded" event on its WebSocket.
+
+    .venv/bin/python benchmarks/serving.py [--clients 1 8 32 128] [--seconds 20] [--json]
+
+Batching off is ``MOTIF_BATCH_MAX_SIZE=1`` (each job runs the model itself, as before batching);
+both servers run ``MOTIF_GPU_CONCURRENCY`` = the largest client count, so the jobs are in flight
+together in both cases. ``measure`` is also called by ``benchmarks/gpu_check.py``.
+"""
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import httpx  # noqa: E402
+from websockets.asyncio.client import connect  # noqa: E402
+
+from tests.integration import stack  # noqa: E402
+
+SETUP_USERS = """
+import json
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from accounts.models import ApiToken, Profile
+User = get_user_model()
+users = User.objects.bulk_create([User(username=f"serve{{i}}", password="!") for i in range({n})])
+Profile.objects.bulk_create([Profile(user=u) for u in users])
+out = []
+for u in users:
+    s = SessionStore()
+    s["_auth_user_id"] = str(u.pk)
+    s["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    s["_auth_user_hash"] = u.get_session_auth_hash()
+    s.create()
+    out.append([ApiToken.issue(u, "bench")[1], s.session_key])
+print(json.dumps(out))
+"""
+SKETCH = {"model": "vae", "bars": 4, "count": 1, "key": "C"}
+TERMINAL = ("succeeded", "failed", "cancelled")
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))] if ordered else float("nan")
+
+
+async def finished(socket, job_id):
+    while True:
+        message = json.loads(await asyncio.wait_for(socket.recv(), timeout=120))
+        jobs = message.get("jobs", []) if message["type"] == "snapshot" else [message.get("job") or {}]
+        for job in jobs:
+            if job.get("id") == job_id and job.get("status") in TERMINAL:
+                return job
+
+
+async def client_loop(url, token, session_key, start_at, stop_at, timings, failures):
+    """Post one sketch job after the other until ``stop_at``; jobs posted after ``start_at`` count."""
+    headers = {"Cookie": f"sessionid={session_key}"}
+    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Token {token}"}, timeout=120) as http:
+        async with connect(url.replace("http", "ws") + "/ws/jobs/", additional_headers=headers, origin=url,
+                           open_timeout=60) as socket:
+            await socket.recv()
+            while time.monotonic() < stop_at:
+                posted = time.monotonic()
+                response = await http.post("/api/studio/generate/", json=SKETCH)
+                if response.status_code != 202:
+                    failures.append(f"HTTP {response.status_code}: {response.text[:200]}")
+                    await asyncio.sleep(0.5)
+                    continue
+                job = await finished(socket, response.json()["id"])
+                done = time.monotonic()
+                if job["status"] != "succeeded":
+                    failures.append(job.get("error") or job["status"])
+                elif posted >= start_at:
+                    timings.append((done, (done - posted) * 1000))
+
+
+async def run_clients(url, credentials, warmup, seconds):
+    now = time.monotonic()
+    start_at, stop_at = now + warmup, now + warmup + seconds
+    timings, failures = [], []
+    await asyncio.gather(*[client_loop(url, token, key, start_at, stop_at, timings, failures)
+                           for token, key in credentials])
+    last = max((done for done, _ in timings), default=stop_at)
+    latencies = [ms for _, ms in timings]
+    return {"sketches": len(latencies), "elapsed_s": last - start_at, "latencies": latencies, "failures": failures}
+
+
+def measure(clients=(1, 8, 32, 128), seconds=20.0, warmup=3.0, batching=(False, True), extra_env=None, log=print):
+    """Rows ``{"clients", "batching", "sketches_per_s", "p50_ms", "p95_ms", "failed"}`` for each setting,
+    one embedded server per batching setting (its log under a temporary folder)."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for batched in batching:
+            workdir = Path(tmp) / ("batched" if batched else "unbatched")
+            env = stack.base_env(workdir, MOTIF_GPU_CONCURRENCY=max(clients), MOTIF_BATCH_MAX_SIZE=128 if batched else 1,
+                                 MOTIF_MAX_ACTIVE_JOBS_PER_USER=4, **(extra_env or {}))
+            stack.manage(env, "migrate", "--noinput", "-v0")
+            output = stack.manage(env, "shell", "-c", SETUP_USERS.format(n=max(clients)))
+            credentials = json.loads(output.strip().splitlines()[-1])
+            with stack.asgi_server(env, workdir / "web.log") as url:
+                for n in clients:
+                    result = asyncio.run(run_clients(url, credentials[:n], warmup, seconds))
+                    row = {"clients": n, "batching": batched,
+                           "sketches_per_s": round(result["sketches"] / max(result["elapsed_s"], 1e-9), 2),
+                           "p50_ms": round(percentile(result["latencies"], 50), 1),
+                           "p95_ms": round(percentile(result["latencies"], 95), 1),
+                           "failed": len(result["failures"])}
+                    if result["failures"]:
+                        log(f"clients={n} batching={batched}: {result['failures'][:3]}")
+                    rows.append(row)
+    return rows
+
+
+def print_table(rows):
+    print("| clients | batching | sketches/s | p50 ms | p95 ms | failed |")
+    print("|---:|---|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['clients']} | {'on' if r['batching'] else 'off'} | {r['sketches_per_s']:.2f} | "
+              f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['failed']} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32, 128])
+    parser.add_argument("--seconds", type=float, default=20.0, help="measured seconds per row (after a warm-up)")
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--json", action="store_true", help='print {"rows": [...]} instead of the table')
+    args = parser.parse_args()
+    rows = measure(args.clients, args.seconds, args.warmup, log=lambda m: print(m, file=sys.stderr))
+    if args.json:
+        print(json.dumps({"rows": rows}))
+    else:
+        print(f"# {time.strftime('%Y-%m-%d')}, load average {os.getloadavg()[0]:.2f}")
+        print_table(rows)
+
+
+if __name__ == "__main__":
+    main()
