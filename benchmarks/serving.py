@@ -1,6 +1,7 @@
 """Serving 4-bar VAE sketches through the API with and without dynamic batching: a real embedded-mode
-server process, N concurrent clients (one user each) posting /api/studio/generate/ one job after the
-other; sketches/s and the latency from POST to the job's "succeeded" event on its WebSocket.
+server process, N concurrent clients (one user each) posting /api/studio/generate/ (one 4-bar sketch) one job
+after the other; sketches/s and the latency from POST to the job's "succeeded" event on its WebSocket, over the
+jobs finished in a window that opens once every client has finished a first job.
 
     .venv/bin/python benchmarks/serving.py [--clients 1 8 32 128] [--seconds 20] [--json]
 
@@ -60,14 +61,35 @@ async def finished(socket, job_id):
                 return job
 
 
-async def client_loop(url, token, session_key, start_at, stop_at, timings, failures):
-    """Post one sketch job after the other until ``stop_at``; jobs posted after ``start_at`` count."""
+class Window:
+    """The measured window: it opens once every client has finished its first (warm-up) job and
+    stays open ``seconds``; a job counts when it finishes inside it."""
+
+    def __init__(self, clients, seconds):
+        self.waiting, self.seconds = clients, seconds
+        self.opened = asyncio.Event()
+        self.start = self.stop = None
+
+    def warmed_up(self):
+        self.waiting -= 1
+        if self.waiting == 0:
+            self.start = time.monotonic()
+            self.stop = self.start + self.seconds
+            self.opened.set()
+
+    def over(self):
+        return self.opened.is_set() and time.monotonic() >= self.stop
+
+
+async def client_loop(url, token, session_key, window, latencies, failures):
+    """Post one sketch job after the other until the window closes."""
     headers = {"Cookie": f"sessionid={session_key}"}
-    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Token {token}"}, timeout=120) as http:
+    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Token {token}"}, timeout=300) as http:
         async with connect(url.replace("http", "ws") + "/ws/jobs/", additional_headers=headers, origin=url,
                            open_timeout=60) as socket:
             await socket.recv()
-            while time.monotonic() < stop_at:
+            first = True
+            while not window.over():
                 posted = time.monotonic()
                 response = await http.post("/api/studio/generate/", json=SKETCH)
                 if response.status_code != 202:
@@ -78,22 +100,21 @@ async def client_loop(url, token, session_key, start_at, stop_at, timings, failu
                 done = time.monotonic()
                 if job["status"] != "succeeded":
                     failures.append(job.get("error") or job["status"])
-                elif posted >= start_at:
-                    timings.append((done, (done - posted) * 1000))
+                elif not first and window.opened.is_set() and window.start <= done <= window.stop:
+                    latencies.append((done - posted) * 1000)
+                if first:
+                    window.warmed_up()
+                    first = False
 
 
-async def run_clients(url, credentials, warmup, seconds):
-    now = time.monotonic()
-    start_at, stop_at = now + warmup, now + warmup + seconds
-    timings, failures = [], []
-    await asyncio.gather(*[client_loop(url, token, key, start_at, stop_at, timings, failures)
-                           for token, key in credentials])
-    last = max((done for done, _ in timings), default=stop_at)
-    latencies = [ms for _, ms in timings]
-    return {"sketches": len(latencies), "elapsed_s": last - start_at, "latencies": latencies, "failures": failures}
+async def run_clients(url, credentials, seconds):
+    window = Window(len(credentials), seconds)
+    latencies, failures = [], []
+    await asyncio.gather(*[client_loop(url, token, key, window, latencies, failures) for token, key in credentials])
+    return {"sketches": len(latencies), "elapsed_s": seconds, "latencies": latencies, "failures": failures}
 
 
-def measure(clients=(1, 8, 32, 128), seconds=20.0, warmup=3.0, batching=(False, True), extra_env=None, log=print):
+def measure(clients=(1, 8, 32, 128), seconds=20.0, batching=(False, True), extra_env=None, log=print):
     """Rows ``{"clients", "batching", "sketches_per_s", "p50_ms", "p95_ms", "failed"}`` for each setting,
     one embedded server per batching setting (its log under a temporary folder)."""
     rows = []
@@ -107,7 +128,7 @@ def measure(clients=(1, 8, 32, 128), seconds=20.0, warmup=3.0, batching=(False, 
             credentials = json.loads(output.strip().splitlines()[-1])
             with stack.asgi_server(env, workdir / "web.log") as url:
                 for n in clients:
-                    result = asyncio.run(run_clients(url, credentials[:n], warmup, seconds))
+                    result = asyncio.run(run_clients(url, credentials[:n], seconds))
                     row = {"clients": n, "batching": batched,
                            "sketches_per_s": round(result["sketches"] / max(result["elapsed_s"], 1e-9), 2),
                            "p50_ms": round(percentile(result["latencies"], 50), 1),
@@ -130,11 +151,11 @@ def print_table(rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32, 128])
-    parser.add_argument("--seconds", type=float, default=20.0, help="measured seconds per row (after a warm-up)")
-    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--seconds", type=float, default=20.0,
+                        help="measured seconds per row, once every client has finished a first (warm-up) job")
     parser.add_argument("--json", action="store_true", help='print {"rows": [...]} instead of the table')
     args = parser.parse_args()
-    rows = measure(args.clients, args.seconds, args.warmup, log=lambda m: print(m, file=sys.stderr))
+    rows = measure(args.clients, args.seconds, log=lambda m: print(m, file=sys.stderr))
     if args.json:
         print(json.dumps({"rows": rows}))
     else:
