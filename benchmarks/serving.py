@@ -44,6 +44,36 @@ for u in users:
 print(json.dumps(out))
 """
 SKETCH = {"model": "vae", "bars": 4, "count": 1, "key": "C"}
+# Where one job's time goes: N sketch jobs run eagerly (submit -> handler -> finish) under cProfile.
+PROFILE_JOBS = """
+import cProfile, json, pstats, time
+from django.contrib.auth import get_user_model
+from jobs.services import submit_job
+user = get_user_model().objects.create(username="profile", password="!")
+params = {{"model": "vae", "bars": 4, "count": 1, "key": "C", "tempo": 120.0, "temperature": 1.0}}
+submit_job(user, "studio.generate", params)
+profiler = cProfile.Profile()
+start = time.perf_counter()
+profiler.enable()
+for _ in range({n}):
+    submit_job(user, "studio.generate", params)
+profiler.disable()
+total = time.perf_counter() - start
+stats = pstats.Stats(profiler).stats
+def cumulative(module, name):
+    return sum(v[3] for (f, _, n), v in stats.items() if f.endswith(module) and n == name)
+stages = {{
+    "whole job (submit to finished)": total,
+    "model: services.sample (VAE forward, batcher)": cumulative("studio/services.py", "sample"),
+    "claim the job row": cumulative("jobs/runner.py", "_claim"),
+    "record the outcome": cumulative("jobs/runner.py", "_finish"),
+    "progress reports": cumulative("jobs/progress.py", "report"),
+    "job events (channel layer)": cumulative("jobs/broadcast.py", "send_job_event"),
+    "store the sketch rows": cumulative("studio/library.py", "store_scores"),
+    "record the model call": cumulative("jobs/usage.py", "record_model_call"),
+}}
+print(json.dumps({{k: round(v / {n} * 1000, 1) for k, v in stages.items()}}))
+"""
 TERMINAL = ("succeeded", "failed", "cancelled")
 
 
@@ -140,6 +170,15 @@ def measure(clients=(1, 8, 32, 128), seconds=20.0, batching=(False, True), extra
     return rows
 
 
+def profile_jobs(n=20):
+    """Milliseconds per job by stage (overlapping: events happen inside claim and finish), jobs run
+    eagerly in one process on a fresh SQLite database."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = stack.base_env(Path(tmp), MOTIF_JOBS_EAGER=1)
+        stack.manage(env, "migrate", "--noinput", "-v0")
+        return json.loads(stack.manage(env, "shell", "-c", PROFILE_JOBS.format(n=n)).strip().splitlines()[-1])
+
+
 def print_table(rows):
     print("| clients | batching | sketches/s | p50 ms | p95 ms | failed |")
     print("|---:|---|---:|---:|---:|---:|")
@@ -154,7 +193,14 @@ def main():
     parser.add_argument("--seconds", type=float, default=20.0,
                         help="measured seconds per row, once every client has finished a first (warm-up) job")
     parser.add_argument("--json", action="store_true", help='print {"rows": [...]} instead of the table')
+    parser.add_argument("--profile", action="store_true", help="print where one job's time goes, and stop")
     args = parser.parse_args()
+    if args.profile:
+        print(f"# {time.strftime('%Y-%m-%d')}, load average {os.getloadavg()[0]:.2f}")
+        print("| stage | ms per job |\n|---|---:|")
+        for stage, ms in profile_jobs().items():
+            print(f"| {stage} | {ms} |")
+        return
     rows = measure(args.clients, args.seconds, log=lambda m: print(m, file=sys.stderr))
     if args.json:
         print(json.dumps({"rows": rows}))

@@ -59,14 +59,15 @@ def test_only_requests_of_the_same_key_share_a_pass_and_rows_cap_the_batch():
 
 
 def test_a_lone_request_waits_no_longer_than_the_window():
-    batcher = Batcher(lambda key, payloads: payloads, window_ms=20, max_size=64)
+    """It waits the window for company (100 ms here), then runs; the margin allows a busy machine."""
+    batcher = Batcher(lambda key, payloads: payloads, window_ms=100, max_size=64)
     batcher.submit(0, "warm the worker thread")
     start = time.monotonic()
     result, stats = batcher.submit(0, "alone")
     elapsed_ms = (time.monotonic() - start) * 1000
     assert result == "alone"
-    assert 15 <= stats.wait_ms < 20 + 30
-    assert elapsed_ms < 20 + 50
+    assert 99 <= stats.wait_ms < 100 + 150
+    assert elapsed_ms < 100 + 150
 
 
 def test_a_full_batch_runs_without_waiting_for_the_window():
