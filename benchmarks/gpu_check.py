@@ -68,13 +68,15 @@ def _gan():
 
     def inputs(n, model):
         g = torch.Generator().manual_seed(0)
-        soprano = torch.randint(0, model.config.classes, (n, model.config.bars * 16), generator=g)
+        soprano = model.sample(n, generator=g).cpu().numpy()[:, 0]
         return {"latents": {k: v.cpu() for k, v in model.latents(n, g).items()}, "soprano": soprano}
 
     def forward(model, x):
         with torch.no_grad():
             latents = {k: v.to(model.device) for k, v in x["latents"].items()}
-            return model.generator(latents, model.one_hot(x["soprano"].to(model.device))).softmax(-1)
+            n = len(x["soprano"])
+            pitch, onset = model.generator(latents, model.accents("4/4", n), model.voice_tensor(x["soprano"]))
+            return torch.cat([pitch.softmax(-1), onset.softmax(-1)], dim=-1)
 
     return Model("gan", load, inputs, forward)
 

@@ -25,9 +25,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from perception.lyrics.analyze import Analyzer  # noqa: E402
-from perception.lyrics.emotion import LABELS, EmotionClassifier  # noqa: E402
-from perception.lyrics.training import DEFAULT_DATA, metrics, read_split  # noqa: E402
+from perception.lyrics.analysis.analyze import Analyzer  # noqa: E402
+from perception.lyrics.analysis.emotion import LABELS, EmotionClassifier  # noqa: E402
+from perception.lyrics.analysis.training import DEFAULT_DATA, metrics, read_split  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 

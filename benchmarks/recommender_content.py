@@ -59,7 +59,7 @@ def artist_texts(path: str, item_ids: np.ndarray, features: sp.csr_matrix, tag_n
 def minilm(texts: list, batch: int = 128) -> np.ndarray:
     import torch
 
-    from perception.lyrics.emotion import load_base_encoder, mean_pool
+    from perception.lyrics.analysis.emotion import load_base_encoder, mean_pool
 
     tokenizer, encoder = load_base_encoder(torch.device("cpu"))
     out = []

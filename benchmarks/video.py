@@ -1,4 +1,4 @@
-"""Music-video analysis benchmark: transitions by kind per detector, speed, fresh-process start-up.
+"""Music-video analysis benchmark: transitions by kind per detector, and speed.
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/video.py
         [--data ../shared/data/video/pyscenedetect_testvideo.mp4] [--seconds 60]
@@ -13,9 +13,8 @@ Prints markdown tables:
 3. the beat tracker's tempo on the generated clips' click tracks;
 4. speed on a generated 480p clip: the fast path (decode + transitions), the whole analysis,
    TransNetV2 on the CPU (the network on the thumbnails), PySceneDetect's command line
-   (`detect-adaptive`, `detect-content`), all in the same run;
-5. start-up: `manage.py analyze_video FILE --json` in a fresh process on that clip, and what the
-   Django set-up alone costs.
+   (`detect-adaptive`, `detect-content`), all in the same run.
+Start-up in a fresh process has its own script: benchmarks/video_startup.py.
 """
 
 from __future__ import annotations
@@ -35,10 +34,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 
-from perception.video import KINDS, AnalysisOptions, analyze_video, probe_video  # noqa: E402
-from perception.video.media import MediaReader  # noqa: E402
-from perception.video.shots import TransitionFinder  # noqa: E402
-from perception.video.synthetic import ShotSpec, make_clip  # noqa: E402
+from perception.video.analysis import KINDS, AnalysisOptions, analyze_video, probe_video  # noqa: E402
+from perception.video.analysis.media import MediaReader  # noqa: E402
+from perception.video.analysis.shots import TransitionFinder  # noqa: E402
+from perception.video.analysis.synthetic import ShotSpec, camera_painter, make_clip  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "video" / "pyscenedetect_testvideo.mp4"
@@ -84,18 +83,8 @@ def photo_clip(folder: Path, data: Path):
     rng = np.random.default_rng(11)
     kinds = ["cut", "dissolve", "wipe", "fade", "cut", "dissolve", "wipe", "fade", "dissolve", "cut", "wipe"]
     shots = [ShotSpec(int(rng.integers(60, 100)))] + [ShotSpec(int(rng.integers(60, 100)), k) for k in kinds]
-
-    def painter(shot: int, t: int) -> np.ndarray:
-        image = pictures[shot % len(pictures)]
-        height, width = image.shape[:2]
-        crop = 0.75 - 0.1 * t / 100  # zooming in
-        ch, cw = int(height * crop), int(width * crop)
-        x = int((width - cw) * (0.5 + 0.4 * np.sin(t / 40 + shot)))  # panning
-        y = (height - ch) // 2
-        return cv2.resize(np.ascontiguousarray(image[y : y + ch, x : x + cw]), (854, 480), interpolation=cv2.INTER_AREA)
-
     return make_clip(folder / "photos.mp4", shots, fps=30, width=854, height=480, blend_frames=20,
-                     fade_frames=15, painter=painter)
+                     fade_frames=15, painter=camera_painter(pictures, 854, 480))
 
 
 def score(found: list[tuple[int, str]], truth: list[tuple[int, str]]) -> dict:
@@ -168,7 +157,7 @@ def _shots_only(path: Path):
 
 
 def _thumbs(path: Path, seconds: float) -> np.ndarray:
-    from perception.video.transitions import thumbnail
+    from perception.video.analysis.transitions import thumbnail
 
     reader = MediaReader(str(path), 320, 30.0, with_audio=False)
     out = []
@@ -209,7 +198,7 @@ def speed_rows(path: Path, transnet_seconds: float) -> list[str]:
     try:
         import torch
 
-        from perception.video import transnet
+        from perception.video.analysis import transnet
         thumbs = _thumbs(path, transnet_seconds)
         transnet.load_model("cpu")
         _, wall, cpu = _timed(lambda: transnet.predict(thumbs, "cpu"))
@@ -217,27 +206,6 @@ def speed_rows(path: Path, transnet_seconds: float) -> list[str]:
             wall, cpu, duration=len(thumbs) / info.fps)
     except Exception as exc:  # the benchmark still prints the other rows
         rows.append(f"| TransNetV2 not measured: {exc} | | | | |")
-    return rows
-
-
-def startup_rows(path: Path) -> list[str]:
-    rows = ["| fresh process | wall s | CPU s (user + system) |", "| --- | --- | --- |"]
-    env = dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
-    commands = [
-        ("`manage.py analyze_video FILE --json` (1st)", ["manage.py", "analyze_video", str(path), "--json"]),
-        ("`manage.py analyze_video FILE --json` (2nd)", ["manage.py", "analyze_video", str(path), "--json"]),
-        ("`python -c 'import django; django.setup()'` alone", ["-c", "import django; django.setup()"]),
-        ("`python -c 'import torch'` alone", ["-c", "import torch"]),
-    ]
-    for label, args in commands:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        subprocess.run([sys.executable, *args], cwd=ROOT, env=dict(env, DJANGO_SETTINGS_MODULE="motif.settings"),
-                       capture_output=True, check=True)
-        wall = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        rows.append(f"| {label} | {wall:.2f} | {cpu:.2f} |")
     return rows
 
 
@@ -280,7 +248,6 @@ def main():
                                fps=fps, width=854, height=480, bpm=120)
         out += [f"### Speed on a generated {args.seconds} s 854x480 clip, 30 fps (same run)", "",
                 *speed_rows(speed_clip.path, args.transnet_seconds), ""]
-        out += [f"### Start-up: a fresh process on that {args.seconds} s clip", "", *startup_rows(speed_clip.path), ""]
     text = "\n".join(out)
     print(text)
     if args.append:
@@ -290,7 +257,7 @@ def main():
 def _append(results: Path, args, text: str) -> None:
     """Insert the run at the end of the "## Video" section (other sections follow it)."""
     load = os.getloadavg()[0]
-    header = (f"### Transitions, speed and start-up · {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC"
+    header = (f"### Transitions and speed · {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC"
               f" · {os.cpu_count()}-core CPU ({platform.machine()}), load average {load:.0f} from other jobs · "
               f"`OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '')} .venv/bin/python benchmarks/video.py "
               f"{' '.join(sys.argv[1:])}`\n\n")

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "studio",
     "recommender",
     "perception",
+    "perception.lyrics",
+    "perception.video",
 ]
 
 MIDDLEWARE = [
@@ -314,7 +316,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "jobs.models.Job.Status",
-        "LyricReportStatusEnum": "perception.models.LyricReport.Status",
+        "LyricReportStatusEnum": "perception.lyrics.models.LyricReport.Status",
     },
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "motif.schema.document_error_responses"],

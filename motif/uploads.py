@@ -46,7 +46,7 @@ MESSAGES = {
         "Save it again as UTF-8 and upload it."),
     "surrogates": gettext_lazy(
         "This text contains broken characters (unpaired UTF-16 surrogates). Save it as UTF-8 and try again."),
-    # Videos: what the probe (perception/video/probe.py) finds when it opens the container.
+    # Videos: what the probe (perception/video/analysis/probe.py) finds when it opens the container.
     "not_video": gettext_lazy("This file is not a video we can read. Upload an MP4, MOV, MKV or WebM file."),
     "no_video": gettext_lazy("This file has no video track (is it an audio file?)."),
     "damaged": gettext_lazy("The file looks damaged: it has no picture size, duration or frame rate."),

@@ -15,7 +15,7 @@ def warm_up():
     if not settings.MOTIF_WARM_UP:
         return
     try:
-        from perception.video.audio import warm_up as warm_up_beats
+        from perception.video.analysis.audio import warm_up as warm_up_beats
 
         warm_up_beats()
     except Exception:

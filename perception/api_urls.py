@@ -1,15 +1,11 @@
-"""API of the perception app, included at /api/perception/. One section per analysis."""
+"""API of the analyses, included at /api/perception/ in the ``perception_api`` namespace."""
 from rest_framework.routers import SimpleRouter
 
-from perception.lyrics_api import LyricReportViewSet
-from perception.video_api import VideoReportViewSet
+from perception.lyrics.api import LyricReportViewSet
+from perception.video.api import VideoReportViewSet
 
 app_name = "perception_api"
 router = SimpleRouter()
-# --- lyrics
 router.register("lyrics", LyricReportViewSet, basename="lyrics")
-# --- end lyrics
-# --- video
 router.register("videos", VideoReportViewSet, basename="videos")
-# --- end video
 urlpatterns = router.urls

@@ -2,8 +2,8 @@
 
 
 def export_user_data(user) -> dict:
-    from perception.lyrics_services import export_reports
-    from perception.video_services import export_reports as export_video_reports
+    from perception.lyrics.services import export_reports
+    from perception.video.services import export_reports as export_video_reports
 
     return {
         "lyric_reports": export_reports(user),

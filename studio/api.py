@@ -19,11 +19,12 @@ from motif.parsers import FormParser, JSONParser, MultiPartParser
 from motif.strict import validated_query
 from motif.uploads import UploadRejected
 from studio import files, intake, library, render, uploads
+from studio.chord_input import ChordsUnavailable, suggested_chords, varied_bars
 from studio.music.errors import ScoreError
 from studio.models import Origin, Sketch
-from studio.serializers import (FLAGS, GenerateSerializer, HarmonizeSerializer, InterpolateSerializer,
-                                NewVersionSerializer, SketchExportQuerySerializer, SketchListQuerySerializer,
-                                SketchSerializer, VarySerializer)
+from studio.serializers import (FLAGS, ChordSuggestionSerializer, GenerateSerializer, HarmonizeSerializer,
+                                InterpolateSerializer, NewVersionSerializer, SketchExportQuerySerializer,
+                                SketchListQuerySerializer, SketchSerializer, VarySerializer, checked_chords)
 
 MAX_ZIP_SKETCHES = 100
 
@@ -31,6 +32,11 @@ MAX_ZIP_SKETCHES = 100
 class RenderUnavailable(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_code = "render_unavailable"
+
+
+class ModelMissing(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "model_unavailable"
 
 
 RENDER_UNAVAILABLE = OpenApiResponse(description="Audio rendering is not installed here; the message says how.")
@@ -105,6 +111,21 @@ class SketchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
         """The sketch rendered with FluidSynth (503 with instructions where FluidSynth is missing)."""
         return self._file("wav")
 
+    @extend_schema(responses={200: ChordSuggestionSerializer,
+                              400: OpenApiResponse(description="The sketch has no melody to suggest chords for."),
+                              503: OpenApiResponse(description="The melody model is not installed here.")})
+    @action(detail=True, methods=["get"])
+    def chords(self, request, pk=None):
+        """Chords suggested for the sketch's melody (one or two a bar), as text the vary form accepts."""
+        sketch = self.get_object()
+        try:
+            suggestion = suggested_chords(sketch.as_score())
+        except ChordsUnavailable as exc:
+            raise ModelMissing(str(exc)) from None
+        except ValueError as exc:
+            raise ValidationError({"sketch": [str(exc)]}) from None
+        return Response(ChordSuggestionSerializer(suggestion).data)
+
     @extend_schema(request=NewVersionSerializer, responses={201: SketchSerializer})
     @action(detail=True, methods=["post"])
     def versions(self, request, pk=None):
@@ -152,14 +173,15 @@ def _melody(user, sketch_id: int, field: str) -> Sketch:
     sketch = _readable(user, sketch_id, field)
     if sketch.voice_count != 1:
         raise ValidationError({field: [_("“%(title)s” has %(n)d voices; pick a melody (one voice).")
-                                       % {"title": sketch.title, "n": sketch.voice_count}]})
+                                       % {"title": sketch.title, "voice": data["voice"] + 1}]})
     return sketch
 
 
 class GenerateView(APIView):
     @extend_schema(request=GenerateSerializer, responses={202: JobSerializer})
     def post(self, request):
-        """Sample new sketches from the melody VAE or the harmony GAN."""
+        """Sample new sketches from the melody VAE (any metre, 2-16 bars, optionally over chords) or the
+        harmony GAN."""
         serializer = GenerateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return accepted_response(submit_job(request.user, "studio.generate", serializer.validated_data), request)
@@ -180,7 +202,11 @@ class VaryView(APIView):
         data = dict(serializer.validated_data)
         upload = data.pop("file", None)
         if upload is None:
-            _readable(request.user, data["sketch"], "sketch")
+            sketch = _readable(request.user, data["sketch"], "sketch")
+            if data["voice"] >= sketch.voice_count:
+                raise ValidationError({"voice": [_("“%(title)s” has no voice %(voice)d; choose one of its voices.")
+                                                 % {"title": sketch.title, "voice": data["voice"] + 1}]})
+            data["chords"] = checked_chords(data["chords"], sketch.metre, varied_bars(sketch.bars))
             return accepted_response(submit_job(request.user, "studio.vary", data), request)
         try:
             checked = uploads.check_upload(upload)
@@ -201,6 +227,9 @@ class InterpolateView(APIView):
         b = _melody(request.user, serializer.validated_data["b"], "b")
         if a.pk == b.pk:
             raise ValidationError({"b": [_("Pick two different melodies.")]})
+        if a.metre != b.metre:
+            raise ValidationError({"b": [_("Pick two melodies in the same metre (%(a)s and %(b)s).")
+                                         % {"a": a.metre, "b": b.metre}]})
         if a.bars != b.bars:
             raise ValidationError({"b": [_("Pick two melodies of the same length (%(a)d and %(b)d bars).")
                                          % {"a": a.bars, "b": b.bars}]})

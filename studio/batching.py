@@ -15,6 +15,7 @@ from motif.inference.serving import infer
 from studio.music.score import STEPS_PER_BAR
 
 if TYPE_CHECKING:
+    import numpy as np
     import torch
 
 
@@ -82,18 +83,19 @@ def _decode_interpolated(key, payloads):
 
 
 def gan_sample(gan, count: int, generator: torch.Generator, temperature: float = 1.0,
-               soprano: torch.Tensor | None = None) -> torch.Tensor:
-    """``gan.sample(count, soprano, generator, temperature)``, batched (free or harmonising)."""
+               soprano: np.ndarray | None = None, metre: str = "4/4") -> torch.Tensor:
+    """``gan.sample(count, soprano, metre, generator, temperature)``, batched (free or harmonising)."""
     latents = gan.latents(count, generator, temperature)
     kind = "sample" if soprano is None else "harmonize"
-    return infer("gan", (gan, kind), (latents, soprano), _generate, rows=count, device=str(gan.device))
+    return infer("gan", (gan, kind, metre), (latents, soprano), _generate, rows=count, device=str(gan.device))
 
 
 def _generate(key, payloads):
+    import numpy as np
     import torch
 
-    gan, kind = key
+    gan, kind, metre = key
     latents = {name: torch.cat([p[0][name] for p in payloads]) for name in payloads[0][0]}
-    soprano = None if kind == "sample" else torch.cat([p[1] for p in payloads])
-    rolls = gan.sample(len(latents["shared"]), soprano=soprano, latents=latents)
+    soprano = None if kind == "sample" else np.concatenate([p[1] for p in payloads])
+    rolls = gan.sample(len(latents["shared"]), soprano=soprano, metre=metre, latents=latents)
     return _split(rolls, [len(p[0]["shared"]) for p in payloads])

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 
 from django.utils.text import slugify
 
-from studio import render, services
+from studio import render
+from studio.music.export import to_midi, to_musicxml
 from studio.models import Sketch
 
 CONTENT_TYPES = {
@@ -24,13 +25,20 @@ def filename(sketch: Sketch, kind: str) -> str:
 
 
 def file_bytes(sketch: Sketch, kind: str) -> bytes:
-    """The sketch as ``kind`` ("midi", "musicxml" or "wav"); WAV may raise ``render.RenderUnavailable``."""
+    """The sketch as ``kind`` ("midi", "musicxml" or "wav"); WAV may raise ``render.RenderUnavailable``.
+    MusicXML names the sketch's title and its owner as the composer."""
     score = sketch.as_score()
     if kind == "midi":
-        return services.to_midi(score)
+        return to_midi(score)
     if kind == "musicxml":
-        return services.to_musicxml(score)
+        return to_musicxml(score, title=sketch.title, composer=composer_name(sketch.owner))
     return render.render_wav(score)
+
+
+def composer_name(user) -> str:
+    """The name a score credits: the owner's display name, else their user name."""
+    profile = getattr(user, "profile", None)
+    return getattr(profile, "name", "") or user.get_username()
 
 
 def zip_bytes(sketches: Iterable[Sketch], *, with_wav: bool) -> bytes:

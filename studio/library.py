@@ -48,9 +48,12 @@ def save_new_version(sketch: Sketch, score: Score, *, title: str | None = None) 
 
 
 def update_sketch(sketch: Sketch, **changes) -> Sketch:
-    """Apply library changes (title, tags, is_public, saved); announce it when it turns public or private."""
+    """Apply library changes (title, tags, is_public, saved, and ``programs``: the instrument of each voice);
+    announce it when it turns public or private."""
     becomes_public = changes.get("is_public") is True and not sketch.is_public
     becomes_private = changes.get("is_public") is False and sketch.is_public
+    if "programs" in changes:
+        sketch.score = {**sketch.score, "programs": [int(p) for p in changes.pop("programs")]}
     for field, value in changes.items():
         setattr(sketch, field, value)
     if becomes_public:

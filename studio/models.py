@@ -30,6 +30,7 @@ class Sketch(models.Model):
     saved = models.BooleanField(_("in library"), default=False)
     score = models.JSONField(_("score"), help_text="studio.music.score.Score.to_dict()")
     bars = models.PositiveSmallIntegerField(_("bars"))
+    metre = models.CharField(_("metre"), max_length=5, default="4/4")
     tempo = models.FloatField(_("tempo"))
     key = models.CharField(_("key"), max_length=8)
     model = models.CharField(_("model"), max_length=40, blank=True)
@@ -56,6 +57,7 @@ class Sketch(models.Model):
         """Store ``score`` and copy its summary fields onto the row (the row is not saved)."""
         self.score = score.to_dict()
         self.bars = score.bars
+        self.metre = score.metre
         self.tempo = float(score.tempo)
         self.key = score.key
         self.model = score.model or self.model or ""

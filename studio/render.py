@@ -1,17 +1,21 @@
-"""WAV rendering on the server with FluidSynth and the site's General MIDI SoundFont."""
+"""WAV rendering on the server with FluidSynth and the site's General MIDI SoundFont: each voice on its
+own channel with its General MIDI program, the result peak-normalised to :data:`PEAK_DBFS`."""
 from __future__ import annotations
 
 import io
 import wave
 
+import numpy as np
 from django.utils.translation import gettext as _
 
+from studio.music.instruments import programs_of
 from studio.music.score import Score
 from studio.soundfont import soundfont_path
 
 SAMPLE_RATE = 44100
 TAIL_SECONDS = 1.0
-PROGRAMS = [0, 0, 0, 0]  # General MIDI acoustic grand piano for every voice, as in the browser player
+PEAK_DBFS = -1.0
+DRUM_CHANNEL = 9
 
 
 class RenderUnavailable(RuntimeError):
@@ -53,9 +57,9 @@ def render_wav(score: Score) -> bytes:
     synth = fluidsynth.Synth(samplerate=float(SAMPLE_RATE), gain=0.6)
     try:
         sfid = synth.sfload(str(soundfont_path()))
-        for channel, program in enumerate(PROGRAMS):
-            synth.program_select(channel, sfid, 0, program)
-        frames = _render_events(synth, score)
+        for voice, program in enumerate(programs_of(score)):
+            synth.program_select(voice_channel(voice), sfid, 0, program)
+        frames = normalise_peak(_render_events(synth, score))
     finally:
         synth.delete()
     out = io.BytesIO()
@@ -67,23 +71,38 @@ def render_wav(score: Score) -> bytes:
     return out.getvalue()
 
 
-def _render_events(synth, score: Score) -> bytes:
+def voice_channel(voice: int) -> int:
+    """The MIDI channel of a voice (channel 10, General MIDI's drums, is skipped)."""
+    return voice if voice < DRUM_CHANNEL else min(voice + 1, 15)
+
+
+def normalise_peak(samples: np.ndarray, peak_dbfs: float = PEAK_DBFS) -> bytes:
+    """16-bit samples scaled so that the loudest one sits at ``peak_dbfs`` (silence stays silent)."""
+    peak = int(np.abs(samples.astype(np.int32)).max(initial=0))
+    if peak == 0:
+        return samples.astype("<i2").tobytes()
+    target = 32767 * 10 ** (peak_dbfs / 20)
+    scaled = np.round(samples.astype(np.float64) * (target / peak))
+    return np.clip(scaled, -32768, 32767).astype("<i2").tobytes()
+
+
+def _render_events(synth, score: Score) -> np.ndarray:
     step = step_seconds(score)
     events = []  # (frame, order, channel, pitch, velocity): note-offs (order 0) before note-ons at one frame
     for note in score.notes:
-        channel = min(note.voice, len(PROGRAMS) - 1)
+        channel = voice_channel(note.voice)
         events.append((round(note.start * step * SAMPLE_RATE), 1, channel, note.pitch, note.velocity))
         events.append((round(note.end * step * SAMPLE_RATE), 0, channel, note.pitch, 0))
     total = round((score.total_steps * step + TAIL_SECONDS) * SAMPLE_RATE)
     chunks, now = [], 0
     for frame, is_on, channel, pitch, velocity in sorted(events):
         if frame > now:
-            chunks.append(synth.get_samples(frame - now).tobytes())
+            chunks.append(synth.get_samples(frame - now))
             now = frame
         if is_on:
             synth.noteon(channel, pitch, velocity)
         else:
             synth.noteoff(channel, pitch)
     if total > now:
-        chunks.append(synth.get_samples(total - now).tobytes())
-    return b"".join(chunks)
+        chunks.append(synth.get_samples(total - now))
+    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)

@@ -6,13 +6,17 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from motif.strict import NOT_BLANK, IdListField, StrictTypesMixin
+from studio.chord_input import MAX_PROGRESSION_LENGTH, ChordInputError, read_progression
 from studio.library import ORDERINGS
-from studio.music.score import Note
-from studio.music.score import Score
+from studio.instruments import INSTRUMENT_CHOICES
+from studio.music.score import SUPPORTED_METRES, Note, Score
 from studio.models import Origin, Sketch
 
 KEYS = [k + q for k in ("C", "C#", "Db", "D", "Eb", "E", "F", "F#", "Gb", "G", "Ab", "A", "Bb", "B") for q in ("", "m")]
 MODELS = [("vae", gettext_lazy("Melody (VAE)")), ("gan", gettext_lazy("Harmony (GAN)"))]
+MELODY_BARS = [2, 4, 8, 16]
+CHORALE_BARS = [2, 4]
+MAX_VOICES = 16
 MAX_TAGS = 12
 MAX_NOTES = 2048
 MAX_TAG_LENGTH = 32
@@ -26,18 +30,21 @@ class SketchSerializer(StrictTypesMixin, serializers.ModelSerializer):
     title = serializers.CharField(max_length=120, validators=[NOT_BLANK])
     tags = serializers.ListField(child=serializers.CharField(max_length=MAX_TAG_LENGTH, allow_blank=True),
                                  max_length=MAX_TAGS, required=False)
+    programs = serializers.ListField(child=serializers.ChoiceField(choices=[p for p, _name in INSTRUMENT_CHOICES]), max_length=MAX_VOICES,
+                                     required=False, write_only=True,
+                                     help_text="General MIDI program per voice (from the studio's instrument list)")
     is_mine = serializers.SerializerMethodField()
     urls = serializers.SerializerMethodField()
 
     class Meta:
         model = Sketch
         fields = [
-            "id", "title", "tags", "is_public", "saved", "bars", "tempo", "key", "model", "voice_count",
+            "id", "title", "tags", "is_public", "saved", "bars", "metre", "tempo", "key", "model", "voice_count",
             "note_count", "origin", "parent", "version", "owner", "is_mine", "created_at", "updated_at", "urls",
-            "score",
+            "score", "programs",
         ]
         read_only_fields = [
-            "bars", "tempo", "key", "model", "voice_count", "note_count", "origin", "parent", "version",
+            "bars", "metre", "tempo", "key", "model", "voice_count", "note_count", "origin", "parent", "version",
             "created_at", "updated_at", "score",
         ]
 
@@ -48,12 +55,19 @@ class SketchSerializer(StrictTypesMixin, serializers.ModelSerializer):
     def get_urls(self, obj) -> dict:
         base = f"/api/studio/sketches/{obj.id}/"
         return {"self": base, "midi": base + "midi/", "musicxml": base + "musicxml/", "wav": base + "wav/",
-                "page": f"/studio/sketches/{obj.id}/"}
+                "chords": base + "chords/", "page": f"/studio/sketches/{obj.id}/",
+                "notation": f"/studio/sketches/{obj.id}/notation/"}
 
     def validate_title(self, value: str) -> str:
         value = value.strip()
         if not value:
             raise serializers.ValidationError(_("A sketch needs a title."))
+        return value
+
+    def validate_programs(self, value) -> list[int]:
+        if self.instance is not None and len(value) != self.instance.voice_count:
+            raise serializers.ValidationError(_("Choose one instrument for each of the %(n)d voices.")
+                                              % {"n": self.instance.voice_count})
         return value
 
     def validate_tags(self, value) -> list[str]:
@@ -109,28 +123,73 @@ class NewVersionSerializer(StrictTypesMixin, serializers.Serializer):
         if any(n.voice >= len(base.voices) for n in notes):
             raise serializers.ValidationError({"notes": [_("A note belongs to a voice this sketch does not have.")]})
         return Score(notes=notes, bars=base.bars, tempo=data.get("tempo", base.tempo), key=base.key,
-                     voices=list(base.voices), model=base.model, meta=dict(base.meta))
+                     voices=list(base.voices), model=base.model, meta=dict(base.meta), metre=base.metre,
+                     chords=list(base.chords), programs=list(base.programs))
+
+
+def _chords_field():
+    return serializers.CharField(
+        max_length=MAX_PROGRESSION_LENGTH, required=False, allow_blank=True, default="",
+        help_text='Chord symbols, one a bar ("Am F C G") or bars split by "|" ("Am F | C G7"); repeats to fill')
+
+
+def checked_chords(text: str, metre: str, bars: int, field: str = "chords") -> str:
+    """``text`` when it is a usable progression over ``bars`` bars of ``metre``, else a 400 naming why."""
+    try:
+        read_progression(text, metre, bars)
+    except ChordInputError as exc:
+        raise serializers.ValidationError({field: [str(exc)]}) from None
+    return text.strip()
 
 
 class GenerateSerializer(StrictTypesMixin, serializers.Serializer):
     model = serializers.ChoiceField(choices=MODELS, default="vae")
-    bars = serializers.ChoiceField(choices=[2, 4], default=4)
+    metre = serializers.ChoiceField(choices=SUPPORTED_METRES, default="4/4")
+    bars = serializers.ChoiceField(choices=MELODY_BARS, default=4, help_text="Melodies 2-16 bars, chorales 2 or 4")
+    chords = _chords_field()
     key = serializers.ChoiceField(choices=KEYS, default="C")
     tempo = serializers.FloatField(min_value=30, max_value=300, default=120.0)
     temperature = serializers.FloatField(min_value=0.1, max_value=2.0, default=1.0)
     count = serializers.IntegerField(min_value=1, max_value=16, default=4)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)
 
+    def validate(self, attrs):
+        if attrs["model"] == "gan" and attrs["bars"] not in CHORALE_BARS:
+            raise serializers.ValidationError({"bars": [_("The harmony model writes 2 or 4 bars.")]})
+        if attrs["model"] == "gan" and attrs["chords"].strip():
+            raise serializers.ValidationError({"chords": [_("Chords guide the melody model; choose Melody (VAE).")]})
+        attrs["chords"] = checked_chords(attrs["chords"], attrs["metre"], attrs["bars"])
+        return attrs
+
+
+class ChordItemSerializer(serializers.Serializer):
+    symbol = serializers.CharField()
+    start = serializers.IntegerField(help_text="16th step")
+    duration = serializers.IntegerField(help_text="16th steps")
+
+
+class ChordSuggestionSerializer(serializers.Serializer):
+    """Chords suggested for a sketch: ``chords`` is the text the generate and vary forms accept."""
+
+    chords = serializers.CharField()
+    metre = serializers.CharField()
+    bars = serializers.IntegerField()
+    items = ChordItemSerializer(many=True)
+
 
 class VarySerializer(StrictTypesMixin, serializers.Serializer):
     """Vary a saved sketch (``sketch``) or an uploaded MIDI, MusicXML or ABC file (``file``): exactly one.
-    The file is checked by :func:`studio.uploads.check_upload`."""
+    The file is checked by :func:`studio.uploads.check_upload`. ``voice`` picks the line of a multi-voice
+    sketch; ``chords`` (over the sketch's metre and bars) guide the variations."""
 
     sketch = serializers.IntegerField(required=False)
     file = serializers.FileField(required=False)
     amount = serializers.FloatField(min_value=0.0, max_value=1.0, default=0.3)
     count = serializers.IntegerField(min_value=1, max_value=16, default=4)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)
+    voice = serializers.IntegerField(min_value=0, max_value=MAX_VOICES - 1, default=0,
+                                     help_text="Which voice of a multi-voice sketch to vary (0: the top one)")
+    chords = _chords_field()
 
     def validate(self, attrs):
         if ("sketch" in attrs) == ("file" in attrs):

@@ -17,9 +17,10 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from studio import batching
-from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, decode_line, encode_line, roll_to_tokens
+from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, decode_line, encode_line
 from studio.music.errors import ModelUnavailable, ScoreError
-from studio.music.io import load_score, to_midi, to_musicxml
+from studio.music.export import to_midi, to_musicxml
+from studio.music.io import load_score
 from studio.music.keys import parse_key, shift_to_key, transpose_notes
 from studio.music.score import STEPS_PER_BAR, VOICE_NAMES_SATB, Note, Score
 from studio.ml import CONVERT_HINT, FILENAMES, LEGACY_SUFFIX
@@ -28,6 +29,7 @@ __all__ = ["ModelUnavailable", "ScoreError", "sample", "vary", "interpolate", "h
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "checkpoints"
 MAX_COUNT = 64
+HARMONY_CANDIDATES = 8
 _models: dict[tuple[str, str], object] = {}
 _lock = threading.Lock()
 _legacy_reported: set[Path] = set()
@@ -125,7 +127,7 @@ def sample(model: str, count: int, bars: int, key: str = "C", tempo: float = 120
         rolls = batching.gan_sample(get_model("gan"), count, gen, temperature).numpy()[..., :steps]
         out = []
         for roll in rolls:
-            notes = [n for v in range(4) for n in decode_line(roll_to_tokens(roll[v], VOICE_RANGE), VOICE_RANGE, voice=v)]
+            notes = [n for v in range(4) for n in decode_line(roll[v], VOICE_RANGE, voice=v)]
             out.append(Score(_in_key(notes, key, VOICE_RANGE), bars, tempo, key, list(VOICE_NAMES_SATB), "gan",
                               {"temperature": temperature, "seed": seed}))
         return out
@@ -188,35 +190,37 @@ def interpolate(a: Score, b: Score, steps: int) -> list[Score]:
 
 
 def harmonize(melody: Score, seed: int | None = None, count: int = 1) -> list[Score]:
-    """Four-voice settings of the sketch's melody (kept unchanged as the soprano), written by the
-    GAN in four-bar chunks; alto, tenor and bass follow the melody's octave."""
+    """Four-voice settings of the sketch's melody (kept unchanged as the soprano) in its metre,
+    written by the GAN in windows that start on the melody's bar lines; alto, tenor and bass follow
+    the melody's octave. For each result :data:`HARMONY_CANDIDATES` windows are drawn and the one with
+    the best voice-leading, key fit and (when the melody carries chord symbols) chord-tone fit is kept.
+    Chords are copied to the results."""
+    from studio.music.harmony_windows import bar_aligned_chunks, chord_steps, soprano_window
+    from studio.music.voice_leading import best_of
+
     if not 1 <= count <= 16:
         raise ValueError("count must be between 1 and 16")
     soprano = melody.voice_notes(0) or melody.notes
     if not soprano:
         raise ValueError("the melody has no notes")
     gan = get_model("gan")
-    chunk_steps = gan.config.bars * STEPS_PER_BAR
+    window = gan.config.steps
     bars = max(1, melody.bars)
-    chunks = -(-bars * STEPS_PER_BAR // chunk_steps)
+    total = bars * melody.steps_per_bar
     shift = 12 * round((72 - np.mean([n.pitch for n in soprano])) / 12)
     gen = _generator(seed)
     voices_out: list[list[Note]] = [[] for _ in range(count)]
-    for c in range(chunks):
-        start = c * chunk_steps
-        inside = [Note(min(VOICE_RANGE.high, max(VOICE_RANGE.low, n.pitch + shift)), n.start - start,
-                       min(n.duration, start + chunk_steps - n.start)) for n in soprano if start <= n.start < start + chunk_steps]
-        roll = np.full(chunk_steps, VOICE_RANGE.n_pitches, dtype=np.int64)
-        for n in inside:
-            roll[n.start:n.end] = n.pitch - VOICE_RANGE.low
-        cond = _on(gan, np.repeat(roll[None], count, 0))
-        rolls = batching.gan_sample(gan, count, gen, soprano=cond).numpy()
-        for i in range(count):
+    for start, length in bar_aligned_chunks(melody.metre, bars, window):
+        cond = soprano_window(soprano, start, length, window, shift)
+        candidates = batching.gan_sample(gan, count * HARMONY_CANDIDATES, gen, metre=melody.metre,
+                                         soprano=np.repeat(cond[None], count * HARMONY_CANDIDATES, 0)).numpy()[..., :length]
+        chords = chord_steps(melody.chords, start, length) if melody.chords else None
+        for i, chosen in enumerate(best_of(candidates, HARMONY_CANDIDATES, VOICE_RANGE, chords)):
             for v in (1, 2, 3):
-                for n in decode_line(roll_to_tokens(rolls[i, v], VOICE_RANGE), VOICE_RANGE, voice=v):
-                    if start + n.start < bars * STEPS_PER_BAR:
-                        voices_out[i].append(Note(n.pitch - shift, start + n.start,
-                                                  min(n.duration, bars * STEPS_PER_BAR - start - n.start), voice=v))
-    kept = [Note(n.pitch, n.start, n.duration, n.velocity, 0) for n in soprano]
+                for n in decode_line(chosen[v], VOICE_RANGE, voice=v):
+                    voices_out[i].append(Note(n.pitch - shift, start + n.start, n.duration, voice=v))
+    kept = [Note(n.pitch, n.start, n.duration, n.velocity, 0) for n in soprano if n.start < total]
     return [Score(kept + [n for n in notes if 0 <= n.pitch <= 127], bars, melody.tempo, melody.key,
-                   list(VOICE_NAMES_SATB), "gan", {"source": "harmonize", "seed": seed}) for notes in voices_out]
+                  list(VOICE_NAMES_SATB), "gan", {"source": "harmonize", "seed": seed}, metre=melody.metre,
+                  chords=list(melody.chords))
+            for notes in voices_out]

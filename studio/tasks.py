@@ -14,6 +14,7 @@ from jobs.errors import UserError
 from jobs.messages import translatable as _
 from jobs.registry import job_handler
 from studio import intake, library, services
+from studio.chord_input import ChordInputError, read_progression, varied_bars
 from studio.music.errors import ModelUnavailable, ScoreError
 from studio.models import Origin, Sketch
 
@@ -38,6 +39,14 @@ def _call(func, *args, **kwargs):
         raise UserError(_("The model could not use this sketch: %(reason)s.") % {"reason": exc}) from None
 
 
+def _chords(p: dict, metre: str, bars: int):
+    """The job's chord progression over ``bars`` bars of ``metre``; a sentence if it does not fit them."""
+    try:
+        return read_progression(p.get("chords", ""), metre, bars)
+    except ChordInputError as exc:
+        raise UserError(str(exc)) from None
+
+
 def _result(rows) -> dict:
     url = reverse("studio:edit", args=[rows[0].id]) if len(rows) == 1 else reverse("studio:library")
     return {"sketch_ids": [row.id for row in rows], "url": url}
@@ -47,11 +56,13 @@ def _result(rows) -> dict:
 def generate_job(ctx):
     p = ctx.params
     ctx.report(10, _("Sampling %(n)d sketches") % {"n": p["count"]})
+    metre = p.get("metre", "4/4")
     scores = _call(services.sample, p["model"], p["count"], p["bars"], key=p["key"], tempo=p["tempo"],
-                   temperature=p["temperature"], seed=p.get("seed"))
+                   temperature=p["temperature"], seed=p.get("seed"), metre=metre,
+                   chords=_chords(p, metre, p["bars"]) or None)
     ctx.report(95, _("Saving"))
     name = MODEL_TITLES[p["model"]]
-    titles = [f"{name} {i + 1} · {p['key']}" for i in range(len(scores))]
+    titles = [f"{name} {i + 1} · {p['key']} · {metre}" for i in range(len(scores))]
     return _result(library.store_scores(ctx.job.owner, scores, origin=Origin.GENERATED, titles=titles))
 
 
@@ -71,7 +82,13 @@ def vary_job(ctx):
 def _vary(ctx, source: Sketch) -> dict:
     p = ctx.params
     ctx.report(10, _("Varying"))
-    scores = _call(services.vary, source.as_score(), p["amount"], p["count"], seed=p.get("seed"))
+    score = source.as_score()
+    voice = p.get("voice", 0)
+    if voice >= len(score.voices):
+        raise UserError(_("“%(title)s” has no voice %(voice)d; choose one of its voices.")
+                        % {"title": source.title, "voice": voice + 1})
+    chords = _chords(p, score.metre, varied_bars(score.bars)) or None
+    scores = _call(services.vary, score, p["amount"], p["count"], seed=p.get("seed"), chords=chords, voice=voice)
     titles = [_("%(title)s · variation %(i)d") % {"title": source.title, "i": i + 1} for i in range(len(scores))]
     rows = library.store_scores(ctx.job.owner, scores, origin=Origin.VARIED, titles=titles, parent=source)
     ctx.report(100, _("Done"))

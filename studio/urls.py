@@ -12,5 +12,6 @@ urlpatterns = [
     path("interpolate/", views.interpolate, name="interpolate"),
     path("harmonize/", views.harmonize, name="harmonize"),
     path("sketches/<int:pk>/", views.edit, name="edit"),
+    path("sketches/<int:pk>/notation/", views.score, name="score"),
     path("soundfont.sf2", views.soundfont, name="soundfont"),
 ]

@@ -14,7 +14,10 @@ from django.views.decorators.http import require_GET
 from studio import library
 from studio.render import unavailable_reason
 from studio.models import Origin
-from studio.serializers import KEYS, MODELS, SketchSerializer
+from studio.instruments import INSTRUMENT_CHOICES
+from studio.music.instruments import DEFAULT_PROGRAMS
+from studio.music.score import SUPPORTED_METRES
+from studio.serializers import KEYS, MELODY_BARS, MODELS, SketchSerializer
 from studio.soundfont import soundfont_path
 
 LIBRARY_PAGE_SIZE = 24
@@ -35,11 +38,14 @@ def player_config(wav_unavailable: str | None = None) -> dict:
         "processorUrl": static("vendor/spessasynth_lib-4.3.14/spessasynth_processor.min.js"),
         "osmdUrl": static("vendor/opensheetmusicdisplay-2.1.3/opensheetmusicdisplay.min.js"),
         "wavUnavailable": wav_unavailable,
+        "defaultPrograms": DEFAULT_PROGRAMS,
+        "instruments": [[program, str(name)] for program, name in INSTRUMENT_CHOICES],
         "strings": {
             "play": _("Play"), "stop": _("Stop"), "bars": _("bars"), "notes": _("notes"), "save": _("Save"),
             "saved": _("In library"), "notation": _("Notation"), "vary": _("Vary"), "harmonize": _("Harmonise"),
             "edit": _("Edit"), "mute": _("Mute"), "solo": _("Solo"), "voices": _("Voices"),
-            "pianoRoll": _("Piano roll"), "loading": _("Loading…"),
+            "pianoRoll": _("Piano roll"), "loading": _("Loading…"), "fullScore": _("Full score"),
+            "suggesting": _("Suggesting chords…"), "voiceNumber": _("Voice {n}"),
             "key": _("Key"), "chord": _("Chord"),
             "notationFailed": _("The notation could not be shown."),
             "noMidi": _("No Web MIDI output found (the browser has no Web MIDI, or no device is connected)."),
@@ -85,7 +91,8 @@ def _picker(request, *, melodies_only: bool):
 @login_required
 def generate(request):
     drafts = library.owned_by(request.user).filter(origin="generated")[:8]
-    return _page(request, "studio/generate.html", sketches=drafts, keys=KEYS, models=MODELS)
+    return _page(request, "studio/generate.html", sketches=drafts, keys=KEYS, models=MODELS, metres=SUPPORTED_METRES,
+                 bar_choices=MELODY_BARS)
 
 
 @login_required
@@ -123,6 +130,13 @@ def harmonize(request):
 def edit(request, pk: int):
     sketch = get_object_or_404(library.visible_to(request.user), pk=pk)
     return _page(request, "studio/edit.html", sketches=[sketch], sketch=sketch)
+
+
+@login_required
+def score(request, pk: int):
+    """The sketch's notation across the whole page."""
+    sketch = get_object_or_404(library.visible_to(request.user), pk=pk)
+    return _page(request, "studio/score.html", sketches=[sketch], sketch=sketch)
 
 
 @require_GET

@@ -1,0 +1,1 @@
+"""Lyric analysis: a Django app around the plain-Python ``analysis`` package."""

@@ -1,6 +1,7 @@
 // Sketch cards: a piano roll, play/stop, per-voice mute and solo, notation, and the actions on a sketch.
 import { api } from "../js/api.js";
 import { chordName, soundingAt } from "./harmony.js";
+import { metreOf } from "./metre.js";
 import { PianoRoll, VOICE_COLOURS } from "./pianoroll.js";
 import { player, playerConfig } from "./player.js";
 import { showNotation } from "./notation.js";
@@ -79,7 +80,8 @@ function rollFrame(sketch) {
   const readout = el("p", { class: "roll-readout muted small" });
   const roll = new PianoRoll(canvas, sketch.score, { strip });
   roll.showChordAt = (step) => {
-    const chord = chordName(soundingAt(roll.score.notes, step)) || "—";
+    const written = (roll.score.chords || []).find((c) => c.start <= step && step < c.start + c.duration);
+    const chord = written?.symbol || chordName(soundingAt(roll.score.notes, step)) || "—";
     readout.textContent = `${T.key}: ${sketch.key} · ${T.chord}: ${chord}`;
   };
   roll.showChordAt(0);
@@ -92,7 +94,7 @@ export function sketchCard(sketch, { extras = null, actions = true } = {}) {
   const card = el("article", { class: "card sketch-card", "data-sketch-id": sketch.id });
   const title = el("h2", { class: "sketch-title", text: versionTitle(sketch) });
   const meta = el("p", { class: "muted small" },
-    `${sketch.bars} ${T.bars} · ${sketch.key} · ${Math.round(sketch.tempo)} BPM · ${sketch.note_count} ${T.notes}`);
+    `${sketch.bars} ${T.bars} · ${metreOf(sketch.score)} · ${sketch.key} · ${Math.round(sketch.tempo)} BPM · ${sketch.note_count} ${T.notes}`);
   const play = el("button", { type: "button", class: "btn btn-primary play", "aria-pressed": "false", text: `▶ ${T.play}` });
   const { roll, frame, readout } = rollFrame(sketch);
   card.append(el("header", { class: "card-head" }, title, el("span", { class: "badge" }, T.origins[sketch.origin] || sketch.origin)), meta, frame, readout);
@@ -117,6 +119,7 @@ export function sketchCard(sketch, { extras = null, actions = true } = {}) {
     }
     bar.append(...[
       el("button", { type: "button", class: "btn btn-small", "data-action": "notation", text: T.notation, onclick: () => showNotation(notation, sketch) }),
+      el("a", { class: "btn btn-small", href: sketch.urls.notation, "data-action": "full-score", text: T.fullScore }),
       el("a", { class: "btn btn-small", href: `/studio/vary/?sketch=${sketch.id}`, text: T.vary }),
       sketch.voice_count === 1 ? el("a", { class: "btn btn-small", href: `/studio/harmonize/?sketch=${sketch.id}`, text: T.harmonize }) : null,
       el("a", { class: "btn btn-small", href: sketch.urls.page, "data-action": "edit", text: T.edit }),

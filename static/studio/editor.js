@@ -5,7 +5,8 @@
 import { api } from "../js/api.js";
 import { sketchCard } from "./cards.js";
 import { pageSketches } from "./jobrun.js";
-import { playerConfig } from "./player.js";
+import { beatSteps, totalSteps } from "./metre.js";
+import { player, playerConfig, programsOf } from "./player.js";
 import { initTransport } from "./transport.js";
 
 initTransport();
@@ -42,7 +43,7 @@ let zoom = window.matchMedia("(pointer: coarse)").matches ? TOUCH_ZOOM : 0;
 
 const snap = () => Number(snapSelect.value);
 const snapDown = (step) => Math.floor(step / snap()) * snap();
-const total = () => score.bars * 16;
+const total = () => totalSteps(score);
 const snapshot = () => JSON.stringify(score.notes);
 
 function remember() {
@@ -244,5 +245,47 @@ if (!sketch.is_mine) {
   status.textContent = playerConfig.strings.notYours;
 }
 for (const [i, name] of score.voices.entries()) voiceSelect.append(new Option(playerConfig.strings.voiceNames[name] || name, i));
+
+/** The snap's third choice is one beat of the metre (a dotted quarter in 6/8, a half note in 3/2). */
+function beatSnap() {
+  const beat = beatSteps(score);
+  const option = snapSelect.options[snapSelect.options.length - 1];
+  option.value = beat;
+  option.textContent = { 4: "1/4", 6: "3/8", 8: "1/2" }[beat] || `${beat}/16`;
+}
+
+/** A select per voice choosing its General MIDI instrument; the choice sounds at once and is kept. */
+function instrumentSelects() {
+  const box = document.getElementById("instruments");
+  const programs = programsOf(score);
+  score.voices.forEach((name, voice) => {
+    const select = document.createElement("select");
+    select.className = "input";
+    select.name = `program-${voice}`;
+    for (const [program, label] of playerConfig.instruments) select.append(new Option(label, program));
+    if (![...select.options].some((o) => Number(o.value) === programs[voice])) select.append(new Option(`GM ${programs[voice] + 1}`, programs[voice]));
+    select.value = programs[voice];
+    select.addEventListener("change", async () => {
+      score.programs = programsOf(score);
+      score.programs[voice] = Number(select.value);
+      if (player.current) player.setPrograms(score);
+      if (!sketch.is_mine) return;
+      try {
+        await api(sketch.urls.self, { method: "PATCH", body: { programs: score.programs } });
+        status.textContent = playerConfig.strings.savedChanges;
+        status.classList.remove("error");
+      } catch (error) {
+        status.textContent = error.message;
+        status.classList.add("error");
+      }
+    });
+    const label = document.createElement("label");
+    label.append(`${playerConfig.strings.voiceNames[name] || name} `, select);
+    box.append(label);
+  });
+}
+
+beatSnap();
+instrumentSelects();
 applyZoom();
 refresh();

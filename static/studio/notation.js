@@ -16,23 +16,29 @@ function loadLibrary() {
   return library;
 }
 
-/** Toggle the notation of `sketch` inside `container`. */
-export async function showNotation(container, sketch) {
-  if (!container.hidden) {
-    container.hidden = true;
-    return;
-  }
-  container.hidden = false;
-  if (container.dataset.rendered) return;
+/** Engrave the MusicXML of `sketch` into `container`; `full` adds the title, composer and part names. */
+export async function renderNotation(container, sketch, { full = false } = {}) {
   container.textContent = playerConfig.strings.loading;
   try {
     const [osmdLib, xml] = await Promise.all([loadLibrary(), fetch(sketch.urls.musicxml).then((r) => r.text())]);
     container.textContent = "";
-    const osmd = new osmdLib.OpenSheetMusicDisplay(container, { autoResize: true, drawTitle: false, drawPartNames: false, backend: "svg" });
+    const osmd = new osmdLib.OpenSheetMusicDisplay(container, {
+      autoResize: true, drawTitle: full, drawComposer: full, drawPartNames: full, drawPartAbbreviations: full, backend: "svg",
+    });
     await osmd.load(xml);
     osmd.render();
     container.dataset.rendered = "1";
   } catch (error) {
     container.textContent = `${playerConfig.strings.notationFailed} (${error.message})`;
   }
+}
+
+/** Toggle the notation of `sketch` inside `container` (a card's compact view). */
+export async function showNotation(container, sketch) {
+  if (!container.hidden) {
+    container.hidden = true;
+    return;
+  }
+  container.hidden = false;
+  if (!container.dataset.rendered) await renderNotation(container, sketch);
 }

@@ -1,10 +1,13 @@
-// A piano roll on a canvas: 16th-step columns, one row per semitone, notes coloured by voice, a playhead,
-// and a keyboard strip beside it that names the notes of its rows.
+// A piano roll on a canvas: 16th-step columns, one row per semitone, bar lines and shaded beats of the
+// score's metre, the chord symbols in a band above the notes, notes coloured by voice, a playhead, and a
+// keyboard strip beside it that names the notes of its rows.
 import { noteName } from "./harmony.js";
+import { barSteps, beatSteps, totalSteps } from "./metre.js";
 
 export const VOICE_COLOURS = ["#e4572e", "#2e86ab", "#76b041", "#8e5572"];
 const BLACK_KEYS = new Set([1, 3, 6, 8, 10]);
 const MIN_RANGE = 24;
+const CHORD_BAND_PX = 18;
 
 export class PianoRoll {
   /** `score` is a Sketch dict; `options.low`/`options.high` fix the pitch range (else it fits the notes). */
@@ -34,19 +37,24 @@ export class PianoRoll {
   }
 
   get steps() {
-    return this.score.bars * 16;
+    return totalSteps(this.score);
+  }
+
+  /** Height of the chord band above the notes (none without chords). */
+  get band() {
+    return this.score.chords?.length ? CHORD_BAND_PX : 0;
   }
 
   /** Size of one step and one semitone row in CSS pixels. */
   cell() {
     const rect = this.canvas.getBoundingClientRect();
-    return { w: rect.width / this.steps, h: rect.height / (this.high - this.low + 1), rect };
+    return { w: rect.width / this.steps, h: (rect.height - this.band) / (this.high - this.low + 1), rect };
   }
 
   /** Canvas coordinates -> {step (fractional), pitch}. */
   at(clientX, clientY) {
     const { w, h, rect } = this.cell();
-    return { step: (clientX - rect.left) / w, pitch: this.high - Math.floor((clientY - rect.top) / h) };
+    return { step: (clientX - rect.left) / w, pitch: this.high - Math.floor((clientY - rect.top - this.band) / h) };
   }
 
   setPlayhead(step) {
@@ -65,27 +73,19 @@ export class PianoRoll {
     const style = getComputedStyle(this.canvas);
     g.fillStyle = style.getPropertyValue("--roll-bg") || "#fff";
     g.fillRect(0, 0, rect.width, rect.height);
+    const top = this.band;
     g.fillStyle = style.getPropertyValue("--roll-black-key") || "#f0f0f0";
     for (let p = this.low; p <= this.high; p++) {
-      if (BLACK_KEYS.has(p % 12)) g.fillRect(0, (this.high - p) * h, rect.width, h);
+      if (BLACK_KEYS.has(p % 12)) g.fillRect(0, top + (this.high - p) * h, rect.width, h);
     }
-    const grid = style.getPropertyValue("--roll-grid") || "#ccc";
-    for (let s = 0; s <= this.steps; s += 4) {
-      g.strokeStyle = grid;
-      g.globalAlpha = s % 16 === 0 ? 1 : 0.45;
-      g.lineWidth = s % 16 === 0 ? 1.5 : 1;
-      g.beginPath();
-      g.moveTo(Math.round(s * w) + 0.5, 0);
-      g.lineTo(Math.round(s * w) + 0.5, rect.height);
-      g.stroke();
-    }
-    g.globalAlpha = 1;
+    this.drawMetre(g, style, w, rect);
+    this.drawChords(g, style, w);
     for (const note of this.score.notes) {
       if (note.pitch < this.low || note.pitch > this.high) continue;
       g.globalAlpha = this.muted.has(note.voice) ? 0.18 : 0.35 + (0.65 * note.velocity) / 127;
       g.fillStyle = VOICE_COLOURS[note.voice % VOICE_COLOURS.length];
       const x = note.start * w;
-      const y = (this.high - note.pitch) * h;
+      const y = top + (this.high - note.pitch) * h;
       g.fillRect(x + 0.5, y + 0.5, Math.max(note.duration * w - 1, 2), Math.max(h - 1, 1.5));
       if (note === this.selected) {
         g.globalAlpha = 1;
@@ -106,6 +106,39 @@ export class PianoRoll {
     }
   }
 
+  /** Every other beat shaded, beat lines, and stronger bar lines, as the metre groups them. */
+  drawMetre(g, style, w, rect) {
+    const bar = barSteps(this.score);
+    const beat = beatSteps(this.score);
+    const grid = style.getPropertyValue("--roll-grid") || "#ccc";
+    g.fillStyle = grid;
+    g.globalAlpha = 0.12;
+    for (let s = beat; s < this.steps; s += 2 * beat) g.fillRect(s * w, this.band, beat * w, rect.height - this.band);
+    g.strokeStyle = grid;
+    for (let s = 0; s <= this.steps; s += beat) {
+      const barLine = s % bar === 0;
+      g.globalAlpha = barLine ? 1 : 0.45;
+      g.lineWidth = barLine ? 1.5 : 1;
+      g.beginPath();
+      g.moveTo(Math.round(s * w) + 0.5, 0);
+      g.lineTo(Math.round(s * w) + 0.5, rect.height);
+      g.stroke();
+    }
+    g.globalAlpha = 1;
+  }
+
+  /** The chord symbols in the band above the notes, each from where it starts (where its name fits). */
+  drawChords(g, style, w) {
+    if (!this.band) return;
+    g.fillStyle = style.getPropertyValue("--roll-key-text") || "#333";
+    g.font = `${this.band - 5}px system-ui, sans-serif`;
+    g.textBaseline = "middle";
+    for (const chord of this.score.chords) {
+      const room = chord.duration * w - 4;
+      if (g.measureText(chord.symbol).width <= room) g.fillText(chord.symbol, chord.start * w + 3, this.band / 2);
+    }
+  }
+
   /** The keyboard strip: white and black keys level with the roll's rows, every C named (every
    * white key once the rows are tall enough to read). */
   drawKeyboard(style) {
@@ -117,14 +150,15 @@ export class PianoRoll {
     this.strip.height = Math.round(rect.height * ratio);
     const g = this.strip.getContext("2d");
     g.setTransform(ratio, 0, 0, ratio, 0, 0);
-    const h = rect.height / (this.high - this.low + 1);
+    const top = this.band;
+    const h = (rect.height - top) / (this.high - this.low + 1);
     const text = style.getPropertyValue("--roll-key-text") || "#333";
     g.fillStyle = style.getPropertyValue("--roll-white-key") || "#fff";
     g.fillRect(0, 0, rect.width, rect.height);
     g.font = `${Math.min(11, Math.max(8, h - 2))}px system-ui, sans-serif`;
     g.textBaseline = "middle";
     for (let p = this.low; p <= this.high; p++) {
-      const y = (this.high - p) * h;
+      const y = top + (this.high - p) * h;
       if (BLACK_KEYS.has(p % 12)) {
         g.fillStyle = style.getPropertyValue("--roll-key-black") || "#333";
         g.fillRect(0, y, rect.width * 0.6, h);

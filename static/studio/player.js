@@ -1,12 +1,24 @@
 // The studio's one player: General MIDI SoundFont sound (spessasynth in an AudioWorklet) or a Web MIDI
-// output, a look-ahead scheduler on the audio clock, live tempo, loop, and a playhead in 16th steps.
+// output, each voice on its own channel with its General MIDI program, a look-ahead scheduler on the
+// audio clock, live tempo, loop, and a playhead in 16th steps.
 import { WorkletSynthesizer } from "spessasynth_lib";
+import { totalSteps } from "./metre.js";
 
 const LOOKAHEAD = 0.1; // seconds of notes handed to the synth ahead of the audio clock
 const TICK_MS = 25;
 const START_DELAY = 0.05;
-const PROGRAM = 0; // acoustic grand piano, as in the WAV render
 const config = JSON.parse(document.getElementById("studio-config").textContent);
+const DRUM_CHANNEL = 9;
+
+/** The MIDI channel of a voice (channel 10, General MIDI's drums, skipped), as in the WAV render. */
+function channelOf(voice) {
+  return voice < DRUM_CHANNEL ? voice : Math.min(voice + 1, 15);
+}
+
+/** The General MIDI program of each voice of a Sketch dict's score: its own, else the voice's default. */
+export function programsOf(score) {
+  return score.voices.map((name, i) => score.programs?.[i] ?? config.defaultPrograms[name] ?? 0);
+}
 
 class Player extends EventTarget {
   constructor() {
@@ -51,7 +63,6 @@ class Player extends EventTarget {
     this.synth.connect(this.gain);
     await this.synth.soundBankManager.addSoundBank(bank, "gm");
     await this.synth.isReady;
-    for (let channel = 0; channel < 4; channel++) this.synth.programChange(channel, PROGRAM);
     performance.mark("studio:sound-ready");
   }
 
@@ -67,12 +78,22 @@ class Player extends EventTarget {
     this.gain.gain.cancelScheduledValues(this.context.currentTime);
     this.gain.gain.setValueAtTime(1, this.context.currentTime);
     this.tempo = score.tempo;
+    this.setPrograms(score);
     const stepDur = 60 / this.tempo / 4;
     this.current = { score, audible, owner, stepDur, nextStep: 0, startTime: this.context.currentTime + START_DELAY };
     this._tick();
     this._timer = setInterval(() => this._tick(), TICK_MS);
     this._frame = requestAnimationFrame(() => this._draw());
     this._emit("start");
+  }
+
+  /** Give each voice's channel its instrument (on the SoundFont synth or the Web MIDI output). */
+  setPrograms(score) {
+    programsOf(score).forEach((program, voice) => {
+      const channel = channelOf(voice);
+      if (this.output) this.output.send([0xc0 | channel, program]);
+      else this.synth.programChange(channel, program);
+    });
   }
 
   /** Stop; listeners get `reason` "user" or "end" (the sketch played to its end). */
@@ -90,7 +111,7 @@ class Player extends EventTarget {
       if (!this.current) this.synth.stopAll(true);
     }, (LOOKAHEAD + 0.05) * 1000);
     this.gain.gain.setValueAtTime(1, now + LOOKAHEAD + 0.06);
-    if (this.output) for (let ch = 0; ch < 4; ch++) this.output.send([0xb0 | ch, 123, 0]);
+    if (this.output) for (let ch = 0; ch < 16; ch++) this.output.send([0xb0 | ch, 123, 0]);
     this._emit("stop", { owner, reason });
   }
 
@@ -109,7 +130,7 @@ class Player extends EventTarget {
   seek(step) {
     const cur = this.current;
     if (!cur) return;
-    const total = cur.score.bars * 16;
+    const total = totalSteps(cur.score);
     const target = Math.max(0, Math.min(step, total));
     this.synth.stopAll(true);
     cur.startTime = this.context.currentTime + START_DELAY - target * cur.stepDur;
@@ -123,7 +144,7 @@ class Player extends EventTarget {
     if (!cur) return null;
     const latency = this.output ? 0 : this.context.outputLatency || this.context.baseLatency || 0;
     const step = (this.context.currentTime - latency - cur.startTime) / cur.stepDur;
-    const total = cur.score.bars * 16;
+    const total = totalSteps(cur.score);
     if (step < 0) return cur.wrapped ? total + step : 0; // startTime moves a look-ahead early at the loop point
     return this.loop ? step % total : Math.min(step, total);
   }
@@ -131,7 +152,7 @@ class Player extends EventTarget {
   _tick() {
     const cur = this.current;
     if (!cur) return;
-    const total = cur.score.bars * 16;
+    const total = totalSteps(cur.score);
     const horizon = this.context.currentTime + LOOKAHEAD;
     while (cur.startTime + cur.nextStep * cur.stepDur < horizon) {
       if (cur.nextStep >= total) {
@@ -152,7 +173,7 @@ class Player extends EventTarget {
   }
 
   _note(note, on, off) {
-    const channel = Math.min(note.voice, 3);
+    const channel = channelOf(note.voice);
     if (this.output) {
       const toMs = (t) => performance.now() + (t - this.context.currentTime) * 1000;
       this.output.send([0x90 | channel, note.pitch, note.velocity], toMs(on));

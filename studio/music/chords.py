@@ -19,16 +19,21 @@ class ChordError(ValueError):
     """A chord progression that cannot be used; the message names the problem for a musician."""
 
 
+def music21_figure(symbol: str) -> str:
+    """``"Bbmaj7"`` -> ``"B-maj7"``: the figure music21's ChordSymbol reads (ChordError if none)."""
+    match = _ROOT.fullmatch(symbol.strip()) if len(symbol) <= MAX_SYMBOL_LENGTH else None
+    if not match:
+        raise ChordError(f"“{symbol}” is not a chord symbol such as C, Am, G7 or Bbmaj7.")
+    letter, accidental, rest = match.groups()
+    return letter.upper() + ("-" if accidental in ("b", "-") else accidental or "") + rest
+
+
 @lru_cache(maxsize=512)
 def pitch_classes(symbol: str) -> tuple[int, frozenset[int]]:
     """``"Am"`` -> ``(9, {9, 0, 4})``: the root's pitch class and every pitch class of the chord."""
     from music21 import harmony
 
-    match = _ROOT.fullmatch(symbol.strip()) if len(symbol) <= MAX_SYMBOL_LENGTH else None
-    if not match:
-        raise ChordError(f"“{symbol}” is not a chord symbol such as C, Am, G7 or Bbmaj7.")
-    letter, accidental, rest = match.groups()
-    figure = letter.upper() + ("-" if accidental in ("b", "-") else accidental or "") + rest
+    figure = music21_figure(symbol)
     try:
         chord = harmony.ChordSymbol(figure)
         pcs = frozenset(p.pitchClass for p in chord.pitches)

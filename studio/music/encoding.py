@@ -3,7 +3,9 @@
 One token per 16th step: ``REST`` (silence), ``HOLD`` (the sounding note continues) or a note-on for
 one pitch of a fixed range, ``2 + pitch - low``. A range is a :class:`PitchRange`; the melody range
 (:data:`MELODY_RANGE`, MIDI 48-95: 48 pitches, 50 tokens) and the chorale voice range
-(:data:`VOICE_RANGE`, MIDI 36-84) are the two used by the models.
+(:data:`VOICE_RANGE`, MIDI 36-84) are the two used by the models. The harmony GAN reads voices as a
+pitch-or-silence class per step (:func:`tokens_to_roll`) plus an onset flag per step
+(:func:`tokens_to_onsets`), so that repeated notes survive the round trip.
 """
 from __future__ import annotations
 
@@ -138,10 +140,20 @@ def tokens_to_roll(tokens: np.ndarray, prange: PitchRange) -> np.ndarray:
     return out
 
 
-def roll_to_tokens(roll: np.ndarray, prange: PitchRange) -> np.ndarray:
-    """Inverse of :func:`tokens_to_roll` where repeated pitches merge into one held note (a roll has
-    no onsets). Works on any leading shape."""
+def tokens_to_onsets(tokens: np.ndarray) -> np.ndarray:
+    """Per-step onset flags (1 where a note starts) of token arrays of any leading shape: with
+    :func:`tokens_to_roll` they keep repeated notes apart."""
+    return (np.asarray(tokens) >= FIRST_PITCH_TOKEN).astype(np.int64)
+
+
+def roll_to_tokens(roll: np.ndarray, prange: PitchRange, onsets: np.ndarray | None = None) -> np.ndarray:
+    """Inverse of :func:`tokens_to_roll`: a note starts where the pitch changes or, given ``onsets``
+    (see :func:`tokens_to_onsets`), where an onset is flagged, so repeated notes stay repeated;
+    without ``onsets`` repeated pitches merge into one held note. Works on any leading shape."""
     roll = np.asarray(roll)
     prev = np.concatenate([np.full(roll.shape[:-1] + (1,), -1), roll[..., :-1]], axis=-1)
-    tokens = np.where(roll == prange.n_pitches, REST, np.where(roll == prev, HOLD, roll + FIRST_PITCH_TOKEN))
+    starts = roll != prev
+    if onsets is not None:
+        starts |= np.asarray(onsets).astype(bool)
+    tokens = np.where(roll == prange.n_pitches, REST, np.where(starts, roll + FIRST_PITCH_TOKEN, HOLD))
     return tokens.astype(np.int64)

@@ -1,4 +1,5 @@
-"""Reading and writing scores: MIDI (pretty_midi), MusicXML and ABC (music21) <-> :class:`Score`.
+"""Reading scores: MIDI (pretty_midi), MusicXML and ABC (music21) -> :class:`Score` (writing is in
+:mod:`studio.music.export`).
 
 :func:`load_score` checks uploads and raises :class:`~studio.music.errors.ScoreError` with a message
 for a person: empty or oversized files, unknown formats, unreadable files, too many tracks, drums only,
@@ -16,7 +17,7 @@ import pretty_midi
 
 from studio.music.errors import ScoreError
 from studio.music.grid import STEPS_PER_QUARTER, clean_line, monophonic_voice, pickup_shift
-from studio.music.keys import PITCH_NAMES, estimate_key, key_name
+from studio.music.keys import estimate_key, key_name
 from studio.music.score import STEPS_PER_BAR, VOICE_NAMES_SATB, Note, Score
 
 MAX_SCORE_BYTES = 20 * 1024 * 1024
@@ -143,52 +144,3 @@ def _sketch_from_parts(parts: list[list[Note]], tempo: float) -> Score:
     tonic, mode = estimate_key([n.pitch for n in notes])
     return Score(notes=notes, bars=bars, tempo=round(max(20.0, min(300.0, tempo)), 2),
                   key=key_name(tonic, mode), voices=names)
-
-
-def to_midi(sketch: Score) -> bytes:
-    """A standard MIDI file: one piano track per voice, at the sketch's tempo."""
-    pm = pretty_midi.PrettyMIDI(initial_tempo=float(sketch.tempo))
-    step = 60.0 / float(sketch.tempo) / STEPS_PER_QUARTER
-    for v, name in enumerate(sketch.voices):
-        inst = pretty_midi.Instrument(program=0, name=name)
-        for n in sketch.voice_notes(v):
-            inst.notes.append(pretty_midi.Note(velocity=n.velocity, pitch=n.pitch, start=n.start * step, end=n.end * step))
-        pm.instruments.append(inst)
-    buf = io.BytesIO()
-    pm.write(buf)
-    return buf.getvalue()
-
-
-def to_music21(sketch: Score):
-    """A music21 Score in 4/4 with one part per voice, the key signature and a metronome mark."""
-    from music21 import key as m21key, meter, metadata, note, stream, tempo
-
-    from studio.music.keys import parse_key
-
-    score = stream.Score()
-    score.metadata = metadata.Metadata(title=sketch.meta.get("title", "Motif sketch"))
-    tonic, mode = parse_key(sketch.key)
-    for v, name in enumerate(sketch.voices):
-        part = stream.Part()
-        part.partName = name.capitalize()
-        part.insert(0, meter.TimeSignature("4/4"))
-        part.insert(0, m21key.Key(PITCH_NAMES[tonic].replace("b", "-"), mode))
-        if v == 0:
-            part.insert(0, tempo.MetronomeMark(number=float(sketch.tempo)))
-        for n in sketch.voice_notes(v):
-            m = note.Note(n.pitch, quarterLength=n.duration / STEPS_PER_QUARTER)
-            m.volume.velocity = n.velocity
-            part.insert(n.start / STEPS_PER_QUARTER, m)
-        end = sketch.bars * STEPS_PER_BAR / STEPS_PER_QUARTER
-        if part.highestTime < end:
-            part.insert(part.highestTime, note.Rest(quarterLength=end - part.highestTime))
-        part.makeRests(fillGaps=True, inPlace=True, timeRangeFromBarDuration=True)
-        score.insert(0, part)
-    return score.makeNotation()
-
-
-def to_musicxml(sketch: Score) -> bytes:
-    """MusicXML bytes of :func:`to_music21`."""
-    from music21.musicxml.m21ToXml import GeneralObjectExporter
-
-    return GeneralObjectExporter(to_music21(sketch)).parse()

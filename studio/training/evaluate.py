@@ -1,4 +1,5 @@
-"""Evaluation of the studio models on held-out corpus windows or a folder of the user's own scores.
+"""Evaluation of the melody VAE on held-out corpus windows or a folder of the user's own scores (the
+harmony GAN's is :mod:`studio.training.evaluate_gan`).
 
 Every report carries the trained model's figures beside a randomly initialised model of the same
 configuration (``random_init``), so a reader sees what training bought.
@@ -10,14 +11,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, tokens_to_roll
+from studio.music.encoding import MELODY_RANGE
 from studio.music.errors import ScoreError
 from studio.ml.checkpoints import build_model
 from studio.training.data import chorale_windows, line_windows
-from studio.training.metrics import mgeval_overlap, musegan_metrics, token_accuracy
+from studio.training.metrics import mgeval_overlap, token_accuracy
 
 SCORE_SUFFIXES = {".mid", ".midi", ".xml", ".musicxml", ".mxl", ".abc"}
-GAN_MATCHED = ("empty_bars", "used_pitch_classes", "qualified_notes")
 
 
 def folder_windows(folder: Path) -> dict[str, np.ndarray]:
@@ -86,39 +86,3 @@ def evaluate_vae(model, melody2: np.ndarray, melody4: np.ndarray, windows: int =
     baseline = build_model("vae", model.config.to_dict()).to(model.device)
     report["random_init"] = vae_scores(baseline, melody2, melody4, samples, seed)
     return report
-
-
-@torch.no_grad()
-def gan_scores(model, sopranos: np.ndarray, samples: int = 256, seed: int = 0) -> dict:
-    """MuseGAN metrics of ``samples`` free samples, and of the harmonisations of ``sopranos``."""
-    model.eval()
-    gen = torch.Generator().manual_seed(seed)
-    free = model.sample(samples, generator=gen).cpu().numpy()
-    out = {"generated": musegan_metrics(free, VOICE_RANGE)}
-    if len(sopranos):
-        cond = torch.from_numpy(sopranos).to(model.device)
-        out["harmonized"] = musegan_metrics(model.sample(len(sopranos), soprano=cond, generator=gen).cpu().numpy(),
-                                            VOICE_RANGE)
-    return out
-
-
-def evaluate_gan(model, chorales: np.ndarray, samples: int = 256, seed: int = 0) -> dict:
-    """The GAN report: the data's metrics, the trained model's free and harmonised samples, whether
-    empty bars, used pitch classes and qualified notes are within 25 % of the data, and
-    ``random_init`` for an untrained twin."""
-    data = _subset(chorales, samples, seed)
-    rolls = tokens_to_roll(data, VOICE_RANGE)
-    report = {"windows": int(len(chorales)), "data": musegan_metrics(rolls, VOICE_RANGE)}
-    report.update(gan_scores(model, rolls[:, 0], samples, seed))
-    report["within_25_percent"] = {k: _within(report["generated"][k], report["data"][k]) for k in GAN_MATCHED}
-    torch.manual_seed(seed)
-    baseline = build_model("gan", model.config.to_dict()).to(model.device)
-    report["random_init"] = gan_scores(baseline, rolls[:, 0], samples, seed)
-    return report
-
-
-def _within(value: float, reference: float, tolerance: float = 0.25) -> bool:
-    """Relative closeness; for a zero reference (the data has no empty bars) at most 0.02 absolute."""
-    if reference == 0:
-        return abs(value) <= 0.02
-    return abs(value - reference) <= tolerance * abs(reference)

@@ -4,7 +4,7 @@
   models in music" (the mgeval toolbox): per-sample features, intra-set distances of the reference
   set and inter-set distances to the generated set, each smoothed with a Gaussian KDE; the overlap
   area of the two densities is 1 for indistinguishable sets.
-* MuseGAN's metrics (Dong et al. 2018) on voice rolls: empty bars, used pitch classes per bar,
+* MuseGAN's metrics (Dong et al. 2018) on four-part token arrays: empty bars, used pitch classes per bar,
   qualified notes, tonal distance between voices (Harte et al. 2006 tonal centroids); plus in-key
   ratio and voice-crossing rate for four-part writing.
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import gaussian_kde
 
-from studio.music.encoding import MELODY_RANGE, PitchRange, decode_line, roll_to_tokens
+from studio.music.encoding import MELODY_RANGE, PitchRange, decode_line, tokens_to_roll
 from studio.music.score import STEPS_PER_BAR
 
 MELODY_FEATURES = ("pitch_class_histogram", "pitch_range", "average_interval", "inter_onset_interval",
@@ -114,16 +114,12 @@ def tonal_centroid(chroma: np.ndarray) -> np.ndarray:
     return TONAL @ chroma / total if total > 0 else np.zeros(6)
 
 
-def roll_notes(roll: np.ndarray, prange: PitchRange) -> list:
-    """Notes of one voice roll (repeated pitches merge)."""
-    return decode_line(roll_to_tokens(roll, prange), prange)
-
-
-def musegan_metrics(rolls: np.ndarray, prange: PitchRange) -> dict[str, float]:
-    """Metrics of class-index voice rolls ``(n, voices, steps)`` (``prange.n_pitches`` = silence):
-    ``empty_bars``, ``used_pitch_classes``, ``qualified_notes``, ``tonal_distance``,
-    ``in_key_ratio`` and ``voice_crossing``."""
-    rolls = np.asarray(rolls)
+def musegan_metrics(tokens: np.ndarray, prange: PitchRange) -> dict[str, float]:
+    """Metrics of four-part token arrays ``(n, voices, steps)`` (REST / HOLD / note-on, so repeated
+    notes count as notes): ``empty_bars``, ``used_pitch_classes``, ``qualified_notes``,
+    ``tonal_distance``, ``in_key_ratio`` and ``voice_crossing``. Bars are 16-step segments."""
+    tokens = np.asarray(tokens)
+    rolls = tokens_to_roll(tokens, prange)
     n, voices, steps = rolls.shape
     bars = steps // STEPS_PER_BAR
     silent = prange.n_pitches
@@ -135,7 +131,7 @@ def musegan_metrics(rolls: np.ndarray, prange: PitchRange) -> dict[str, float]:
     for i in range(n):
         sample_notes = []
         for v in range(voices):
-            notes = roll_notes(rolls[i, v], prange)
+            notes = decode_line(tokens[i, v], prange)
             durations += [x.duration for x in notes]
             sample_notes += notes
         key_fit.append(in_key_ratio([x.pitch for x in sample_notes]))

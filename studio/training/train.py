@@ -17,9 +17,10 @@ import numpy as np
 import torch
 
 from studio.ml.device import default_device
-from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, random_transpose, tokens_to_roll
+from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, random_transpose
 from studio.ml.checkpoints import FILENAMES, build_model, load_weights, read_checkpoint, save_checkpoint
 from studio.training.configs import get_config
+from studio.training.chorales import chorale_window_sets, load_chorales
 from studio.training.data import WindowSet, corpus_stats, load_windows
 
 
@@ -45,7 +46,9 @@ def train(kind: str, config_name: str = "default", epochs: int = 1, out: Path = 
     a fresh optimiser, e.g. under a changed loss setting; its training record is kept in the meta."""
     set_seed(seed)
     cfg = get_config(kind, config_name)
-    if sets is None:
+    if sets is None and kind == "gan":
+        sets, data_hash, stats = load_gan_sets(progress)
+    elif sets is None:
         sets, data_hash, _ = load_windows(progress=progress)
         stats = corpus_stats(sets)
     else:
@@ -190,14 +193,26 @@ class VAELoop:
         return meta
 
 
+def load_gan_sets(progress: bool = True) -> tuple[dict, str, dict]:
+    """The chorale windows of every metre (``chorales_train`` / ``chorales_valid``), the parse hash
+    and their counts per metre, for the GAN's checkpoint meta."""
+    chorales, digest = load_chorales(progress=progress)
+    split = chorale_window_sets(chorales)
+    sets = {f"chorales_{name}": windows for name, windows in split.items()}
+    stats = {name: {"windows": len(w), "works": int(len(np.unique(w.work))),
+                    "by_metre": {m: int((w.metres == m).sum()) for m in sorted(set(w.metres.tolist()))}}
+             for name, w in sets.items()}
+    return sets, digest, stats
+
+
 class GANLoop:
     """WGAN-GP: ``critic_steps`` critic updates per generator update; half of each batch conditioned
-    on its real soprano."""
+    on its real soprano. Windows of every metre are mixed, each with its own accents."""
 
-    def __init__(self, model, cfg, sets: dict[str, WindowSet], device, seed: int):
+    def __init__(self, model, cfg, sets: dict, device, seed: int):
         self.model, self.cfg, self.device = model, cfg, device
-        self.train = sets["chorale4_train"].tokens.astype(np.int64)
-        self.valid = sets["chorale4_valid"].tokens.astype(np.int64)
+        self.train = sets["chorales_train"]
+        self.valid = sets["chorales_valid"]
         betas = (0.5, 0.9)
         self.opt_g = torch.optim.Adam(model.generator.parameters(), lr=cfg.lr, betas=betas)
         self.opt_c = torch.optim.Adam(model.critic.parameters(), lr=cfg.lr, betas=betas)
@@ -208,9 +223,9 @@ class GANLoop:
     def steps_per_epoch(self) -> int:
         return math.ceil(len(self.train) / (self.cfg.batch_size * self.model.config.critic_steps))
 
-    def _real(self, idx: np.ndarray) -> torch.Tensor:
-        tokens = random_transpose(self.train[idx], VOICE_RANGE, self.rng, self.cfg.max_transpose)
-        return self.model.one_hot(torch.from_numpy(tokens_to_roll(tokens, VOICE_RANGE)).to(self.device))
+    def _real(self, idx: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+        tokens = random_transpose(self.train.tokens[idx], VOICE_RANGE, self.rng, self.cfg.max_transpose)
+        return self.model.voice_tensor(tokens), self.model.accents(self.train.metres[idx].tolist(), len(idx))
 
     def batches(self, epoch: int):
         perm = self.rng.permutation(len(self.train))
@@ -226,12 +241,12 @@ class GANLoop:
                 group["lr"] = lr
         info = {}
         for idx in groups:
-            real = self._real(idx)
-            loss, info = self.model.critic_loss(real, int(len(idx) * self.cfg.conditioned_share))
+            real, accent = self._real(idx)
+            loss, info = self.model.critic_loss(real, accent, int(len(idx) * self.cfg.conditioned_share))
             self.opt_c.zero_grad()
             loss.backward()
             self.opt_c.step()
-        g_loss = self.model.generator_loss(real, int(len(idx) * self.cfg.conditioned_share))
+        g_loss = self.model.generator_loss(real, accent, int(len(idx) * self.cfg.conditioned_share))
         self.opt_g.zero_grad()
         g_loss.backward()
         self.opt_g.step()
@@ -240,10 +255,24 @@ class GANLoop:
 
     @torch.no_grad()
     def validate(self) -> dict[str, float]:
+        """MuseGAN metrics of free 4/4 samples; in-key, parallels and repeated notes of the
+        harmonisations of up to ``val_samples`` validation sopranos."""
         from studio.training.metrics import musegan_metrics
+        from studio.music.voice_leading import voice_leading_metrics
 
-        rolls = self.model.sample(self.cfg.val_samples, generator=torch.Generator().manual_seed(0)).cpu().numpy()
-        return {f"val_{k}": v for k, v in musegan_metrics(rolls, VOICE_RANGE).items()}
+        gen = torch.Generator().manual_seed(0)
+        free = self.model.sample(self.cfg.val_samples, generator=gen).cpu().numpy()
+        out = {f"val_{k}": v for k, v in musegan_metrics(free, VOICE_RANGE).items()}
+        if len(self.valid):
+            windows = self.valid.where(np.arange(len(self.valid)) < self.cfg.val_samples)
+            harmonized = np.concatenate([
+                self.model.sample(int((windows.metres == m).sum()), soprano=windows.tokens[windows.metres == m, 0],
+                                  metre=m, generator=gen).cpu().numpy() for m in sorted(set(windows.metres.tolist()))])
+            vl = voice_leading_metrics(harmonized, VOICE_RANGE)
+            out.update({"val_harmonized_in_key_ratio": musegan_metrics(harmonized, VOICE_RANGE)["in_key_ratio"],
+                        "val_harmonized_parallels_per_100_beats": vl["parallels_per_100_beats"],
+                        "val_harmonized_repeated_notes": vl["repeated_notes"]})
+        return out
 
     def state(self) -> dict:
         return {"opt_g": self.opt_g.state_dict(), "opt_c": self.opt_c.state_dict(), "step": self.global_step,

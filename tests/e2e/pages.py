@@ -4,8 +4,9 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jobs.models import Job
-from perception import lyrics_services, video_services
-from perception.video.synthetic import ShotSpec, make_clip
+from perception.lyrics import services as lyrics_services
+from perception.video import services as video_services
+from perception.video.analysis.synthetic import ShotSpec, make_clip
 from studio.models import Origin, Sketch
 from tests.unit.studio_web.studio_factories import chorale_score, melody_score
 
@@ -41,7 +42,7 @@ def seed_site(user, settings, tmp_path):
     return [
         "/", "/studio/", "/studio/library/", f"/studio/vary/?sketch={melody.pk}",
         f"/studio/interpolate/?sketch={melody.pk}", f"/studio/harmonize/?sketch={melody.pk}",
-        f"/studio/sketches/{melody.pk}/", f"/studio/sketches/{chorale.pk}/",
+        f"/studio/sketches/{melody.pk}/", f"/studio/sketches/{chorale.pk}/", f"/studio/sketches/{chorale.pk}/notation/",
         "/analyze/", "/analyze/lyrics/", f"/analyze/lyrics/{first.pk}/",
         f"/analyze/lyrics/compare/?a={first.pk}&b={second.pk}", "/analyze/videos/", f"/analyze/videos/{video}/",
         "/jobs/", "/feed/", "/accounts/profile/", "/accounts/tokens/", "/accounts/password/change/",

@@ -5,6 +5,10 @@ import re
 import pretty_midi
 import pytest
 
+from studio import services
+from studio.music.chords import parse_progression
+from tests.conftest import require
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 RESULTS = "#results .sketch-card"
@@ -109,6 +113,70 @@ def test_the_studio_flow(logged_in_page, screenshot):
     read = sorted((n.pitch, round(n.start / step), round((n.end - n.start) / step))
                   for inst in midi.instruments for n in inst.notes)
     assert read == sorted((n["pitch"], n["start"], n["duration"]) for n in saved["score"]["notes"])
+
+
+def _vae_writes_jigs() -> str | None:
+    """None when the shipped melody model can write a 16-bar 6/8 tune over chords, else why not."""
+    try:
+        services.sample("vae", 1, 16, metre="6/8", chords=parse_progression("Am F | C G7", "6/8", 16), seed=1)
+    except (TypeError, ValueError, services.ModelUnavailable) as exc:
+        return f"the shipped melody model cannot write 16 bars of 6/8 over chords yet ({exc})"
+    return None
+
+
+def test_a_16_bar_jig_over_chords_plays_with_its_own_bars(logged_in_page, screenshot):
+    reason = _vae_writes_jigs()
+    require(reason is None, reason)
+    page = logged_in_page
+    page.goto("/studio/")
+    page.select_option("#id_model", "vae")
+    page.select_option("#id_metre", "6/8")
+    page.select_option("#id_bars", "16")
+    page.fill("#id_chords", "Am F | C G7")
+    page.fill("#id_count", "1")
+    page.fill("#id_seed", "5")
+    _run_form(page, "#generate-form", 1)
+    card = page.locator(RESULTS).first
+    sketch = card.evaluate("c => c.sketch")
+    assert (sketch["metre"], sketch["bars"]) == ("6/8", 16)
+    assert [c["symbol"] for c in sketch["score"]["chords"][:4]] == ["Am", "F", "C", "G7"]
+    assert "6/8" in card.inner_text()
+
+    card.locator("button.play").click()
+    page.wait_for_selector('[data-audio-state="running"]')
+    page.wait_for_function("document.querySelector('#results .sketch-card').roll.playhead > 0.5")
+    before = page.evaluate("document.querySelector('#results .sketch-card').roll.playhead")
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.querySelector('#results .sketch-card').roll.playhead") > before
+    screenshot(page, "studio-jig-playing")
+    page.click("#studio-transport [data-stop]")
+
+    # the editor lays out 16 bars of 12 sixteenths, in dotted-quarter beats, with the chords above
+    page.goto(f"/studio/sketches/{sketch['id']}/")
+    roll = "document.querySelector('.sketch-card').roll"
+    assert page.evaluate(f"{roll}.steps") == 16 * 12
+    assert page.evaluate(f"{roll}.band") > 0
+    assert page.eval_on_selector("[name=snap]", "s => s.options[s.options.length - 1].value") == "6"
+    page.select_option("[name=program-0]", "73")  # flute
+    page.wait_for_function("document.getElementById('editor-status').textContent !== ''")
+    saved = page.request.get(f"/api/studio/sketches/{sketch['id']}/").json()
+    assert saved["score"]["programs"] == [73]
+    screenshot(page, "studio-jig-editor")
+
+    page.goto(f"/studio/sketches/{sketch['id']}/notation/")
+    page.wait_for_selector("#full-score svg", timeout=30000)
+    screenshot(page, "studio-jig-score")
+
+    # suggest chords for it, change one, and vary it over them
+    page.goto(f"/studio/vary/?sketch={sketch['id']}")
+    page.click("[data-suggest-chords]")
+    page.wait_for_function("document.getElementById('id_chords').value !== ''")
+    page.fill("#id_chords", "Dm G7 | C")  # the musician edits the suggestion
+    page.fill("#id_count", "1")
+    _run_form(page, "#vary-form", 1)
+    varied = page.locator(RESULTS).first.evaluate("c => c.sketch")
+    assert varied["metre"] == "6/8"
+    screenshot(page, "studio-jig-vary")
 
 
 def test_a_bad_upload_is_explained_on_the_page(logged_in_page, screenshot, tmp_path):

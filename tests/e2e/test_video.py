@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from perception.models import VideoReport
-from perception.video.synthetic import ShotSpec, make_clip
+from perception.video.models import VideoReport
+from perception.video.analysis.synthetic import ShotSpec, make_clip
 
 pytestmark = pytest.mark.e2e
 

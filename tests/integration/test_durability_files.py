@@ -15,7 +15,7 @@ TERMINAL = {"succeeded", "failed", "cancelled"}
 
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory):
-    from perception.video.synthetic import ShotSpec, make_clip
+    from perception.video.analysis.synthetic import ShotSpec, make_clip
 
     return make_clip(tmp_path_factory.mktemp("clip") / "clip.mp4", [ShotSpec(30), ShotSpec(30), ShotSpec(30)],
                      fps=30, bpm=100).path

@@ -28,6 +28,10 @@ POSITIVE_DATA_REJECTIONS = {
     "POST /api/studio/interpolate/": "a and b must be two one-voice melodies of the same length",
     "POST /api/studio/harmonize/": "the sketch must be a one-voice melody",
     "POST /api/studio/sketches/{id}/versions/": "notes must fit the sketch's length and voices",
+    "POST /api/studio/generate/": "chords must be chord symbols that fit the metre and bars; chorales take 2 or 4 "
+                                  "bars and no chords",
+    "PATCH /api/studio/sketches/{id}/": "programs name one instrument for each of the sketch's voices",
+    "PUT /api/studio/sketches/{id}/": "programs name one instrument for each of the sketch's voices",
 }
 
 

@@ -26,7 +26,7 @@ class Command(BaseCommand):
 
         from studio.services import model_path
         from studio.ml.checkpoints import load_checkpoint
-        from studio.training.evaluate import evaluate_gan, evaluate_vae, folder_windows
+        from studio.training.evaluate import evaluate_vae, folder_windows
 
         torch.set_num_threads(opts["threads"])
         started = time.time()
@@ -36,7 +36,9 @@ class Command(BaseCommand):
         model, payload = load_checkpoint(path)
         if payload["kind"] != opts["model"]:
             raise CommandError(f"{path} holds a {payload['kind']} model, not a {opts['model']}")
-        if opts["data"]:
+        if opts["model"] == "gan":
+            report, source = self.evaluate_gan(model, opts)
+        elif opts["data"]:
             if not Path(opts["data"]).is_dir():
                 raise CommandError(f"{opts['data']} is not a folder")
             arrays = folder_windows(Path(opts["data"]))
@@ -46,20 +48,32 @@ class Command(BaseCommand):
 
             sets, _, _ = load_windows(progress=not opts["json"])
             arrays = {k: sets[f"{k}_valid"].tokens for k in ("melody2", "melody4")}
-            arrays["chorale4"] = sets["chorale4_train"].tokens
-            source = "music21 corpus (validation works; GAN data figures from training windows)"
+            source = "music21 corpus (validation works)"
         if opts["model"] == "vae":
             if len(arrays["melody2"]) == 0:
                 raise CommandError("no usable 2-bar melody windows in the data")
             report = evaluate_vae(model, arrays["melody2"], arrays["melody4"], opts["windows"], opts["samples"],
                                   opts["seed"])
-        else:
-            if len(arrays["chorale4"]) == 0:
-                raise CommandError("no four-part 4-bar windows in the data (the GAN needs four-voice scores)")
-            report = evaluate_gan(model, arrays["chorale4"], opts["samples"], opts["seed"])
         report.update({"model": opts["model"], "checkpoint": str(path), "data_source": source,
                        "data_hash": payload["meta"].get("data_hash"), "seconds": round(time.time() - started, 1)})
         if opts["json"]:
             self.stdout.write(json.dumps(report))
         else:
             self.stdout.write(json.dumps(report, indent=2))
+
+    def evaluate_gan(self, model, opts) -> tuple[dict, str]:
+        """The GAN report on the validation chorales (every metre), or on the four-voice scores of
+        ``--data`` in their own metres."""
+        from studio.training.chorales import chorale_window_sets, folder_chorale_windows, load_chorales
+        from studio.training.evaluate_gan import evaluate_gan
+
+        if opts["data"]:
+            if not Path(opts["data"]).is_dir():
+                raise CommandError(f"{opts['data']} is not a folder")
+            windows, source = folder_chorale_windows(Path(opts["data"])), str(opts["data"])
+        else:
+            windows = chorale_window_sets(load_chorales(progress=not opts["json"])[0])["valid"]
+            source = "music21 corpus: Bach chorales of the validation works, every metre"
+        if len(windows) == 0:
+            raise CommandError("no four-part windows in the data (the GAN needs four-voice scores)")
+        return evaluate_gan(model, windows, opts["samples"], opts["seed"]), source

@@ -19,7 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import ApiToken
 from jobs.models import Job
 from motif.routing import websocket_urlpatterns
-from perception.models import LyricReport, VideoReport
+from perception.lyrics.models import LyricReport
+from perception.video.models import VideoReport
 from recommender.models import Item
 from studio.models import Origin, Sketch
 from tests.unit.studio_web.studio_factories import melody_score
@@ -59,9 +60,9 @@ SIGNED_IN = {
 OWNED = {
     "accounts:revoke_token": "token",
     "job-detail": "job", "job-cancel": "job",
-    "studio:edit": "sketch",
+    "studio:edit": "sketch", "studio:score": "sketch",
     "studio-sketch-detail": "sketch", "studio-sketch-midi": "sketch", "studio-sketch-musicxml": "sketch",
-    "studio-sketch-versions": "sketch", "studio-sketch-wav": "sketch",
+    "studio-sketch-versions": "sketch", "studio-sketch-wav": "sketch", "studio-sketch-chords": "sketch",
     "perception:lyrics_detail": "lyric", "perception:lyrics_delete": "lyric", "perception:lyrics_export": "lyric",
     "perception_api:lyrics-detail": "lyric", "perception_api:lyrics-export": "lyric",
     "perception:video_detail": "video", "perception:video_file": "video", "perception:video_keyframes": "video",

@@ -106,13 +106,13 @@ def media(settings, tmp_path):
 
 
 def make_report(user):
-    from perception.models import VideoReport
+    from perception.video.models import VideoReport
 
     return VideoReport(owner=user, title="t", report={})
 
 
 def test_staged_files_appear_only_when_the_row_commits(user, media, django_capture_on_commit_callbacks):
-    from perception.models import VideoReport
+    from perception.video.models import VideoReport
 
     record = make_report(user)
     with django_capture_on_commit_callbacks() as callbacks:
@@ -128,7 +128,7 @@ def test_staged_files_appear_only_when_the_row_commits(user, media, django_captu
 
 
 def test_a_failed_save_leaves_no_row_and_no_file(user, media, django_capture_on_commit_callbacks):
-    from perception.models import VideoReport
+    from perception.video.models import VideoReport
 
     record = make_report(user)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
@@ -144,7 +144,7 @@ def test_a_full_disk_while_staging_is_a_sentence_and_leaves_nothing(user, media,
                                                                     django_capture_on_commit_callbacks):
     from django.core.files.storage import FileSystemStorage
 
-    from perception.models import VideoReport
+    from perception.video.models import VideoReport
 
     real_save = FileSystemStorage._save
 

@@ -39,7 +39,7 @@ def test_old_temporary_files_go_and_young_ones_stay(roots, db):
 
 def test_media_no_row_names_goes_and_referenced_media_stays(roots, user):
     from jobs.models import Job
-    from perception.models import VideoReport
+    from perception.video.models import VideoReport
     from recommender.models import Item
 
     _data, media = roots

@@ -5,8 +5,10 @@ import pytest
 
 from jobs import views as job_views
 from jobs.models import Job
-from perception import lyrics_views, video_views
-from perception.models import LyricReport, VideoReport
+from perception.lyrics import views as lyrics_views
+from perception.video import views as video_views
+from perception.lyrics.models import LyricReport
+from perception.video.models import VideoReport
 
 
 ROW = re.compile(r'<tr data-(?:job-id|report)="[^"]+"')

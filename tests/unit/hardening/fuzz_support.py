@@ -10,7 +10,7 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.test import Client
 
-PROJECT_APPS = {"accounts", "jobs", "perception", "recommender", "studio"}
+PROJECT_APPS = {"accounts", "jobs", "lyrics", "recommender", "studio", "video"}
 MAX_SECONDS = 2.0
 MAX_WALL_SECONDS = 10.0
 

@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jobs.errors import UserError
 from jobs.models import Job
-from perception import video_services
-from perception.video.synthetic import make_audio_only
+from perception.video import services as video_services
+from perception.video.analysis.synthetic import make_audio_only
 from tests.unit.hardening.fuzz_support import assert_refused, clock, media, nothing_saved, random_bytes, web  # noqa: F401 (fixtures)
 
 API = "/api/perception/videos/"

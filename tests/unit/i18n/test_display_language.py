@@ -1,7 +1,7 @@
 """Names the analysers produce in English are shown in the viewer's language."""
 from django.utils import translation
 
-from perception.lyrics_views import present
+from perception.lyrics.views import present
 
 REPORT = {
     "lines": [],

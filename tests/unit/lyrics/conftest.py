@@ -32,7 +32,7 @@ Sail away, sail away
 @pytest.fixture(scope="session")
 def analyzer():
     """The shipped default model, loaded with HF offline and every socket connection refused."""
-    from perception.lyrics.analyze import Analyzer
+    from perception.lyrics.analysis.analyze import Analyzer
 
     def no_network(*args, **kwargs):
         raise OSError("network access is not allowed while loading the lyric models")

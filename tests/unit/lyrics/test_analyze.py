@@ -4,9 +4,9 @@ import time
 import pytest
 
 from jobs.errors import UserError
-from perception import lyrics_services
-from perception.lyrics.emotion import LABELS
-from perception.models import LyricReport
+from perception.lyrics import services as lyrics_services
+from perception.lyrics.analysis.emotion import LABELS
+from perception.lyrics.models import LyricReport
 
 from .conftest import DRAFT_ONE
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from jobs.models import Job
-from perception.models import LyricReport
+from perception.lyrics.models import LyricReport
 
 from .conftest import DRAFT_ONE, DRAFT_TWO
 from tests.conftest import error_text

@@ -3,7 +3,7 @@ import pytest
 from django.test import Client
 
 from jobs.models import Job
-from perception.models import LyricReport
+from perception.lyrics.models import LyricReport
 from tests.unit.job_links import assert_jobs_page_links_to_result
 
 from .conftest import DRAFT_ONE

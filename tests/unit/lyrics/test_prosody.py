@@ -1,7 +1,7 @@
 """Syllables and rhyme on hand-checked cases."""
 import pytest
 
-from perception.lyrics.prosody import (
+from perception.lyrics.analysis.prosody import (
     assign_rhymes,
     guess_syllables,
     internal_rhymes,

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from perception.lyrics import mood
-from perception.lyrics.sentiment import chinese_score, explain_sentiment, line_sentiment
-from perception.lyrics.themes import keywords, themes, vocabulary
+from perception.lyrics.analysis import mood
+from perception.lyrics.analysis.sentiment import chinese_score, explain_sentiment, line_sentiment
+from perception.lyrics.analysis.themes import keywords, themes, vocabulary
 
 
 def test_english_sentiment_sign():

@@ -2,7 +2,7 @@
 import pytest
 
 from motif.uploads import UploadRejected
-from perception.lyrics.structure import (
+from perception.lyrics.analysis.structure import (
     decode_lyrics,
     detect_language,
     find_repeats,

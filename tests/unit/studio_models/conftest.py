@@ -7,6 +7,7 @@ import torch
 from studio import services
 from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, encode_line
 from studio.music.score import Note
+from studio.training.chorales import ChoraleWindows
 from studio.training.data import WindowSet
 
 
@@ -44,6 +45,9 @@ def tiny_sets():
                            ("chorale4", lambda: random_chorale(rng))):
             sets[f"{name}_{split}"] = WindowSet(np.stack([make() for _ in range(n)]).astype(np.uint8),
                                                 np.zeros(n, dtype=np.int32))
+        metres = np.array(["4/4", "3/4"] * (n // 2))
+        sets[f"chorales_{split}"] = ChoraleWindows(sets[f"chorale4_{split}"].tokens.astype(np.int64), metres,
+                                                   np.arange(n, dtype=np.int32))
     return sets
 
 

@@ -15,21 +15,22 @@ from studio.ml.checkpoints import (FILENAMES, CheckpointError, convert_legacy_ch
                                          read_checkpoint)
 from studio.training.train import train
 
-# Recorded from the pickled melody_vae.pt / harmony_gan.pt (commit a63e72e) before their conversion, with the
-# code of tests below: greedy decodes of two prior latents (seed 0), the posterior mean of the first, one GAN
-# roll (seed 0) and the critic's score of it.
+# Recorded from the pickled melody_vae.pt (commit a63e72e) before its conversion, with the code of tests below:
+# greedy decodes of two prior latents (seed 0) and the posterior mean of the first.
 SHIPPED_VAE_MELODIES = [
     [14, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 33, 1, 21, 1, 18, 1, 1, 1, 26, 1, 1, 1, 30, 1, 33, 1, 25, 1],
     [21, 1, 1, 1, 14, 1, 1, 1, 23, 1, 0, 0, 20, 1, 1, 1, 23, 1, 1, 1, 26, 1, 1, 1, 24, 1, 21, 1, 26, 1, 24, 1],
 ]
 SHIPPED_VAE_MU = [-0.311261, -0.236841, 0.05528, -0.385335]
-SHIPPED_GAN_CELLS = [  # the roll's 8th-note cells (each held for two 16th steps), soprano to bass
-    [33, 33, 31, 31, 30, 29, 31, 31, 33, 33, 31, 31, 29, 29, 31, 31, 33, 33, 31, 31, 29, 29, 31, 31, 33, 33, 31, 31, 30, 29, 31, 31],
-    [28, 28, 28, 28, 26, 26, 26, 26, 28, 28, 28, 28, 26, 26, 26, 26, 28, 28, 28, 28, 26, 26, 26, 26, 28, 28, 28, 28, 26, 26, 26, 26],
-    [21, 21, 19, 19, 21, 21, 23, 23, 21, 21, 19, 19, 21, 21, 23, 19, 21, 21, 19, 19, 21, 21, 23, 23, 21, 21, 19, 19, 21, 21, 23, 19],
-    [9, 9, 12, 12, 14, 14, 19, 19, 9, 9, 12, 12, 14, 14, 7, 7, 9, 9, 12, 12, 14, 14, 19, 19, 9, 9, 12, 12, 14, 14, 19, 19],
+# The GAN was retrained with onsets and metrical accents (issue 15), so its figures were recorded from the new
+# harmony_gan.safetensors itself: the first bar of each voice's tokens (seed 0, 4/4) and the critic's score.
+SHIPPED_GAN_TOKENS = [
+    [34, 1, 37, 1, 35, 1, 36, 1, 39, 1, 43, 1, 36, 1, 38, 1],
+    [0, 0, 34, 1, 36, 1, 27, 1, 33, 1, 1, 1, 32, 1, 31, 1],
+    [26, 1, 27, 1, 27, 1, 28, 1, 29, 1, 27, 1, 27, 1, 1, 1],
+    [19, 1, 16, 1, 13, 1, 17, 1, 17, 1, 19, 1, 14, 1, 13, 1],
 ]
-SHIPPED_GAN_CRITIC = -8.400347
+SHIPPED_GAN_CRITIC = -5.073411
 
 
 @pytest.fixture
@@ -46,11 +47,11 @@ def test_shipped_checkpoints_give_the_outputs_recorded_before_conversion(shipped
     with torch.no_grad():
         melodies = vae.decode(vae.prior_sample(2, 2, generator=torch.Generator().manual_seed(0)), 2)
         mu, _ = vae.encode(melodies)
-        roll = gan.sample(1, generator=torch.Generator().manual_seed(0))
-        critic = float(gan.critic(gan.one_hot(roll)).flatten()[0])
+        tokens = gan.sample(1, generator=torch.Generator().manual_seed(0))
+        critic = float(gan.critic(gan.voice_tensor(tokens.numpy()), gan.accents("4/4", 1)).flatten()[0])
     assert melodies.tolist() == SHIPPED_VAE_MELODIES
     assert mu[0, :4].tolist() == pytest.approx(SHIPPED_VAE_MU, abs=1e-5)
-    assert roll[0, :, ::2].tolist() == SHIPPED_GAN_CELLS and torch.equal(roll[0, :, ::2], roll[0, :, 1::2])
+    assert tokens[0, :, :16].tolist() == SHIPPED_GAN_TOKENS
     assert critic == pytest.approx(SHIPPED_GAN_CRITIC, abs=1e-4)
 
 

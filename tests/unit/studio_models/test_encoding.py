@@ -7,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from studio.music.encoding import (HOLD, MELODY_RANGE, REST, VOICE_RANGE, canonical, decode_line, encode_line,
-                                   random_transpose, roll_to_tokens, tokens_to_roll)
-from studio.music.io import load_score, to_midi, to_musicxml
+                                   random_transpose, roll_to_tokens, tokens_to_onsets, tokens_to_roll)
+from studio.music.export import to_midi, to_musicxml
+from studio.music.io import load_score
 from studio.music.score import Note, Score
 
 
@@ -45,6 +46,23 @@ def test_roll_round_trip_merges_only_repeated_pitches(notes):
     repeated = any(a.end == b.start and a.pitch == b.pitch for a, b in zip(notes, notes[1:]))
     if not repeated:
         assert (back == tokens).all()
+
+
+@given(lines(steps=64, prange=VOICE_RANGE))
+@settings(max_examples=40, deadline=None)
+def test_onsets_keep_repeated_notes_through_the_round_trip(notes):
+    tokens = encode_line(notes, 64, VOICE_RANGE)
+    back = roll_to_tokens(tokens_to_roll(tokens, VOICE_RANGE), VOICE_RANGE, tokens_to_onsets(tokens))
+    assert (back == tokens).all()
+    assert decode_line(back, VOICE_RANGE) == decode_line(tokens, VOICE_RANGE)
+
+
+def test_a_repeated_note_stays_two_notes():
+    notes = [Note(60, 0, 4), Note(60, 4, 4), Note(62, 8, 8)]
+    tokens = encode_line(notes, 16, VOICE_RANGE)
+    roll, onsets = tokens_to_roll(tokens, VOICE_RANGE), tokens_to_onsets(tokens)
+    assert decode_line(roll_to_tokens(roll, VOICE_RANGE, onsets), VOICE_RANGE) == notes
+    assert len(decode_line(roll_to_tokens(roll, VOICE_RANGE), VOICE_RANGE)) == 2  # a roll alone merges them
 
 
 @given(st.lists(lines(), min_size=1, max_size=6), st.integers(0, 2**31))

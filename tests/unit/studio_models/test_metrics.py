@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from studio.music.encoding import VOICE_RANGE, encode_line
+from studio.music.encoding import VOICE_RANGE, encode_line, roll_to_tokens
 from studio.music.score import Note
-from studio.training.evaluate import _within
+from studio.training.evaluate_gan import _within
 from studio.training.metrics import (in_key_ratio, melody_features, mgeval_overlap, musegan_metrics, overlap_area,
                                      tonal_centroid, token_accuracy, voice_crossing_rate)
 
@@ -64,7 +64,7 @@ def test_musegan_metrics_by_hand():
     alto = [67] * 16
     ten = [64] * 16
     bass = [48] * 12 + [None] * 4
-    m = musegan_metrics(_roll([sop, alto, ten, bass]), VOICE_RANGE)
+    m = musegan_metrics(roll_to_tokens(_roll([sop, alto, ten, bass]), VOICE_RANGE), VOICE_RANGE)
     assert m["empty_bars"] == pytest.approx(1 / 16)
     # Non-empty bars: soprano bar 1 has 4 pitch classes, the other 14 have 1 -> 18 / 15.
     assert m["used_pitch_classes"] == pytest.approx(18 / 15)

@@ -4,7 +4,8 @@ import torch
 
 from studio.ml.gan import GANConfig, HarmonyGAN
 from studio.ml.vae import MelodyVAE, VAEConfig, slerp
-from studio.music.encoding import VOICE_RANGE, tokens_to_roll
+from studio.music.encoding import VOICE_RANGE, encode_line
+from studio.music.score import Note
 from studio.ml.checkpoints import load_checkpoint
 
 
@@ -26,12 +27,12 @@ def test_vae_loss_falls_in_a_few_steps(tiny_sets):
 def test_gan_critic_separates_real_from_untrained_fakes(tiny_sets):
     torch.manual_seed(0)
     model = HarmonyGAN(GANConfig(z_dim=8, cond_dim=8, hidden=32, critic_hidden=16))
-    real = model.one_hot(torch.from_numpy(tokens_to_roll(tiny_sets["chorale4_train"].tokens[:16].astype(np.int64),
-                                                         VOICE_RANGE)))
+    windows = tiny_sets["chorales_train"]
+    real, accent = model.voice_tensor(windows.tokens[:16]), model.accents(windows.metres[:16].tolist(), 16)
     opt = torch.optim.Adam(model.critic.parameters(), lr=1e-3, betas=(0.5, 0.9))
     distances = []
     for _ in range(15):
-        loss, info = model.critic_loss(real, 8)
+        loss, info = model.critic_loss(real, accent, 8)
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -39,12 +40,18 @@ def test_gan_critic_separates_real_from_untrained_fakes(tiny_sets):
     assert distances[-1] > distances[0]
 
 
-def test_gan_harmonise_keeps_the_soprano():
+def test_gan_harmonise_keeps_the_soprano_and_its_repeated_notes():
     model = HarmonyGAN(GANConfig(z_dim=8, cond_dim=8, hidden=32, critic_hidden=16))
-    soprano = torch.randint(0, VOICE_RANGE.n_pitches + 1, (3, 64))
-    rolls = model.sample(3, soprano=soprano)
-    assert rolls.shape == (3, 4, 64)
-    assert torch.equal(rolls[:, 0], soprano)
+    soprano = encode_line([Note(72, 0, 4), Note(72, 4, 4), Note(74, 8, 56)], 64, VOICE_RANGE)
+    tokens = model.sample(3, soprano=np.repeat(soprano[None], 3, 0), metre="3/4")
+    assert tokens.shape == (3, 4, 64)
+    assert (tokens[:, 0].numpy() == soprano).all()
+
+
+def test_gan_voice_tensor_round_trip_keeps_onsets(tiny_sets):
+    model = HarmonyGAN(GANConfig(z_dim=8, cond_dim=8, hidden=32, critic_hidden=16))
+    tokens = tiny_sets["chorales_train"].tokens[:4]
+    assert (model.to_tokens(model.voice_tensor(tokens)).numpy() == tokens).all()
 
 
 def test_slerp_ends_and_norm():

@@ -8,7 +8,7 @@ from music21 import converter
 
 from studio import services
 from studio.music.errors import ModelUnavailable
-from studio.music.score import Note, Score
+from studio.music.score import Chord, Note, Score
 
 
 def test_sample_vae_and_gan(tiny_models):
@@ -38,6 +38,20 @@ def test_vary_interpolate_harmonize(tiny_models):
         assert [n for n in h.notes if n.voice == 0] == [Note(72, 0, 8), Note(74, 8, 8), Note(76, 16, 48),
                                                         Note(77, 64, 16)]
         assert h.bars == 5 and all(n.end <= 80 for n in h.notes)
+
+
+@pytest.mark.parametrize("metre", ["3/4", "6/8"])
+def test_harmonize_follows_the_melody_s_metre_and_chords(tiny_models, metre):
+    melody = [Note(72, 0, 6), Note(72, 6, 6), Note(74, 12, 12), Note(76, 24, 36), Note(77, 60, 12)]
+    chords = [Chord("C", 0, 24), Chord("G", 24, 48)]
+    settings = services.harmonize(Score(melody, 6, metre=metre, chords=chords), seed=4, count=2)
+    assert len(settings) == 2
+    for h in settings:
+        assert h.metre == metre and h.bars == 6 and h.chords == chords
+        assert [n for n in h.notes if n.voice == 0] == melody  # the repeated C stays two notes
+        assert all(n.end <= 72 for n in h.notes) and {n.voice for n in h.notes} == {0, 1, 2, 3}
+        # The GAN's windows start on bar lines: 5 bars (60 steps), then the sixth bar alone.
+        assert not any(n.start < 60 < n.end for n in h.notes if n.voice)
 
 
 def test_missing_checkpoint(monkeypatch, tmp_path):

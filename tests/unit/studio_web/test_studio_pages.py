@@ -41,6 +41,19 @@ def test_edit_page_of_my_sketch_and_404_for_another_users_private_one(logged_in,
     assert logged_in.get(f"/studio/sketches/{make_sketch(other_user).id}/").status_code == 404
 
 
+def test_full_score_page_of_my_sketch_and_404_for_another_users_private_one(logged_in, user, other_user,
+                                                                          make_sketch):
+    html = logged_in.get(f"/studio/sketches/{make_sketch(user).id}/notation/").content.decode()
+    assert 'id="full-score"' in html and "score-page.js" in html
+    assert logged_in.get(f"/studio/sketches/{make_sketch(other_user).id}/notation/").status_code == 404
+
+
+def test_generate_form_offers_every_metre_whole_tunes_and_chords(logged_in):
+    html = logged_in.get("/studio/").content.decode()
+    assert all(f'<option value="{m}"' in html for m in ("2/4", "3/4", "4/4", "2/2", "6/8", "9/8", "12/8", "3/2"))
+    assert '<option value="16">16</option>' in html and 'name="chords"' in html
+
+
 def test_picker_preselects_the_sketch_from_the_query(logged_in, user, make_sketch):
     draft = make_sketch(user, "Fresh draft")
     html = logged_in.get(f"/studio/vary/?sketch={draft.id}").content.decode()

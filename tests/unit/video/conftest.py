@@ -2,7 +2,7 @@
 
 import pytest
 
-from perception.video.synthetic import ShotSpec, make_clip
+from perception.video.analysis.synthetic import ShotSpec, make_clip
 
 
 @pytest.fixture(scope="session")

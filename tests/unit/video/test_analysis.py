@@ -4,9 +4,9 @@ import cv2
 import numpy as np
 import pytest
 
-from perception.video import AnalysisCancelled, AnalysisOptions, analyze_video
-from perception.video.audio import cuts_on_beat
-from perception.video.colour import palette
+from perception.video.analysis import AnalysisCancelled, AnalysisOptions, analyze_video
+from perception.video.analysis.audio import cuts_on_beat
+from perception.video.analysis.colour import palette
 
 REQUIRED_KEYS = {
     "duration", "fps", "shots", "cuts", "cuts_per_minute", "average_shot_length", "tempo_bpm",
@@ -89,7 +89,7 @@ def test_contact_sheet_and_strip(result):
 
 
 def test_keyframe_strip_stays_within_jpeg_limits():
-    from perception.video.sheet import keyframe_strip
+    from perception.video.analysis.sheet import keyframe_strip
 
     frames = [np.full((180, 320, 3), i % 255, np.uint8) for i in range(600)]
     jpeg, tile_width, tile_height = keyframe_strip(frames, height=90)
@@ -97,7 +97,7 @@ def test_keyframe_strip_stays_within_jpeg_limits():
 
 
 def test_snap_moves_beats_to_nearby_onsets_only():
-    from perception.video.audio import snap
+    from perception.video.analysis.audio import snap
 
     moved = snap(np.array([1.02, 2.0, 3.5]), np.array([1.0, 2.3, 3.49]), 0.07)
     assert moved.tolist() == [1.0, 2.0, 3.49]
@@ -145,8 +145,8 @@ def test_options_from_env(monkeypatch):
 
 
 def test_face_model_path_must_exist(tmp_path, fade_clip):
-    from perception.video import VideoError
-    from perception.video.faces import FACE_DETECTORS, make_face_detector
+    from perception.video.analysis import VideoError
+    from perception.video.analysis.faces import FACE_DETECTORS, make_face_detector
 
     assert set(FACE_DETECTORS) == {"haar", "yunet"}
     assert make_face_detector(None).name == "haar"

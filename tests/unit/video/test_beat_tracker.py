@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from perception.video import audio, beat_tracker
-from perception.video.synthetic import _click_track
+from perception.video.analysis import audio, beat_tracker
+from perception.video.analysis.synthetic import _click_track
 
 
 @pytest.mark.parametrize("bpm, offset", [(90, 0.4), (100, 0.0), (128, 0.21), (140, 0.1)])
@@ -37,8 +37,8 @@ def test_the_analysis_needs_no_jit_compiler():
     compile, so the command starts quickly."""
     code = (
         "import sys, tempfile, pathlib\n"
-        "from perception.video import analyze_video\n"
-        "from perception.video.synthetic import ShotSpec, make_clip\n"
+        "from perception.video.analysis import analyze_video\n"
+        "from perception.video.analysis.synthetic import ShotSpec, make_clip\n"
         "path = pathlib.Path(tempfile.mkdtemp()) / 'c.mp4'\n"
         "make_clip(path, [ShotSpec(40), ShotSpec(40)], fps=20, width=96, height=64, bpm=120)\n"
         "report = analyze_video(path).report\n"

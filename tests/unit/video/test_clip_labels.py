@@ -8,8 +8,8 @@ import pytest
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
-from perception.video import AnalysisOptions, VideoError, analyze_video  # noqa: E402
-from perception.video.labels import SCENE_LABELS, ClipLabeller, _load_clip  # noqa: E402
+from perception.video.analysis import AnalysisOptions, VideoError, analyze_video  # noqa: E402
+from perception.video.analysis.labels import SCENE_LABELS, ClipLabeller, _load_clip  # noqa: E402
 
 
 def _write_tiny_clip(folder):

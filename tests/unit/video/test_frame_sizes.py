@@ -6,7 +6,7 @@ import av
 import numpy as np
 import pytest
 
-from perception.video.media import MediaReader
+from perception.video.analysis.media import MediaReader
 
 
 def _solid_clip(path, size, bgr):

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from jobs.models import Job
-from perception.models import VideoReport
+from perception.video.models import VideoReport
 from tests.unit.job_links import assert_jobs_page_links_to_result
 
 

@@ -6,9 +6,9 @@ import av
 import numpy as np
 import pytest
 
-from perception.video import VideoRejected, probe_video
-from perception.video.probe import human_duration
-from perception.video.synthetic import make_audio_only
+from perception.video.analysis import VideoRejected, probe_video
+from perception.video.analysis.probe import human_duration
+from perception.video.analysis.synthetic import make_audio_only
 
 
 def _write(path, frames, size=(64, 64), rate=30, pts=None, options=None):

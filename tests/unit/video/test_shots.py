@@ -2,8 +2,8 @@
 
 import pytest
 
-from perception.video import SHOT_DETECTORS, AnalysisOptions, analyze_video
-from perception.video.shots import parse_detector_names
+from perception.video.analysis import SHOT_DETECTORS, AnalysisOptions, analyze_video
+from perception.video.analysis.shots import parse_detector_names
 
 
 def _frames(report, fps):
@@ -53,7 +53,7 @@ def test_detectors_by_name():
 
 
 def test_sixty_fps_is_analysed_at_thirty(tmp_path):
-    from perception.video.synthetic import ShotSpec, make_clip
+    from perception.video.analysis.synthetic import ShotSpec, make_clip
 
     clip = make_clip(tmp_path / "sixty.mp4", [ShotSpec(50), ShotSpec(71), ShotSpec(60)], fps=60, width=160, height=120)
     report = analyze_video(clip.path, AnalysisOptions(with_audio=False)).report

@@ -4,11 +4,11 @@ import cv2
 import numpy as np
 import pytest
 
-from perception.video import KINDS, AnalysisOptions, analyze_video
-from perception.video.fast_transitions import find_transitions
-from perception.video.shots import DEFAULT_DETECTOR, TransitionFinder
-from perception.video.synthetic import ShotSpec, make_clip
-from perception.video.transitions import Transition, classify_gradual, keep_apart
+from perception.video.analysis import KINDS, AnalysisOptions, analyze_video
+from perception.video.analysis.fast_transitions import find_transitions
+from perception.video.analysis.shots import DEFAULT_DETECTOR, TransitionFinder
+from perception.video.analysis.synthetic import ShotSpec, camera_painter, make_clip, textured_pictures
+from perception.video.analysis.transitions import Transition, classify_gradual, keep_apart
 
 TOLERANCE = 3  # frames
 
@@ -54,6 +54,20 @@ def test_long_fades_through_black(tmp_path):
     shots = [ShotSpec(50), ShotSpec(60, "fade"), ShotSpec(50, "fade")]
     clip = make_clip(tmp_path / "slowfade.mp4", shots, fps=24, width=128, height=72, fade_frames=20)
     _assert_transitions(_found(_report(clip.path), 24), clip.transitions)
+
+
+@pytest.mark.parametrize("pan", [1.0, 3.0])
+def test_dissolves_over_a_moving_camera(tmp_path, pan):
+    """Every shot pans and zooms over a detailed picture, so a slow dissolve changes each frame no
+    more than the camera does; its dip in fine detail still finds it, and the camera alone is no
+    transition."""
+    painter = camera_painter(textured_pictures(4, 320, 192, seed=3), 160, 96, pan=pan)
+    shots = [ShotSpec(45), ShotSpec(45, "dissolve"), ShotSpec(45, "cut"), ShotSpec(45, "dissolve"),
+             ShotSpec(60, "dissolve")]
+    clip = make_clip(tmp_path / "camera.mp4", shots, fps=30, width=160, height=96, blend_frames=20, painter=painter)
+    _assert_transitions(_found(_report(clip.path), 30), clip.transitions)
+    still = make_clip(tmp_path / "pan.mp4", [ShotSpec(150)], fps=30, width=160, height=96, painter=painter)
+    assert _report(still.path)["transitions"] == []
 
 
 def _flat(colour, frames=1):

@@ -6,9 +6,9 @@ import socket
 import numpy as np
 import pytest
 
-from perception.video import AnalysisOptions, analyze_video, transnet
-from perception.video.synthetic import ShotSpec, make_clip
-from perception.video.transitions import Transition
+from perception.video.analysis import AnalysisOptions, analyze_video, transnet
+from perception.video.analysis.synthetic import ShotSpec, make_clip
+from perception.video.analysis.transitions import Transition
 
 pytestmark = pytest.mark.slow
 

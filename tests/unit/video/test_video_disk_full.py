@@ -6,7 +6,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jobs.models import Job
-from perception.models import VideoReport
+from perception.video.models import VideoReport
 
 
 def test_disk_full_while_saving_the_images_fails_the_job_cleanly(api_client, eager_jobs, settings, tmp_path,

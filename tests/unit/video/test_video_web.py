@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from jobs.errors import JobCancelled
 from jobs.models import Job
-from perception import video_services
-from perception.models import VideoReport
-from perception.video.synthetic import make_audio_only
+from perception.video import services as video_services
+from perception.video.models import VideoReport
+from perception.video.analysis.synthetic import make_audio_only
 from tests.conftest import error_text
 
 API = "/api/perception/videos/"

@@ -1,0 +1,42 @@
+"""Cutting a melody into the harmony GAN's fixed windows along its own bar lines, and reading its
+chord symbols as pitch classes per step, so the harmoniser follows any supported metre."""
+from __future__ import annotations
+
+import numpy as np
+
+from studio.music.chords import ChordError, pitch_classes
+from studio.music.encoding import VOICE_RANGE, encode_line
+from studio.music.score import Chord, Note, steps_per_bar
+
+
+def bar_aligned_chunks(metre: str, bars: int, window_steps: int) -> list[tuple[int, int]]:
+    """``(start, length)`` of the windows covering ``bars`` bars of ``metre``: each starts on a bar
+    line and holds as many whole bars as fit in ``window_steps`` (3/4 and 6/8: five bars of a 64-step
+    window, 12/8 and 3/2: two), the last one what is left."""
+    bar = steps_per_bar(metre)
+    per_window = max(1, window_steps // bar) * bar
+    total = bars * bar
+    return [(start, min(per_window, total - start)) for start in range(0, total, per_window)]
+
+
+def soprano_window(notes: list[Note], start: int, length: int, window_steps: int, shift: int) -> np.ndarray:
+    """Tokens (``window_steps`` long, :data:`VOICE_RANGE`) of the notes starting in ``start .. start +
+    length``, moved by ``shift`` semitones (then clamped into the range), cut at the window's end; the
+    steps after ``length`` are rests."""
+    inside = [Note(min(VOICE_RANGE.high, max(VOICE_RANGE.low, n.pitch + shift)), n.start - start,
+                   min(n.duration, start + length - n.start)) for n in notes if start <= n.start < start + length]
+    return encode_line(inside, window_steps, VOICE_RANGE)
+
+
+def chord_steps(chords: list[Chord], start: int, length: int) -> list[frozenset]:
+    """The chord's pitch classes at each step of ``start .. start + length`` (empty where no chord
+    sounds or its symbol cannot be read)."""
+    out: list[frozenset] = [frozenset()] * length
+    for chord in chords:
+        try:
+            _root, pcs = pitch_classes(chord.symbol)
+        except ChordError:
+            continue
+        for t in range(max(chord.start, start), min(chord.start + chord.duration, start + length)):
+            out[t - start] = pcs
+    return out

@@ -1,0 +1,162 @@
+"""Voice-leading of four-part writing, measured on token arrays (REST / HOLD / note-on per 16th step,
+soprano first), as a harmony teacher would mark it:
+
+* parallels: two voices a perfect fifth (or an octave / unison, compound intervals included) apart
+  that both move, in the same direction, to the same perfect interval, between consecutive onsets of
+  the pair (an onset in either voice while both sound; a rest in either breaks the chain);
+  counted per 100 beats (a beat = a quarter note, 4 steps);
+* range: share of notes outside the voice's textbook range (:data:`SATB_RANGES`);
+* spacing: share of sounding steps where soprano and alto, or alto and tenor, are more than an
+  octave apart;
+* crossing: share of sounding steps where a voice is below the voice under it;
+* repeated notes: share of the lower voices' notes that repeat the previous note's pitch with no rest
+  between (re-struck, not held).
+
+:func:`harmony_cost` folds these (and the fit to the key and to given chords) into one number used to
+choose among generated harmonisations.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from studio.music.encoding import FIRST_PITCH_TOKEN, HOLD, PitchRange
+
+SATB_RANGES = ((60, 79), (55, 74), (48, 67), (40, 60))
+STEPS_PER_BEAT = 4
+MAJOR_SCALE = np.array([0, 2, 4, 5, 7, 9, 11])
+
+
+def pitches_and_onsets(tokens: np.ndarray, prange: PitchRange) -> tuple[np.ndarray, np.ndarray]:
+    """MIDI pitch per step (-1 for silence) and onset flags, for token arrays of any leading shape."""
+    tokens = np.asarray(tokens)
+    pitch = np.full(tokens.shape, -1, dtype=np.int64)
+    flat_t, flat_p = tokens.reshape(-1, tokens.shape[-1]), pitch.reshape(-1, tokens.shape[-1])
+    for row_t, row_p in zip(flat_t, flat_p):
+        current = -1
+        for i, tok in enumerate(row_t):
+            if tok >= FIRST_PITCH_TOKEN:
+                current = prange.low + tok - FIRST_PITCH_TOKEN
+            elif tok != HOLD:
+                current = -1
+            row_p[i] = current
+    return pitch, (tokens >= FIRST_PITCH_TOKEN) & (pitch >= 0)
+
+
+def parallel_counts(pitch: np.ndarray, onset: np.ndarray) -> tuple[int, int]:
+    """Parallel fifths and parallel octaves (with unisons) in one sample's ``(voices, steps)`` arrays."""
+    fifths = octaves = 0
+    voices, steps = pitch.shape
+    for a in range(voices):
+        for b in range(a + 1, voices):
+            previous = None
+            for t in range(steps):
+                pa, pb = pitch[a, t], pitch[b, t]
+                if pa < 0 or pb < 0:
+                    previous = None
+                    continue
+                if not (onset[a, t] or onset[b, t]):
+                    continue
+                if previous is not None:
+                    qa, qb = previous
+                    moved = pa != qa and pb != qb and np.sign(pa - qa) == np.sign(pb - qb)
+                    before, after = abs(qa - qb) % 12, abs(pa - pb) % 12
+                    if moved and before == after == 7:
+                        fifths += 1
+                    elif moved and before == after == 0:
+                        octaves += 1
+                previous = (pa, pb)
+    return fifths, octaves
+
+
+def note_lists(pitch: np.ndarray, onset: np.ndarray) -> list[list[tuple[int, int, bool]]]:
+    """Per voice, its notes as ``(start, pitch, follows_a_rest)``."""
+    out = []
+    for row_p, row_o in zip(pitch, onset):
+        notes, silent_before = [], True
+        for t, (p, o) in enumerate(zip(row_p, row_o)):
+            if o:
+                notes.append((t, int(p), silent_before))
+            silent_before = p < 0
+        out.append(notes)
+    return out
+
+
+def sample_counts(tokens: np.ndarray, prange: PitchRange) -> dict[str, int]:
+    """Raw counts for one ``(4, steps)`` token array (summed over samples by :func:`voice_leading_metrics`)."""
+    pitch, onset = pitches_and_onsets(tokens, prange)
+    fifths, octaves = parallel_counts(pitch, onset)
+    notes = note_lists(pitch, onset)
+    out_of_range = [sum(not lo <= p <= hi for _, p, _ in voice) for voice, (lo, hi) in zip(notes, SATB_RANGES)]
+    lower = [n for voice in notes[1:] for n in voice]
+    repeats = sum(1 for voice in notes[1:] for prev, cur in zip(voice, voice[1:]) if cur[1] == prev[1] and not cur[2])
+    sounding = pitch >= 0
+    upper_pairs = [(0, 1), (1, 2)]
+    spaced = sum(int(((pitch[a] - pitch[b] > 12) & sounding[a] & sounding[b]).sum()) for a, b in upper_pairs)
+    spaced_total = sum(int((sounding[a] & sounding[b]).sum()) for a, b in upper_pairs)
+    both = sounding[:-1] & sounding[1:]
+    return {"fifths": fifths, "octaves": octaves, "beats": pitch.shape[-1] / STEPS_PER_BEAT,
+            "notes": [len(v) for v in notes], "out_of_range": out_of_range,
+            "lower_notes": len(lower), "repeats": repeats, "spaced": spaced, "spaced_total": spaced_total,
+            "crossed": int(((pitch[:-1] < pitch[1:]) & both).sum()), "crossed_total": int(both.sum())}
+
+
+def voice_leading_metrics(tokens: np.ndarray, prange: PitchRange) -> dict:
+    """Voice-leading of ``(n, 4, steps)`` token arrays: ``parallel_fifths_per_100_beats``,
+    ``parallel_octaves_per_100_beats``, ``parallels_per_100_beats`` (both), ``out_of_range`` (share of
+    notes) and ``out_of_range_by_voice``, ``spacing`` (share of sounding S-A and A-T steps wider than
+    an octave), ``voice_crossing`` and ``repeated_notes`` (share of the lower voices' notes)."""
+    counts = [sample_counts(t, prange) for t in np.asarray(tokens)]
+    if not counts:
+        return {}
+    total = {k: sum(c[k] for c in counts) for k in ("fifths", "octaves", "beats", "lower_notes", "repeats",
+                                                     "spaced", "spaced_total", "crossed", "crossed_total")}
+    notes = np.sum([c["notes"] for c in counts], axis=0)
+    outside = np.sum([c["out_of_range"] for c in counts], axis=0)
+    per_100 = 100.0 / max(total["beats"], 1)
+    names = ("soprano", "alto", "tenor", "bass")
+    return {
+        "parallel_fifths_per_100_beats": total["fifths"] * per_100,
+        "parallel_octaves_per_100_beats": total["octaves"] * per_100,
+        "parallels_per_100_beats": (total["fifths"] + total["octaves"]) * per_100,
+        "out_of_range": float(outside.sum() / max(notes.sum(), 1)),
+        "out_of_range_by_voice": {n: float(o / max(c, 1)) for n, o, c in zip(names, outside, notes)},
+        "spacing": total["spaced"] / max(total["spaced_total"], 1),
+        "voice_crossing": total["crossed"] / max(total["crossed_total"], 1),
+        "repeated_notes": total["repeats"] / max(total["lower_notes"], 1),
+    }
+
+
+def key_fit(pitches: np.ndarray) -> float:
+    """Share of ``pitches`` inside their best-fitting major scale (1.0 for none)."""
+    pcs = np.asarray(pitches) % 12
+    if len(pcs) == 0:
+        return 1.0
+    return float(max(np.isin(pcs, (MAJOR_SCALE + tonic) % 12).mean() for tonic in range(12)))
+
+
+def harmony_cost(tokens: np.ndarray, prange: PitchRange, chord_pcs: list[frozenset] | None = None) -> float:
+    """A lower-is-better mark for one ``(4, steps)`` harmonisation: parallels (each counts 1), notes
+    out of key, out of range, wide spacing and crossings (shares, weighted 4, 2, 2, 2), and, when
+    ``chord_pcs`` gives the chord's pitch classes per step (empty: no chord), lower-voice onsets off
+    the chord (share, weighted 4)."""
+    pitch, onset = pitches_and_onsets(tokens, prange)
+    c = sample_counts(tokens, prange)
+    played = pitch[onset]
+    cost = c["fifths"] + c["octaves"] + 4 * (1 - key_fit(played))
+    cost += 2 * sum(c["out_of_range"]) / max(sum(c["notes"]), 1)
+    cost += 2 * c["spaced"] / max(c["spaced_total"], 1) + 2 * c["crossed"] / max(c["crossed_total"], 1)
+    if chord_pcs is not None:
+        hits = [int(pitch[v, t]) % 12 in chord_pcs[t] for v in range(1, len(pitch)) for t in np.flatnonzero(onset[v])
+                if t < len(chord_pcs) and chord_pcs[t]]
+        if hits:
+            cost += 4 * (1 - float(np.mean(hits)))
+    return float(cost)
+
+
+def best_of(candidates: np.ndarray, per_result: int, prange: PitchRange,
+            chord_pcs: list[frozenset] | None = None) -> np.ndarray:
+    """From ``(n * per_result, 4, steps)`` candidate harmonisations, the lowest-:func:`harmony_cost`
+    one of each consecutive group of ``per_result``: ``(n, 4, steps)``."""
+    candidates = np.asarray(candidates)
+    costs = np.array([harmony_cost(c, prange, chord_pcs) for c in candidates]).reshape(-1, per_result)
+    return candidates[np.arange(len(costs)) * per_result + costs.argmin(axis=1)]
