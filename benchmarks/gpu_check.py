@@ -21,7 +21,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motif.settings")
 
 import torch  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 TOLERANCE = {"vae": 1e-4, "gan": 1e-4, "emotion": 1e-3, "transnet": 1e-3, "clip": 1e-3}
 TEXTS = ["I walk alone down the empty road", "you make my heart sing tonight", "why did you lie to me",
          "the storm is coming and I am afraid", "what a surprise to see you here", "I love the way you smile"]
