@@ -117,3 +117,28 @@ def test_a_wrong_number_of_results_is_an_error_not_a_hang():
     batcher = Batcher(lambda key, payloads: [], window_ms=1)
     with pytest.raises(RuntimeError, match="0 results for 1"):
         batcher.submit(0, "x")
+
+
+def test_lyric_reports_share_emotion_passes_and_get_their_own_lines(settings):
+    from motif.inference import serving
+    from perception.lyrics.batching import BatchedClassifier
+
+    class Fake:
+        name, device = "fake", "cpu"
+        passes = []
+
+        def predict(self, texts, batch_size=64, explain=True):
+            self.passes.append(len(texts))
+            return [f"{text}:{explain}" for text in texts]
+
+    settings.MOTIF_BATCH_WINDOW_MS, settings.MOTIF_BATCH_MAX_SIZE = 300, 64
+    serving.reset()
+    try:
+        fake = Fake()
+        batched = BatchedClassifier(fake)
+        reports = [[f"r{i} line {j}" for j in range(i + 1)] for i in range(4)]
+        out = run_concurrently([lambda lines=lines: batched.predict(lines) for lines in reports])
+        assert out == [[f"{line}:True" for line in lines] for lines in reports]
+        assert fake.passes == [10] and batched.name == "fake" and batched.predict([]) == []
+    finally:
+        serving.reset()
