@@ -81,7 +81,7 @@ def _gan():
 
 
 def _emotion():
-    from perception.lyrics.emotion import EmotionClassifier
+    from perception.lyrics.analysis.emotion import EmotionClassifier
 
     def load(device):
         return EmotionClassifier.load("default", device=torch.device(device))
@@ -97,7 +97,7 @@ def _emotion():
 
 
 def _transnet():
-    from perception.video.transnet import load_model
+    from perception.video.analysis.transnet import load_model
 
     def inputs(n, model):
         g = torch.Generator().manual_seed(0)
@@ -112,7 +112,7 @@ def _transnet():
 
 
 def _clip():
-    from perception.video.labels import _load_clip
+    from perception.video.analysis.labels import _load_clip
 
     folder = os.environ.get("MOTIF_CLIP_MODEL")
     if not folder:
