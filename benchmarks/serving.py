@@ -3,7 +3,10 @@ server process, N concurrent clients (one user each) posting /api/studio/generat
 after the other; sketches/s and the latency from POST to the job's "succeeded" event on its WebSocket, over the
 jobs finished in a window that opens once every client has finished a first job.
 
-    .venv/bin/python benchmarks/serving.py [--clients 1 8 32 128] [--seconds 20] [--json]
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/serving.py [--clients 1 8 32 128] [--seconds 20] [--json]
+
+On a shared or small CPU box set OMP_NUM_THREADS=1 (the server inherits it): torch's thread pool
+spinning on an oversubscribed machine made a 64-row VAE pass 40x slower here.
 
 Batching off is ``MOTIF_BATCH_MAX_SIZE=1`` (each job runs the model itself, as before batching);
 both servers run ``MOTIF_GPU_CONCURRENCY`` = the largest client count, so the jobs are in flight
@@ -205,7 +208,8 @@ def main():
     if args.json:
         print(json.dumps({"rows": rows}))
     else:
-        print(f"# {time.strftime('%Y-%m-%d')}, load average {os.getloadavg()[0]:.2f}")
+        print(f"# {time.strftime('%Y-%m-%d')}, load average {os.getloadavg()[0]:.2f}, "
+              f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}")
         print_table(rows)
 
 
