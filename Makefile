@@ -28,7 +28,7 @@ test: install
 	$(BIN)/python -m pytest
 
 worker-gpu: install
-	$(BIN)/celery -A motif worker -Q gpu --pool prefork --concurrency 1 --loglevel INFO
+	$(BIN)/celery -A motif worker -Q gpu --pool threads --concurrency $${MOTIF_GPU_CONCURRENCY:-8} --loglevel INFO
 
 worker-cpu: install
 	$(BIN)/celery -A motif worker -Q cpu --concurrency 2 --loglevel INFO

@@ -32,24 +32,26 @@ logger = logging.getLogger(__name__)
 
 BROKER_PAUSE = 5.0
 _paused_until = 0.0
-_executor = None
+_executors: dict[str, ThreadPoolExecutor] = {}
 _executor_lock = threading.Lock()
 
 
-def _embedded_executor():
-    global _executor
+def _embedded_executor(queue):
+    """The embedded thread pool of ``queue``: ``MOTIF_GPU_CONCURRENCY`` threads for "gpu" (so that
+    concurrent model requests can be batched), ``MOTIF_EMBEDDED_WORKERS`` for "cpu"."""
     with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(
-                max_workers=settings.MOTIF_EMBEDDED_WORKERS, thread_name_prefix="motif-job"
-            )
-    return _executor
+        if queue not in _executors:
+            size = settings.MOTIF_GPU_CONCURRENCY if queue == "gpu" else settings.MOTIF_EMBEDDED_WORKERS
+            _executors[queue] = ThreadPoolExecutor(max_workers=size, thread_name_prefix=f"motif-{queue}-job")
+    return _executors[queue]
 
 
-def dispatch_ahead():
-    """How many jobs per queue may be dispatched but unfinished at once."""
+def dispatch_ahead(queue="cpu"):
+    """How many jobs of ``queue`` may be dispatched but unfinished at once."""
     if settings.MOTIF_DISPATCH_AHEAD:
         return settings.MOTIF_DISPATCH_AHEAD
+    if queue == "gpu":
+        return settings.MOTIF_GPU_CONCURRENCY
     return settings.MOTIF_EMBEDDED_WORKERS if settings.MOTIF_MODE == "embedded" else 4
 
 
@@ -65,7 +67,7 @@ def _publish(job_id, queue, token):
 
         run_job.apply_async(args=[str(job_id), token], queue=queue, retry=False)
     else:
-        _embedded_executor().submit(_run_then_dispatch, job_id, token)
+        _embedded_executor(queue).submit(_run_then_dispatch, job_id, token)
 
 
 def _run_then_dispatch(job_id, token):
@@ -144,7 +146,7 @@ def dispatch_queued(queues=("cpu", "gpu")):
         return 0
     handed = 0
     for queue in queues:
-        free = dispatch_ahead() - Job.objects.filter(_in_flight(), queue=queue).count()
+        free = dispatch_ahead(queue) - Job.objects.filter(_in_flight(), queue=queue).count()
         if free <= 0:
             continue
         waiting = list(Job.objects.filter(queue=queue, status=Job.Status.QUEUED, dispatched_at__isnull=True)

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from jobs import progress
 from jobs.broadcast import send_job_event
+from jobs.current import running
 from jobs.db import with_reconnect
 from jobs.errors import JobCancelled, JobTimedOut, UserError, timed_out_message, worker_lost_message
 from jobs.heartbeat import Heartbeat
@@ -102,7 +103,7 @@ def _execute(job_id, token):
     job = with_reconnect(_claim, job_id, token)
     if job is None:
         return
-    with Heartbeat(job):
+    with Heartbeat(job), running(job):
         _run_handler(job)
     publish_loaded_models()
 

@@ -211,6 +211,13 @@ MOTIF_JOB_STALE_SECONDS = env_int("MOTIF_JOB_STALE_SECONDS", 60)
 MOTIF_DISPATCH_STALE_SECONDS = env_int("MOTIF_DISPATCH_STALE_SECONDS", 600)
 MOTIF_JOB_SWEEP_SECONDS = env_int("MOTIF_JOB_SWEEP_SECONDS", 15)
 MOTIF_DISPATCH_AHEAD = env_int("MOTIF_DISPATCH_AHEAD", 0)
+# Batched inference (motif/inference/): requests for one model gathered for up to the window or the
+# maximum rows, run as one forward pass (a maximum of 1 turns batching off). MOTIF_GPU_CONCURRENCY
+# jobs of the gpu queue may be in the models at once: the embedded mode's gpu thread pool, and in
+# distributed mode the gpu jobs dispatched ahead (match the gpu worker's --concurrency).
+MOTIF_BATCH_WINDOW_MS = float(os.environ.get("MOTIF_BATCH_WINDOW_MS", "5"))
+MOTIF_BATCH_MAX_SIZE = env_int("MOTIF_BATCH_MAX_SIZE", 128)
+MOTIF_GPU_CONCURRENCY = env_int("MOTIF_GPU_CONCURRENCY", 8)
 # Embedded mode: at server start re-run interrupted jobs, then run the periodic tasks in-process.
 MOTIF_EMBEDDED_SCHEDULER = env_bool("MOTIF_EMBEDDED_SCHEDULER", True)
 # Periodic work, one line each: (name, Celery task, every N seconds). Beat runs it in distributed

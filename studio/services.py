@@ -17,6 +17,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from jobs.loaded_models import note_loaded
+from studio import batching
 from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, decode_line, encode_line
 from studio.music.errors import ModelUnavailable, ScoreError
 from studio.music.keys import parse_key, shift_to_key, transpose_notes
@@ -124,12 +125,12 @@ def sample(model: str, count: int, bars: int, key: str = "C", tempo: float = 120
     gen = _generator(seed)
     steps = bars * STEPS_PER_BAR
     if model == "vae":
-        tokens = get_model("vae").sample(count, bars, temperature, generator=gen, attributes=attributes).cpu().numpy()
+        tokens = batching.vae_sample(get_model("vae"), count, bars, temperature, gen, attributes).numpy()
         lines = [decode_line(t, MELODY_RANGE) for t in tokens]
         return [Score(_in_key(n, key, MELODY_RANGE), bars, tempo, key, ["melody"], "vae",
                        {"temperature": temperature, "seed": seed}) for n in lines]
     if model == "gan":
-        rolls = get_model("gan").sample(count, generator=gen, temperature=temperature).cpu().numpy()[..., :steps]
+        rolls = batching.gan_sample(get_model("gan"), count, gen, temperature).numpy()[..., :steps]
         out = []
         for roll in rolls:
             notes = [n for v in range(4) for n in decode_line(roll[v], VOICE_RANGE, voice=v)]
@@ -176,7 +177,7 @@ def vary(sketch: Score, amount: float, count: int, seed: int | None = None) -> l
     _check(bars, count)
     tokens, shift = _melody_tokens(sketch, bars)
     vae = get_model("vae")
-    out = vae.vary(_on(vae, tokens), amount, count, generator=_generator(seed)).cpu().numpy()
+    out = batching.vae_vary(vae, _on(vae, tokens), amount, count, _generator(seed)).numpy()
     return [_melody_sketch(t, shift, sketch, bars, {"source": "vary", "amount": amount, "seed": seed}) for t in out]
 
 
@@ -189,7 +190,7 @@ def interpolate(a: Score, b: Score, steps: int) -> list[Score]:
     ta, shift = _melody_tokens(a, bars)
     tb, _shift_b = _melody_tokens(b, bars)
     vae = get_model("vae")
-    out = vae.interpolate(_on(vae, ta), _on(vae, tb), steps).cpu().numpy()
+    out = batching.vae_interpolate(vae, _on(vae, ta), _on(vae, tb), steps).numpy()
     return [_melody_sketch(t, shift, a, bars, {"source": "interpolate", "position": i / (steps - 1)})
             for i, t in enumerate(out)]
 
@@ -217,8 +218,8 @@ def harmonize(melody: Score, seed: int | None = None, count: int = 1) -> list[Sc
     voices_out: list[list[Note]] = [[] for _ in range(count)]
     for start, length in bar_aligned_chunks(melody.metre, bars, window):
         cond = soprano_window(soprano, start, length, window, shift)
-        candidates = gan.sample(count * HARMONY_CANDIDATES, soprano=np.repeat(cond[None], count * HARMONY_CANDIDATES, 0),
-                                metre=melody.metre, generator=gen).cpu().numpy()[..., :length]
+        candidates = batching.gan_sample(gan, count * HARMONY_CANDIDATES, gen, metre=melody.metre,
+                                         soprano=np.repeat(cond[None], count * HARMONY_CANDIDATES, 0)).numpy()[..., :length]
         chords = chord_steps(melody.chords, start, length) if melody.chords else None
         for i, chosen in enumerate(best_of(candidates, HARMONY_CANDIDATES, VOICE_RANGE, chords)):
             for v in (1, 2, 3):

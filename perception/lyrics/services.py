@@ -11,6 +11,7 @@ from jobs.messages import translatable as _
 from jobs.services import submit_job
 from motif import uploads
 from motif.uploads import UploadRejected
+from perception.lyrics import batching
 from perception.lyrics.models import LyricReport
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ def run_analysis(report_id, owner_id, report_progress) -> dict:
         raise UserError(_("This lyric was deleted before it could be analysed."))
     try:
         report_progress(5, _("Loading the lyric models"))
-        analyzer = Analyzer.shared()
+        analyzer = batching.batched(Analyzer.shared())
         note_loaded("lyric-emotion", device="")
         result = analyzer.analyze(report.text, progress=lambda pct, msg: report_progress(pct, _(msg)))
     except UploadRejected as exc:

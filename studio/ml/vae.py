@@ -102,9 +102,10 @@ class MelodyVAE(nn.Module):
 
     @torch.no_grad()
     def decode(self, z: torch.Tensor, bars: int, temperature: float = 0.0,
-               generator: torch.Generator | None = None) -> torch.Tensor:
+               generator: torch.Generator | None = None, noise: torch.Tensor | None = None) -> torch.Tensor:
         """Tokens ``(batch, bars*16)`` for latents ``z``: greedy when ``temperature`` is 0, sampled
-        at that temperature otherwise (Gumbel-max with noise drawn from ``generator``).
+        at that temperature otherwise (Gumbel-max with noise drawn from ``generator``, or the given
+        ``noise`` from :meth:`decode_noise`, so a batch can carry each row's own draws).
 
         The GRU cell is unrolled by hand with the input projections precomputed (the embedding part
         as a table, the bar part once per bar): the same function as ``self.decoder``, about three
@@ -115,10 +116,10 @@ class MelodyVAE(nn.Module):
         embed_dim = self.config.embed
         token_proj = self.embed.weight @ w_ih[:, :embed_dim].T
         steps = bars * STEPS_PER_BAR
-        noise = None
-        if temperature > 0:
-            u = torch.rand(steps, b, self.config.vocab_size, generator=generator).clamp_(1e-10, 1 - 1e-10)
-            noise = (-torch.log(-torch.log(u))).to(z.device)
+        if temperature <= 0:
+            noise = None
+        elif noise is None:
+            noise = self.decode_noise(b, bars, generator)
         prev = torch.full((b,), self.start_token, dtype=torch.long, device=z.device)
         out = []
         for bar in range(bars):
@@ -138,6 +139,11 @@ class MelodyVAE(nn.Module):
                 prev = logits.argmax(-1)
                 out.append(prev)
         return torch.stack(out, dim=1)
+
+    def decode_noise(self, n: int, bars: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """Gumbel noise ``(bars*16, n, vocab)`` for sampling ``n`` melodies, drawn on the CPU."""
+        u = torch.rand(bars * STEPS_PER_BAR, n, self.config.vocab_size, generator=generator).clamp_(1e-10, 1 - 1e-10)
+        return (-torch.log(-torch.log(u))).to(self.device)
 
     # -- training --------------------------------------------------------------------------------
     def forward(self, tokens: torch.Tensor, beta: float | None = None) -> dict[str, torch.Tensor]:
