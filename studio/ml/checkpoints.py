@@ -102,7 +102,7 @@ def grow_weights(model, state: dict) -> list[str]:
     """Copy an older, smaller architecture's weights into ``model`` (warm start): a tensor of the same
     shape is copied, one that grew (more input columns, say) gets the old values in its leading block
     and zeros elsewhere, so new inputs start out ignored. Fitted buffers are not copied. Returns the
-    names of the parameters that were grown."""
+    names of the parameters that were grown; ValueError when a tensor does not fit (a smaller layer)."""
     own = model.state_dict()
     grown = []
     with torch.no_grad():
@@ -116,6 +116,8 @@ def grow_weights(model, state: dict) -> list[str]:
                 new.zero_()
                 new[tuple(slice(0, o) for o in old.shape)] = old
                 grown.append(name)
+            else:
+                raise ValueError(f"{name} has shape {tuple(old.shape)}, which does not fit {tuple(new.shape)}")
     return grown
 
 

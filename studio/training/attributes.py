@@ -46,7 +46,7 @@ def posterior_means(model, tokens: np.ndarray, device, batch: int = 512) -> torc
     return mus
 
 
-def fit_latent_prior(model, buckets: dict, device, limit: int = 1000, min_windows: int = 64, seed: int = 0):
+def fit_latent_prior(model, buckets: dict, device, limit: int = 1000, min_windows: int = 32, seed: int = 0):
     """``(keys, weights, means, scale_trils)``: a Gaussian mixture (``config.prior_components`` full-
     covariance components, scikit-learn's EM) fitted to the posterior means of up to ``limit`` training
     windows of each ``(metre, bars)`` bucket (``buckets`` maps them to window sets with ``tokens``);

@@ -130,7 +130,10 @@ def _load_init(model, kind: str, path: Path) -> dict:
         load_weights(model, payload["state_dict"])
         grown: list[str] = []
     except RuntimeError:
-        grown = grow_weights(model, payload["state_dict"])
+        try:
+            grown = grow_weights(model, payload["state_dict"])
+        except ValueError as exc:
+            raise ValueError(f"{path} has another architecture than this config: {exc}") from None
     meta = payload.get("meta", {})
     return {"file": Path(path).name, "config": payload.get("config"), "epochs": meta.get("epochs"),
             "train_seconds": meta.get("train_seconds"), "history": meta.get("history"),
