@@ -137,13 +137,15 @@ def main() -> None:
     rows = run(Path(args.model_dir), args.windows, args.samples, args.models, args.partial_data)
     text = table(rows)
     print(text)
+    print("load average:", " ".join(f"{x:.1f}" for x in os.getloadavg()))
     if args.json:
         Path(args.json).write_text(json.dumps([dict(zip(("measure", "goal", "value", "met"), r)) for r in rows], indent=1))
     if args.append:
         results = ROOT / "benchmarks" / "RESULTS.md"
         command = "OMP_NUM_THREADS=1 python benchmarks/studio_models.py " + " ".join(sys.argv[1:])
-        block = (f"\n## Studio models\n\n{dt.date.today().isoformat()}, machine: 2-core CPU, 24 GiB (shared with "
-                 f"other jobs while measured), one torch thread.\n\n`{command}`\n\n{text}\n")
+        load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        block = (f"\n## Studio models\n\n{dt.date.today().isoformat()}, machine: 2-core CPU box, shared (load "
+                 f"average {load} at the end), one torch thread.\n\n`{command}`\n\n{text}\n")
         with results.open("a") as fh:
             fh.write(block)
 

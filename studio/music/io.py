@@ -129,7 +129,12 @@ def _music21_parts(data: bytes, ext: str) -> tuple[list[tuple[str, int | None, l
     parts = list(getattr(score, "parts", [])) or [score]
     if len(parts) > MAX_TRACKS:
         raise ScoreError(f"The file has {len(parts)} parts; up to {MAX_TRACKS} are accepted.")
-    metre = read_metre(metres_of(score))
+    found = metres_of(score)
+    if ext in ABC_EXT:  # music21 drops a change of metre inside an ABC tune
+        from studio.music.corpus import abc_metres
+
+        found |= abc_metres(data.decode("utf-8", errors="replace"))
+    metre = read_metre(found)
     shift = pickup_shift(parts[0], bar_quarters(metre))
     voices = [((p.partName or "").strip(), None, monophonic_voice(p, v, shift)) for v, p in enumerate(parts)]
     voices = [v for v in voices if v[2]]
@@ -169,6 +174,7 @@ def _score_from_parts(parts: list[tuple[str, int | None, list[Note]]], tempo: fl
 def to_midi(sketch: Score) -> bytes:
     """A standard MIDI file: one piano track per voice, at the sketch's tempo."""
     pm = pretty_midi.PrettyMIDI(initial_tempo=float(sketch.tempo))
+    pm.time_signature_changes.append(pretty_midi.TimeSignature(*(int(x) for x in sketch.metre.split("/")), 0))
     step = 60.0 / float(sketch.tempo) / STEPS_PER_QUARTER
     for v, name in enumerate(sketch.voices):
         inst = pretty_midi.Instrument(program=0, name=name)
@@ -181,7 +187,7 @@ def to_midi(sketch: Score) -> bytes:
 
 
 def to_music21(sketch: Score):
-    """A music21 Score in 4/4 with one part per voice, the key signature and a metronome mark."""
+    """A music21 Score in the sketch's metre with one part per voice, the key signature and a metronome mark."""
     from music21 import key as m21key, meter, metadata, note, stream, tempo
 
     from studio.music.keys import parse_key
@@ -192,7 +198,7 @@ def to_music21(sketch: Score):
     for v, name in enumerate(sketch.voices):
         part = stream.Part()
         part.partName = name.capitalize()
-        part.insert(0, meter.TimeSignature("4/4"))
+        part.insert(0, meter.TimeSignature(sketch.metre))
         part.insert(0, m21key.Key(PITCH_NAMES[tonic].replace("b", "-"), mode))
         if v == 0:
             part.insert(0, tempo.MetronomeMark(number=float(sketch.tempo)))
@@ -200,7 +206,7 @@ def to_music21(sketch: Score):
             m = note.Note(n.pitch, quarterLength=n.duration / STEPS_PER_QUARTER)
             m.volume.velocity = n.velocity
             part.insert(n.start / STEPS_PER_QUARTER, m)
-        end = sketch.bars * STEPS_PER_BAR / STEPS_PER_QUARTER
+        end = sketch.total_steps / STEPS_PER_QUARTER
         if part.highestTime < end:
             part.insert(part.highestTime, note.Rest(quarterLength=end - part.highestTime))
         part.makeRests(fillGaps=True, inPlace=True, timeRangeFromBarDuration=True)

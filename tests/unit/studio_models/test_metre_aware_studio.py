@@ -89,7 +89,7 @@ def test_an_unsupported_or_changing_metre_is_refused_by_name():
     with pytest.raises(ScoreError, match=r"5/4.*" + "3/2"):
         services.load_score(ABC_JIG.replace("M:6/8", "M:5/4").encode(), "odd.abc")
     with pytest.raises(ScoreError, match="changes metre"):
-        services.load_score(ABC_JIG.replace("dfa afd|gfe", "dfa afd|[M:3/4]gfe", 1).encode(), "mixed.abc")
+        services.load_score(ABC_JIG.replace("fdB A2A|\n", "fdB A2A|\nM:3/4\n").encode(), "mixed.abc")
 
 
 def _midi(tracks, metre=(3, 4)):
@@ -109,7 +109,7 @@ def _midi(tracks, metre=(3, 4)):
 def test_a_two_track_midi_keeps_both_voices_with_names_programs_and_metre():
     data = _midi([("Right hand", 0, [72, 74, 76, 77, 79, 81]), ("Left hand", 32, [48, 43, 48, 43, 48, 43])])
     score = services.load_score(data, "piano.mid")
-    assert score.metre == "3/4" and score.bars == 1 and score.voices == ["Right hand", "Left hand"]
+    assert score.metre == "3/4" and score.bars == 2 and score.voices == ["Right hand", "Left hand"]
     assert score.programs == [0, 32]
     assert [n.pitch for n in score.voice_notes(1)] == [48, 43, 48, 43, 48, 43]
     with pytest.raises(ScoreError, match="7/8"):
