@@ -5,7 +5,8 @@ import pretty_midi
 import pytest
 
 from studio import services
-from studio.music.chords import ChordError, chord_code, code_features, chord_codes, estimate_chords, parse_progression
+from studio.music.chords import (beat_steps, chord_code, chord_codes, code_features, estimate_chords, parse_progression,
+                                 pitch_classes)
 from studio.music.errors import ScoreError
 from studio.music.score import SUPPORTED_METRES, Chord, Note, Score, steps_per_bar
 from studio.training.metrics import bar_repetition_rate, exact_window_rate, onset_accuracy
@@ -125,3 +126,20 @@ def test_generated_tunes_come_back_from_midi_and_musicxml_in_their_metre(tiny_mo
         assert again.metre == metre
         assert [(n.pitch, n.start) for n in again.voice_notes(0)] == [(n.pitch, n.start) for n in tune.notes]
         assert all(n.end <= 4 * spb for n in again.notes)
+
+
+@pytest.mark.parametrize("metre", ["4/4", "6/8"])
+def test_the_shipped_vae_puts_chord_tones_on_the_beats_far_above_chance(monkeypatch, metre):
+    monkeypatch.delenv("MOTIF_MODEL_DIR", raising=False)
+    monkeypatch.setattr(services, "_models", {})
+    chords = parse_progression("C Am F G", metre, 8)
+    beat = beat_steps(metre)
+
+    def chord_tone_rate(tunes):
+        hits = [n.pitch % 12 in pitch_classes(next(c.symbol for c in chords if c.start <= n.start < c.start + c.duration))[1]
+                for t in tunes for n in t.notes if n.start % beat == 0]
+        return sum(hits) / len(hits)
+
+    with_chords = chord_tone_rate(services.sample("vae", 16, 8, seed=0, metre=metre, chords=chords))
+    without = chord_tone_rate(services.sample("vae", 16, 8, key="C", seed=0, metre=metre))
+    assert with_chords >= 0.55 and with_chords >= without + 0.15  # a triad is 3 of 12 pitch classes: chance 0.25
