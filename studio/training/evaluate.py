@@ -16,8 +16,8 @@ from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, tokens_to_roll
 from studio.music.errors import ScoreError
 from studio.music.score import SUPPORTED_METRES, steps_per_bar
 from studio.training.data import WINDOW_HOPS, chorale_windows, line_windows, melody_set_name
-from studio.training.metrics import (bar_repetition_rate, exact_window_rate, mgeval_overlap, musegan_metrics,
-                                     onset_accuracy, token_accuracy)
+from studio.training.metrics import (bar_repetition_rate, chord_tone_rate, exact_window_rate, mgeval_overlap,
+                                     musegan_metrics, onset_accuracy, token_accuracy)
 
 SCORE_SUFFIXES = {".mid", ".midi", ".xml", ".musicxml", ".mxl", ".abc"}
 GAN_MATCHED = ("empty_bars", "used_pitch_classes", "qualified_notes")
@@ -144,6 +144,24 @@ def sample_scores(model, windows: dict[tuple[str, int], np.ndarray], samples: in
     return out
 
 
+@torch.no_grad()
+def chord_scores(model, progression: str = "C Am F G", bars: int = 8, count: int = 16, seed: int = 0) -> dict:
+    """Per metre (4/4, 6/8, 3/4), the chord-tone rate on beats of ``count`` samples over ``progression``
+    and of as many samples without chords (same seed)."""
+    from studio.music.chords import chord_codes, code_features, parse_progression
+
+    out = {}
+    for metre in ("4/4", "6/8", "3/4"):
+        chords = parse_progression(progression, metre, bars)
+        features = torch.from_numpy(code_features(chord_codes(chords, bars * steps_per_bar(metre)))[None])
+        rates = {}
+        for name, cond in (("with_chords", features.repeat(count, 1, 1).to(model.device)), ("without_chords", None)):
+            tokens = model.sample(count, bars, metre, cond, generator=torch.Generator().manual_seed(seed)).cpu().numpy()
+            rates[name] = chord_tone_rate(tokens, chords, metre)
+        out[metre] = rates
+    return out
+
+
 def sample_latency_ms(model, bars: int = 16, metre: str = "4/4", runs: int = 5) -> float:
     """Median milliseconds to sample one ``bars``-bar melody on the model's device."""
     gen = torch.Generator().manual_seed(0)
@@ -165,6 +183,7 @@ def evaluate_vae(model, windows: dict[tuple[str, int], np.ndarray], limit: int =
     windows = {key: _subset(tokens, limit, seed) for key, tokens in windows.items() if len(tokens)}
     report = reconstruction_scores(model, windows)
     report.update(sample_scores(model, windows, samples, seed))
+    report["chord_tone_rate_on_beats"] = chord_scores(model, seed=seed)
     report["sample_16bar_ms"] = sample_latency_ms(model)
     if baseline:
         torch.manual_seed(seed)

@@ -213,3 +213,18 @@ def bar_repetition_rate(tokens: np.ndarray, bar_steps: int) -> float:
                 total += 1
             seen.add(bar)
     return repeats / total if total else 0.0
+
+
+def chord_tone_rate(tokens: np.ndarray, chords, metre: str) -> float:
+    """Share of the notes struck on a beat of ``metre`` whose pitch class belongs to the chord sounding
+    (``chords``: a list of :class:`~studio.music.score.Chord`); chance for a triad is 0.25."""
+    from studio.music.chords import beat_steps, pitch_classes
+
+    beat = beat_steps(metre)
+    hits = []
+    for row in np.asarray(tokens):
+        for n in decode_line(row):
+            chord = next((c for c in chords if c.start <= n.start < c.start + c.duration), None)
+            if chord is not None and n.start % beat == 0:
+                hits.append(n.pitch % 12 in pitch_classes(chord.symbol)[1])
+    return float(np.mean(hits)) if hits else 0.0
