@@ -20,7 +20,7 @@ from studio.music.errors import ScoreError
 from studio.music.grid import (STEPS_PER_QUARTER, bar_quarters, clean_line, metres_of, monophonic_voice,
                                pickup_shift, single_metre)
 from studio.music.keys import PITCH_NAMES, estimate_key, key_name
-from studio.music.score import STEPS_PER_BAR, SUPPORTED_METRES, VOICE_NAMES_SATB, Note, Score, steps_per_bar
+from studio.music.score import SUPPORTED_METRES, VOICE_NAMES_SATB, Note, Score, steps_per_bar
 
 MAX_SCORE_BYTES = 20 * 1024 * 1024
 MAX_TRACKS = 16
