@@ -21,7 +21,7 @@ from motif.uploads import UploadRejected
 from studio import files, intake, library, render, uploads
 from studio.chord_input import ChordsUnavailable, suggested_chords, varied_bars
 from studio.music.errors import ScoreError
-from studio.models import Origin, Sketch
+from studio.models import Sketch
 from studio.serializers import (FLAGS, ChordSuggestionSerializer, GenerateSerializer, HarmonizeSerializer,
                                 InterpolateSerializer, NewVersionSerializer, SketchExportQuerySerializer,
                                 SketchListQuerySerializer, SketchSerializer, VarySerializer, checked_chords)

@@ -18,13 +18,15 @@ from django.utils.translation import gettext as _
 
 from jobs.loaded_models import note_loaded
 from studio import batching
+from studio.music.chords import chord_codes, code_features, estimate_chords, pitch_classes
 from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, decode_line, encode_line
 from studio.music.errors import ModelUnavailable, ScoreError
 from studio.music.keys import parse_key, shift_to_key, transpose_notes
-from studio.music.score import STEPS_PER_BAR, VOICE_NAMES_SATB, Note, Score
+from studio.music.score import STEPS_PER_BAR, SUPPORTED_METRES, VOICE_NAMES_SATB, Chord, Note, Score, steps_per_bar
 from studio.ml import CONVERT_HINT, FILENAMES, LEGACY_SUFFIX
 
-__all__ = ["ModelUnavailable", "ScoreError", "sample", "vary", "interpolate", "harmonize", "get_model"]
+__all__ = ["ModelUnavailable", "ScoreError", "sample", "vary", "interpolate", "harmonize", "suggest_chords",
+           "get_model"]
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "checkpoints"
 MAX_COUNT = 64
@@ -95,11 +97,31 @@ def _on(model, array: np.ndarray):
     return torch.from_numpy(array).to(model.device)
 
 
-def _check(bars: int, count: int) -> None:
-    if bars not in (2, 4):
-        raise ValueError("bars must be 2 or 4")
+VAE_BARS = (2, 4, 8, 16)
+
+
+def _check(bars: int, count: int, allowed: tuple[int, ...] = (2, 4)) -> None:
+    if bars not in allowed:
+        raise ValueError(f"bars must be one of {', '.join(map(str, allowed))}")
     if not 1 <= count <= MAX_COUNT:
         raise ValueError(f"count must be between 1 and {MAX_COUNT}")
+
+
+def _check_metre(metre: str) -> None:
+    if metre not in SUPPORTED_METRES:
+        raise ValueError(f"the metre {metre} is not supported; choose one of {', '.join(SUPPORTED_METRES)}")
+
+
+def _chord_features(chords: list[Chord] | None, steps: int):
+    """``(1, steps, features)`` chord inputs of the VAE, or ``None`` without chords (every symbol is
+    checked first: a ChordError names one it cannot read)."""
+    if not chords:
+        return None
+    for chord in chords:
+        if not isinstance(chord, Chord):
+            raise ValueError("chords must be a list of Chord objects (see studio.music.chords.parse_progression)")
+        pitch_classes(chord.symbol)
+    return code_features(chord_codes(chords, steps))[None]
 
 
 def _in_key(notes: list[Note], key: str, prange) -> list[Note]:
@@ -115,21 +137,37 @@ def _in_key(notes: list[Note], key: str, prange) -> list[Note]:
     return moved
 
 
+def _clip_chords(chords: list[Chord] | None, steps: int) -> list[Chord]:
+    return [Chord(c.symbol, c.start, min(c.duration, steps - c.start)) for c in chords or [] if c.start < steps]
+
+
 def sample(model: str, count: int, bars: int, key: str = "C", tempo: float = 120.0, temperature: float = 1.0,
-           seed: int | None = None, attributes: dict[str, float] | None = None) -> list[Score]:
-    """``count`` new sketches: melodies from the VAE, or four-voice passages from the GAN.
-    ``attributes`` (VAE only) pushes the latent along attribute vectors, e.g.
+           seed: int | None = None, attributes: dict[str, float] | None = None, metre: str = "4/4",
+           chords: list[Chord] | None = None) -> list[Score]:
+    """``count`` new sketches: melodies from the VAE (2, 4, 8 or 16 bars of ``metre``, over ``chords``
+    when given: the melody then keeps the chords' pitch, not ``key``'s tonic), or four-voice passages
+    from the GAN. ``attributes`` (VAE only) pushes the latent along attribute vectors, e.g.
     ``{"note_density": 1.0, "pitch_height": -0.5, "major_feel": 1.0}``."""
-    _check(bars, count)
     parse_key(key)
+    _check_metre(metre)
     gen = _generator(seed)
-    steps = bars * STEPS_PER_BAR
     if model == "vae":
-        tokens = batching.vae_sample(get_model("vae"), count, bars, temperature, gen, attributes).numpy()
+        _check(bars, count, VAE_BARS)
+        steps = bars * steps_per_bar(metre)
+        features = _chord_features(chords, steps)
+        vae = get_model("vae")
+        cond = None if features is None else _on(vae, np.repeat(features, count, 0))
+        tokens = batching.vae_sample(vae, count, bars, metre, cond, temperature, gen, attributes).numpy()
         lines = [decode_line(t, MELODY_RANGE) for t in tokens]
-        return [Score(_in_key(n, key, MELODY_RANGE), bars, tempo, key, ["melody"], "vae",
-                       {"temperature": temperature, "seed": seed}) for n in lines]
+        meta = {"temperature": temperature, "seed": seed}
+        if features is not None:
+            return [Score(n, bars, tempo, key, ["melody"], "vae", dict(meta), metre, _clip_chords(chords, steps))
+                    for n in lines]
+        return [Score(_in_key(n, key, MELODY_RANGE), bars, tempo, key, ["melody"], "vae", dict(meta), metre)
+                for n in lines]
     if model == "gan":
+        _check(bars, count)
+        steps = bars * STEPS_PER_BAR
         rolls = batching.gan_sample(get_model("gan"), count, gen, temperature).numpy()[..., :steps]
         out = []
         for roll in rolls:
@@ -140,17 +178,26 @@ def sample(model: str, count: int, bars: int, key: str = "C", tempo: float = 120
     raise ValueError(f"unknown model {model!r}; choose vae or gan")
 
 
-def _melody_tokens(sketch: Score, bars: int) -> tuple[np.ndarray, int]:
-    """Voice 0 of ``sketch`` over its first ``bars`` bars as VAE tokens, and the octave shift used
-    to bring it into the melody range."""
-    steps = bars * STEPS_PER_BAR
-    notes = [n for n in sketch.voice_notes(0) if n.start < steps] or [n for n in sketch.notes if n.start < steps]
+def _window_bars(score: Score) -> int:
+    """The shortest VAE window (2, 4, 8 or 16 bars) holding the score's first 16 bars."""
+    return next(b for b in VAE_BARS if b >= min(max(1, score.bars), VAE_BARS[-1]))
+
+
+def _melody_tokens(score: Score, bars: int, voice: int = 0) -> tuple[np.ndarray, int]:
+    """Voice ``voice`` of ``score`` over its first ``bars`` bars as VAE tokens, and the octave shift
+    used to bring it into the melody range."""
+    from studio.music.grid import clean_line  # music21 loads with the first score, not at start-up
+
+    steps = bars * score.steps_per_bar
+    notes = [n for n in score.voice_notes(voice) if n.start < steps]
+    if not notes and voice == 0:
+        notes = clean_line([n for n in score.notes if n.start < steps])
     if not notes:
-        raise ValueError("the sketch has no melody notes in its first bars")
+        raise ValueError("the chosen voice has no notes in its first bars")
     centre = (MELODY_RANGE.low + MELODY_RANGE.high) / 2
     shift = 12 * round((centre - np.mean([n.pitch for n in notes])) / 12)
     fitted = []
-    for n in notes:
+    for n in clean_line(notes):
         p = n.pitch + shift
         while p < MELODY_RANGE.low:
             p += 12
@@ -160,39 +207,63 @@ def _melody_tokens(sketch: Score, bars: int) -> tuple[np.ndarray, int]:
     return encode_line(fitted, steps, MELODY_RANGE), shift
 
 
-def _window_bars(sketch: Score) -> int:
-    return 2 if sketch.bars <= 2 else 4
+def _melody_score(tokens, shift: int, like: Score, bars: int, meta: dict, chords: list[Chord] | None = None) -> Score:
+    """A one-voice score of ``tokens`` cut to ``bars`` bars of ``like``'s metre, moved back by ``shift``."""
+    steps = bars * like.steps_per_bar
+    notes = [Note(n.pitch, n.start, min(n.duration, steps - n.start))
+             for n in transpose_notes(decode_line(tokens, MELODY_RANGE), -shift) if n.start < steps]
+    return Score(notes, bars, like.tempo, like.key, ["melody"], "vae", meta, like.metre, _clip_chords(chords, steps))
 
 
-def _melody_sketch(tokens, shift: int, like: Score, bars: int, meta: dict) -> Score:
-    notes = transpose_notes(decode_line(tokens, MELODY_RANGE), -shift)
-    return Score(notes, bars, like.tempo, like.key, ["melody"], "vae", meta)
-
-
-def vary(sketch: Score, amount: float, count: int, seed: int | None = None) -> list[Score]:
-    """``count`` variations of the sketch's melody; ``amount`` 0 keeps it, 1 is unrelated."""
+def vary(score: Score, amount: float, count: int, seed: int | None = None, chords: list[Chord] | None = None,
+         voice: int = 0) -> list[Score]:
+    """``count`` variations of one voice of the score (``voice``, 0 = the melody or top line) in its
+    metre; ``amount`` 0 keeps it, 1 is unrelated. Up to 16 bars are varied (a longer score's first 16;
+    ``meta["varied_bars"]`` says so); ``chords`` (default: the score's own) guide the variations."""
     if not 0.0 <= amount <= 1.0:
         raise ValueError("amount must be between 0 and 1")
-    bars = _window_bars(sketch)
-    _check(bars, count)
-    tokens, shift = _melody_tokens(sketch, bars)
+    if not 0 <= voice < max(1, len(score.voices)):
+        raise ValueError(f"voice must be between 0 and {max(1, len(score.voices)) - 1}")
+    window = _window_bars(score)
+    _check(window, count, VAE_BARS)
+    bars = min(score.bars, window)
+    chords = score.chords if chords is None else chords
+    tokens, shift = _melody_tokens(score, window, voice)
+    features = _chord_features(chords, window * score.steps_per_bar)  # an octave shift keeps them
     vae = get_model("vae")
-    out = batching.vae_vary(vae, _on(vae, tokens), amount, count, _generator(seed)).numpy()
-    return [_melody_sketch(t, shift, sketch, bars, {"source": "vary", "amount": amount, "seed": seed}) for t in out]
+    out = batching.vae_vary(vae, _on(vae, tokens), amount, count, score.metre,
+                            None if features is None else _on(vae, features), _generator(seed)).numpy()
+    meta = {"source": "vary", "amount": amount, "seed": seed, "voice": voice, "varied_bars": bars}
+    return [_melody_score(t, shift, score, bars, dict(meta), chords) for t in out]
 
 
 def interpolate(a: Score, b: Score, steps: int) -> list[Score]:
     """``steps`` melodies along the latent path from ``a`` to ``b`` (the ends are their
-    reconstructions); lengths follow the longer of the two (2 or 4 bars)."""
+    reconstructions), in their shared metre; lengths follow the longer of the two (up to 16 bars)."""
     if not 2 <= steps <= 16:
         raise ValueError("steps must be between 2 and 16")
-    bars = max(_window_bars(a), _window_bars(b))
-    ta, shift = _melody_tokens(a, bars)
-    tb, _shift_b = _melody_tokens(b, bars)
+    if a.metre != b.metre:
+        raise ValueError(f"both sketches must be in the same metre to interpolate (one is {a.metre}, "
+                         f"the other {b.metre})")
+    window = max(_window_bars(a), _window_bars(b))
+    bars = min(max(a.bars, b.bars), window)
+    ta, shift = _melody_tokens(a, window)
+    tb, _shift_b = _melody_tokens(b, window)
     vae = get_model("vae")
-    out = batching.vae_interpolate(vae, _on(vae, ta), _on(vae, tb), steps).numpy()
-    return [_melody_sketch(t, shift, a, bars, {"source": "interpolate", "position": i / (steps - 1)})
+    out = batching.vae_interpolate(vae, _on(vae, ta), _on(vae, tb), steps, a.metre).numpy()
+    return [_melody_score(t, shift, a, bars, {"source": "interpolate", "position": i / (steps - 1)})
             for i, t in enumerate(out)]
+
+
+def suggest_chords(score: Score) -> list[Chord]:
+    """Chords for the score's melody (voice 0, or its top line): one a bar from the main triads of the
+    score's key, or two where the harmony clearly changes within the bar."""
+    from studio.music.grid import clean_line
+
+    notes = score.voice_notes(0) or clean_line(list(score.notes))
+    if not notes:
+        raise ValueError("the sketch has no notes to suggest chords for")
+    return estimate_chords(notes, score.metre, score.bars, parse_key(score.key))
 
 
 def harmonize(melody: Score, seed: int | None = None, count: int = 1) -> list[Score]:

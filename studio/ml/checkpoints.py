@@ -89,13 +89,36 @@ def load_weights(model, state: dict) -> None:
     """Load a state dict, first giving the VAE's fitted buffers the stored shapes; a VAE saved before
     the latent prior was fitted keeps the N(0, I) prior."""
     state = dict(state)
-    for name in ("attributes", "prior_mean", "prior_scale_tril"):
+    for name in ("attributes", "prior_weights", "prior_mean", "prior_scale_tril"):
         if name in state:
             setattr(model, name, torch.zeros_like(state[name], device=getattr(model, name).device))
     if isinstance(model, MelodyVAE):
-        for name in ("prior_mean", "prior_scale_tril"):
+        for name in ("prior_weights", "prior_mean", "prior_scale_tril"):
             state.setdefault(name, getattr(model, name))
     model.load_state_dict(state)
+
+
+def grow_weights(model, state: dict) -> list[str]:
+    """Copy an older, smaller architecture's weights into ``model`` (warm start): a tensor of the same
+    shape is copied, one that grew (more input columns, say) gets the old values in its leading block
+    and zeros elsewhere, so new inputs start out ignored. Fitted buffers are not copied. Returns the
+    names of the parameters that were grown; ValueError when a tensor does not fit (a smaller layer)."""
+    own = model.state_dict()
+    grown = []
+    with torch.no_grad():
+        for name, old in state.items():
+            if name not in own or name in ("attributes", "prior_weights", "prior_mean", "prior_scale_tril"):
+                continue
+            new = own[name]
+            if new.shape == old.shape:
+                new.copy_(old)
+            elif new.dim() == old.dim() and all(n >= o for n, o in zip(new.shape, old.shape)):
+                new.zero_()
+                new[tuple(slice(0, o) for o in old.shape)] = old
+                grown.append(name)
+            else:
+                raise ValueError(f"{name} has shape {tuple(old.shape)}, which does not fit {tuple(new.shape)}")
+    return grown
 
 
 def load_checkpoint(path: Path, device: torch.device | None = None):

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from music21 import chord, harmony, note, stream
 
-from studio.music.score import Note
+from studio.music.score import SUPPORTED_METRES, Note, steps_per_bar
 from studio.music.ties import merged_ties
 
 STEPS_PER_QUARTER = 4
-# Time signatures whose bars tile a 4/4 bar exactly: 2/4 bars are paired, 4/2 bars are split.
-DUPLE_METRES = frozenset({"4/4", "2/2", "2/4", "4/2"})
+# Corpus time signatures the studio does not support, mapped where the bars tile exactly: two 3/8 bars
+# make one 6/8 bar (same beat, the jig's dotted quarter) and a 4/2 bar splits into two 2/2 bars.
+EXACT_METRE_MAP = {"3/8": "6/8", "4/2": "2/2"}
 
 
 def to_steps(quarter_length: float) -> int:
@@ -25,16 +26,31 @@ def metres_of(s: stream.Stream) -> set[str]:
     return {ts.ratioString for ts in s.recurse().getElementsByClass("TimeSignature")}
 
 
-def pickup_shift(part: stream.Stream) -> float:
-    """Quarter lengths to add to every offset so that the first full bar starts on a multiple of four
-    quarters (a 4/4 bar line). An anacrusis then ends exactly on that bar line."""
+def single_metre(metres: set[str], exact_map: dict[str, str] | None = None) -> str | None:
+    """The one supported metre named by ``metres`` (after ``exact_map``), or ``None`` when there is
+    none, several, or one the studio does not support."""
+    mapped = {(exact_map or {}).get(m, m) for m in metres}
+    if len(mapped) != 1:
+        return None
+    (metre,) = mapped
+    return metre if metre in SUPPORTED_METRES else None
+
+
+def bar_quarters(metre: str) -> float:
+    """Quarter lengths in one bar of a supported ``metre``."""
+    return steps_per_bar(metre) / STEPS_PER_QUARTER
+
+
+def pickup_shift(part: stream.Stream, bar_length: float = 4.0) -> float:
+    """Quarter lengths to add to every offset so that the first full bar starts on a multiple of
+    ``bar_length`` quarters (a bar line of the grid). An anacrusis then ends exactly on that bar line."""
     measures = list(part.getElementsByClass("Measure"))
     if not measures:
         return 0.0
     first_full = measures[0].offset
     if measures[0].paddingLeft and len(measures) > 1:
         first_full = measures[1].offset
-    return float((-first_full) % 4.0)
+    return float((-first_full) % bar_length)
 
 
 def monophonic_voice(part: stream.Stream, voice: int = 0, shift: float = 0.0) -> list[Note]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from studio.ml.vae import PRIOR_BARS
 from studio.music.encoding import MELODY_RANGE, decode_line
 
 # Krumhansl-Kessler key profiles (major, minor), from C.
@@ -47,28 +46,40 @@ def posterior_means(model, tokens: np.ndarray, device, batch: int = 512) -> torc
     return mus
 
 
-def fit_latent_prior(model, windows: dict[int, np.ndarray], device, limit: int = 8000, seed: int = 0):
-    """``(means, scale_trils)``: a full-covariance Gaussian fitted to the posterior means of up to
-    ``limit`` training windows of each length in :data:`~studio.ml.vae.PRIOR_BARS`
-    (``windows`` maps bars to token rows); N(0, I) for a length with too few windows."""
-    latent = model.config.latent
-    means, trils = [], []
-    for bars in PRIOR_BARS:
-        tokens = windows.get(bars, np.zeros((0, bars * 16), dtype=np.int64))
-        rows = tokens[np.random.default_rng(seed).permutation(len(tokens))[:limit]]
-        if len(rows) <= latent:
-            means.append(torch.zeros(latent))
-            trils.append(torch.eye(latent))
+def fit_latent_prior(model, buckets: dict, device, limit: int = 1000, min_windows: int = 32, seed: int = 0):
+    """``(keys, weights, means, scale_trils)``: a Gaussian mixture (``config.prior_components`` full-
+    covariance components, scikit-learn's EM) fitted to the posterior means of up to ``limit`` training
+    windows of each ``(metre, bars)`` bucket (``buckets`` maps them to window sets with ``tokens``);
+    buckets with fewer than ``min_windows`` windows get no mixture of their own."""
+    from sklearn.mixture import GaussianMixture
+
+    latent, k = model.config.latent, model.config.prior_components
+    keys, weights, means, trils = [], [], [], []
+    for (metre, bars), windows in sorted(buckets.items()):
+        tokens = windows.tokens
+        if len(tokens) < min_windows:
             continue
-        mus = posterior_means(model, rows, device).double()
-        cov = torch.cov(mus.T) + 1e-4 * torch.eye(latent, dtype=torch.float64)
-        means.append(mus.mean(0).float())
-        trils.append(torch.linalg.cholesky(cov).float())
-    return torch.stack(means), torch.stack(trils)
+        rows = tokens[np.random.default_rng(seed).permutation(len(tokens))[:limit]].astype(np.int64)
+        mus = posterior_means(model, rows, device).double().numpy()
+        components = max(1, min(k, len(rows) // (2 * latent)))
+        gmm = GaussianMixture(components, covariance_type="full", reg_covar=1e-3, random_state=seed,
+                              max_iter=200).fit(mus)
+        w = np.zeros(k)
+        w[:components] = gmm.weights_
+        m = np.zeros((k, latent))
+        m[:components] = gmm.means_
+        t = np.tile(np.eye(latent), (k, 1, 1))
+        t[:components] = np.linalg.cholesky(gmm.covariances_)
+        keys.append(f"{metre}:{bars}")
+        weights.append(w), means.append(m), trils.append(t)
+    if not keys:
+        return [], torch.zeros(0, k), torch.zeros(0, k, latent), torch.zeros(0, k, latent, latent)
+    as_tensor = lambda items: torch.from_numpy(np.stack(items)).float()  # noqa: E731
+    return keys, as_tensor(weights), as_tensor(means), as_tensor(trils)
 
 
 @torch.no_grad()
-def compute_attribute_vectors(model, tokens: np.ndarray, device, limit: int = 4000, seed: int = 0):
+def compute_attribute_vectors(model, tokens: np.ndarray, device, limit: int = 1000, seed: int = 0):
     """``(names, vectors)`` with one latent direction per attribute, from up to ``limit`` windows."""
     rng = np.random.default_rng(seed)
     rows = tokens[rng.permutation(len(tokens))[:limit]]

@@ -25,9 +25,11 @@ class TrainConfig:
 
 CONFIGS = {
     ("vae", "tiny"): TrainConfig("tiny", VAEConfig(embed=16, enc_hidden=32, latent=16, conductor_hidden=32,
-                                                   dec_hidden=32, free_bits_per_bar=2.0), batch_size=16, kl_warmup=10),
+                                                   dec_hidden=32, position_embed=4, metre_embed=4, free_bits_per_bar=2.0,
+                                                   prior_components=2), batch_size=16, kl_warmup=10),
     ("vae", "default"): TrainConfig("default", VAEConfig(embed=32, enc_hidden=128, latent=128, conductor_hidden=128,
-                                                         dec_hidden=160, beta=0.2, free_bits_per_bar=128.0), batch_size=64),
+                                                         dec_hidden=160, beta=0.2, free_bits_per_bar=128.0), batch_size=64,
+                                   extra={"chord_dropout": 0.3}),
     ("gan", "tiny"): TrainConfig("tiny", GANConfig(z_dim=8, cond_dim=8, hidden=32, critic_hidden=16, critic_steps=1),
                                  batch_size=8, lr=1e-3, lr_final=1e-3, val_samples=8),
     ("gan", "default"): TrainConfig("default", GANConfig(), batch_size=32, lr=2e-4, lr_final=5e-5),

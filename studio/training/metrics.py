@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import gaussian_kde
 
-from studio.music.encoding import MELODY_RANGE, PitchRange, decode_line, tokens_to_roll
+from studio.music.encoding import FIRST_PITCH_TOKEN, MELODY_RANGE, PitchRange, canonical, decode_line, tokens_to_roll
 from studio.music.score import STEPS_PER_BAR
 
 MELODY_FEATURES = ("pitch_class_histogram", "pitch_range", "average_interval", "inter_onset_interval",
@@ -177,3 +177,50 @@ def voice_crossing_rate(pitch: np.ndarray) -> float:
     both = (upper >= 0) & (lower >= 0)
     return float(((upper < lower) & both).sum() / max(1, both.sum()))
 
+
+
+# -- melody reconstruction and structure ---------------------------------------------------------
+
+def onset_accuracy(predicted: np.ndarray, target: np.ndarray) -> float:
+    """Share of note onsets right: steps where prediction and target strike the same pitch, over the
+    steps where either strikes a note (a missed onset and an extra one both count against)."""
+    predicted, target = np.asarray(predicted), np.asarray(target)
+    pred_on, true_on = predicted >= FIRST_PITCH_TOKEN, target >= FIRST_PITCH_TOKEN
+    union = int((pred_on | true_on).sum())
+    return float((pred_on & (predicted == target)).sum() / union) if union else 1.0
+
+
+def exact_window_rate(predicted: np.ndarray, target: np.ndarray) -> float:
+    """Share of windows whose every note (pitch, onset, length) is right (orphan holds read as rests)."""
+    same = [np.array_equal(canonical(p), canonical(t)) for p, t in zip(predicted, target)]
+    return float(np.mean(same)) if same else 0.0
+
+
+def bar_repetition_rate(tokens: np.ndarray, bar_steps: int) -> float:
+    """Share of bars (after each window's first) that repeat an earlier bar of the same window exactly:
+    how much of the melody is built from its own material (AABB tunes score high)."""
+    repeats = total = 0
+    for row in np.asarray(tokens):
+        bars = [canonical(row[i:i + bar_steps]).tobytes() for i in range(0, len(row), bar_steps)]
+        seen = set()
+        for k, bar in enumerate(bars):
+            if k:
+                repeats += bar in seen
+                total += 1
+            seen.add(bar)
+    return repeats / total if total else 0.0
+
+
+def chord_tone_rate(tokens: np.ndarray, chords, metre: str) -> float:
+    """Share of the notes struck on a beat of ``metre`` whose pitch class belongs to the chord sounding
+    (``chords``: a list of :class:`~studio.music.score.Chord`); chance for a triad is 0.25."""
+    from studio.music.chords import beat_steps, pitch_classes
+
+    beat = beat_steps(metre)
+    hits = []
+    for row in np.asarray(tokens):
+        for n in decode_line(row):
+            chord = next((c for c in chords if c.start <= n.start < c.start + c.duration), None)
+            if chord is not None and n.start % beat == 0:
+                hits.append(n.pitch % 12 in pitch_classes(chord.symbol)[1])
+    return float(np.mean(hits)) if hits else 0.0

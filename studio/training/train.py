@@ -16,12 +16,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from studio.ml.checkpoints import FILENAMES, build_model, grow_weights, load_weights, read_checkpoint, save_checkpoint
 from studio.ml.device import default_device
-from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, random_transpose
-from studio.ml.checkpoints import FILENAMES, build_model, load_weights, read_checkpoint, save_checkpoint
-from studio.training.configs import get_config
+from studio.music.chords import NO_CHORD, code_features
+from studio.music.encoding import FIRST_PITCH_TOKEN, MELODY_RANGE, VOICE_RANGE, random_transpose
+from studio.music.score import SUPPORTED_METRES
 from studio.training.chorales import chorale_window_sets, load_chorales
-from studio.training.data import WindowSet, corpus_stats, load_windows
+from studio.training.configs import get_config
+from studio.training.data import WINDOW_HOPS, WindowSet, corpus_stats, load_windows, melody_set_name
 
 
 def set_seed(seed: int) -> None:
@@ -39,17 +41,20 @@ def _lr_at(step: int, total: int, lr: float, lr_final: float) -> float:
 def train(kind: str, config_name: str = "default", epochs: int = 1, out: Path = Path("studio/checkpoints"),
           resume: bool = False, seed: int = 0, max_minutes: float | None = None, sets: dict | None = None,
           data_hash: str | None = None, progress: bool = True, log=print, init: Path | None = None,
-          model_overrides: dict | None = None) -> dict:
+          model_overrides: dict | None = None, partial_data: bool = False, save_minutes: float | None = None) -> dict:
     """Train a ``"vae"`` or ``"gan"``; returns the checkpoint's meta dict (with ``path``).
     ``sets`` (window sets) and ``data_hash`` may be given instead of the music21 corpus.
     ``init`` (a checkpoint of the same kind and architecture) starts from its weights: fine-tuning with
-    a fresh optimiser, e.g. under a changed loss setting; its training record is kept in the meta."""
+    a fresh optimiser, e.g. under a changed loss setting; its training record is kept in the meta; a
+    checkpoint of an older, smaller architecture is grown into this one (:func:`grow_weights`).
+    ``partial_data`` trains on the corpus shards parsed so far; ``save_minutes`` also writes the
+    checkpoint every so many minutes inside an epoch, so a stopped run leaves its latest model."""
     set_seed(seed)
     cfg = get_config(kind, config_name)
     if sets is None and kind == "gan":
         sets, data_hash, stats = load_gan_sets(progress)
     elif sets is None:
-        sets, data_hash, _ = load_windows(progress=progress)
+        sets, data_hash, _ = load_windows(progress=progress, partial=partial_data)
         stats = corpus_stats(sets)
     else:
         stats = {name: {"windows": len(s)} for name, s in sets.items()}
@@ -80,6 +85,23 @@ def train(kind: str, config_name: str = "default", epochs: int = 1, out: Path = 
                    disable=not progress, file=sys.stderr, mininterval=10)
         sums: dict[str, float] = {}
         count = 0
+        last_save = time.time()
+
+        def save(done: float) -> dict:
+            model.eval()
+            record = {"epoch": round(done, 3), **{k: v / max(count, 1) for k, v in sums.items()},
+                      **loop.validate(), "seconds": round(seconds_before + time.time() - started, 1)}
+            history.append(record)
+            log(" ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in record.items()))
+            meta = loop.finish_meta({"config_name": config_name, "seed": seed, "epochs": record["epoch"],
+                                     "planned_epochs": epochs, "history": history, "data_hash": data_hash,
+                                     "data": stats, "train_seconds": record["seconds"], "device": str(device),
+                                     "stopped_early": stopped_early, "initialised_from": initialised_from,
+                                     "metrics": {k: v for k, v in record.items() if k.startswith("val_")}})
+            save_checkpoint(path, kind, model, meta)
+            model.train()
+            return meta
+
         for batch in bar:
             stats_step = loop.step(batch)
             count += 1
@@ -89,20 +111,13 @@ def train(kind: str, config_name: str = "default", epochs: int = 1, out: Path = 
             if max_minutes is not None and time.time() - started > max_minutes * 60:
                 stopped_early = True
                 break
+            if save_minutes is not None and time.time() - last_save > save_minutes * 60:
+                save(epoch + count / loop.steps_per_epoch())
+                last_save = time.time()
         bar.close()
-        model.eval()
-        record = {"epoch": epoch + 1, **{k: v / max(count, 1) for k, v in sums.items()}, **loop.validate(),
-                  "seconds": round(seconds_before + time.time() - started, 1)}
-        history.append(record)
-        log(" ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in record.items()))
-        meta = loop.finish_meta({"config_name": config_name, "seed": seed, "epochs": epoch + 1,
-                                 "planned_epochs": epochs, "history": history, "data_hash": data_hash,
-                                 "data": stats, "train_seconds": record["seconds"], "device": str(device),
-                                 "stopped_early": stopped_early, "initialised_from": initialised_from,
-                                 "metrics": {k: v for k, v in record.items() if k.startswith("val_")}})
-        save_checkpoint(path, kind, model, meta)
+        meta = save(epoch + 1 if not stopped_early else epoch + count / loop.steps_per_epoch())
         torch.save({"model": model.state_dict(), "loop": loop.state(), "epoch": epoch + 1, "history": history,
-                    "seconds": record["seconds"]}, resume_path)
+                    "seconds": history[-1]["seconds"]}, resume_path)
         if stopped_early:
             log(f"stopped after {max_minutes} minutes (time budget)")
             break
@@ -116,45 +131,73 @@ def _load_init(model, kind: str, path: Path) -> dict:
         raise ValueError(f"{path} holds a {payload.get('kind')!r} model, not a {kind!r}")
     try:
         load_weights(model, payload["state_dict"])
-    except RuntimeError as exc:
-        raise ValueError(f"{path} has another architecture than this config: {str(exc).splitlines()[0]}") from None
+        grown: list[str] = []
+    except RuntimeError:
+        try:
+            grown = grow_weights(model, payload["state_dict"])
+        except ValueError as exc:
+            raise ValueError(f"{path} has another architecture than this config: {exc}") from None
     meta = payload.get("meta", {})
     return {"file": Path(path).name, "config": payload.get("config"), "epochs": meta.get("epochs"),
             "train_seconds": meta.get("train_seconds"), "history": meta.get("history"),
-            "initialised_from": meta.get("initialised_from")}
+            "initialised_from": meta.get("initialised_from"), "grown": grown}
+
+
+BATCH_SCALE = {2: 1.0, 4: 1.0, 8: 0.5, 16: 0.25}
 
 
 class VAELoop:
-    """One optimisation step per batch; batches alternate between 2-bar and 4-bar windows."""
+    """One optimisation step per batch; a batch holds windows of one metre and one length (2, 4, 8 or
+    16 bars; longer windows in smaller batches), chord labels dropped for ``chord_dropout`` of them."""
 
     def __init__(self, model, cfg, sets: dict[str, WindowSet], device, seed: int):
         self.model, self.cfg, self.device = model, cfg, device
-        self.train_sets = [sets["melody2_train"].tokens.astype(np.int64), sets["melody4_train"].tokens.astype(np.int64)]
-        self.valid_sets = [sets["melody2_valid"].tokens.astype(np.int64), sets["melody4_valid"].tokens.astype(np.int64)]
+        self.train_sets = self._buckets(sets, "train")
+        self.valid_sets = self._buckets(sets, "valid")
+        self.chord_dropout = cfg.extra.get("chord_dropout", 0.3)
         self.optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr)
         self.rng = np.random.default_rng(seed)
         self.global_step = 0
         self.total_steps = 1
 
+    @staticmethod
+    def _buckets(sets: dict[str, WindowSet], split: str) -> dict[tuple[str, int], WindowSet]:
+        out = {}
+        for metre in SUPPORTED_METRES:
+            for bars in WINDOW_HOPS:
+                found = sets.get(melody_set_name(bars, metre, split))
+                if found is not None and len(found):
+                    out[(metre, bars)] = found
+        return out
+
+    def _size(self, bars: int) -> int:
+        return max(1, int(self.cfg.batch_size * BATCH_SCALE[bars]))
+
     def steps_per_epoch(self) -> int:
-        return sum(math.ceil(len(t) / self.cfg.batch_size) for t in self.train_sets)
+        return sum(math.ceil(len(s) / self._size(b)) for (_m, b), s in self.train_sets.items())
 
     def batches(self, epoch: int):
         order = []
-        for i, tokens in enumerate(self.train_sets):
-            perm = self.rng.permutation(len(tokens))
-            order += [(i, perm[j:j + self.cfg.batch_size]) for j in range(0, len(tokens), self.cfg.batch_size)]
+        for key, windows in self.train_sets.items():
+            perm, size = self.rng.permutation(len(windows)), self._size(key[1])
+            order += [(key, perm[j:j + size]) for j in range(0, len(windows), size)]
         for k in self.rng.permutation(len(order)):
-            i, idx = order[k]
-            yield random_transpose(self.train_sets[i][idx], MELODY_RANGE, self.rng, self.cfg.max_transpose)
+            key, idx = order[k]
+            windows = self.train_sets[key]
+            tokens = random_transpose(windows.tokens[idx].astype(np.int64), MELODY_RANGE, self.rng, self.cfg.max_transpose)
+            codes = transpose_codes(windows.chords[idx], tokens, windows.tokens[idx])
+            codes[self.rng.random(len(idx)) < self.chord_dropout] = NO_CHORD
+            yield key[0], tokens, codes
 
-    def step(self, batch: np.ndarray) -> dict[str, float]:
+    def step(self, batch) -> dict[str, float]:
         from studio.ml.vae import kl_weight
 
+        metre, tokens, codes = batch
         for group in self.optimizer.param_groups:
             group["lr"] = _lr_at(self.global_step, self.total_steps, self.cfg.lr, self.cfg.lr_final)
         beta = kl_weight(self.global_step, self.cfg.kl_warmup, self.model.config.beta)
-        out = self.model(torch.from_numpy(batch).to(self.device), beta=beta)
+        chords = torch.from_numpy(code_features(codes)).to(self.device)
+        out = self.model(torch.from_numpy(tokens).to(self.device), metre, chords, beta=beta)
         self.optimizer.zero_grad()
         out["loss"].backward()
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
@@ -163,16 +206,26 @@ class VAELoop:
         return {k: float(v.detach()) for k, v in out.items()}
 
     @torch.no_grad()
-    def validate(self, limit: int = 512) -> dict[str, float]:
-        """Teacher-forced accuracy from the posterior mean on up to ``limit`` validation windows."""
+    def validate(self, limit: int = 128) -> dict[str, float]:
+        """Teacher-forced token and onset accuracy from the posterior mean (with chords) on up to
+        ``limit`` validation windows of each length, all metres together."""
         res = {}
-        for bars, tokens in zip((2, 4), self.valid_sets):
-            if len(tokens) == 0:
-                continue
-            x = torch.from_numpy(tokens[:limit]).to(self.device)
-            mu, _ = self.model.encode(x)
-            logits = self.model.teacher_forced_logits(mu, x)
-            res[f"val_tf_accuracy_{bars}bar"] = float((logits.argmax(-1) == x).float().mean())
+        from studio.ml.vae import onset_accuracy
+
+        for bars in WINDOW_HOPS:
+            hits, onsets = [], []
+            for (metre, b), windows in self.valid_sets.items():
+                if b != bars:
+                    continue
+                x = torch.from_numpy(windows.tokens[:limit].astype(np.int64)).to(self.device)
+                chords = torch.from_numpy(code_features(windows.chords[:limit])).to(self.device)
+                mu, _ = self.model.encode(x)
+                predicted = self.model.teacher_forced_logits(mu, x, metre, chords).argmax(-1)
+                hits.append(float((predicted == x).float().mean()))
+                onsets.append(float(onset_accuracy(predicted, x)))
+            if hits:
+                res[f"val_tf_accuracy_{bars}bar"] = float(np.mean(hits))
+                res[f"val_tf_onset_accuracy_{bars}bar"] = float(np.mean(onsets))
         return res
 
     def state(self) -> dict:
@@ -187,9 +240,10 @@ class VAELoop:
         """Attribute vectors and the latent prior are computed from the training windows before each save."""
         from studio.training.attributes import compute_attribute_vectors, fit_latent_prior
 
-        names, vectors = compute_attribute_vectors(self.model, self.train_sets[0], self.device)
+        four = self.train_sets.get(("4/4", 2)) or next(iter(self.train_sets.values()))
+        names, vectors = compute_attribute_vectors(self.model, four.tokens.astype(np.int64), self.device)
         self.model.set_attributes(names, vectors)
-        self.model.set_latent_prior(*fit_latent_prior(self.model, dict(zip((2, 4), self.train_sets)), self.device))
+        self.model.set_latent_prior(*fit_latent_prior(self.model, self.train_sets, self.device))
         return meta
 
 
@@ -203,6 +257,19 @@ def load_gan_sets(progress: bool = True) -> tuple[dict, str, dict]:
                     "by_metre": {m: int((w.metres == m).sum()) for m in sorted(set(w.metres.tolist()))}}
              for name, w in sets.items()}
     return sets, digest, stats
+
+
+def transpose_codes(codes: np.ndarray, moved: np.ndarray, original: np.ndarray) -> np.ndarray:
+    """Chord codes moved with their windows: each row by the shift between ``original`` and ``moved``
+    tokens (read from the first note-on)."""
+    codes = codes.copy()
+    first = (original >= FIRST_PITCH_TOKEN).argmax(axis=1)
+    rows = np.arange(len(codes))
+    shifts = (moved[rows, first].astype(np.int64) - original[rows, first].astype(np.int64)) % 12
+    present = codes >= 0
+    mask, root = codes % 4096, codes // 4096
+    rotated = ((mask << shifts[:, None]) | (mask >> (12 - shifts[:, None]))) & 4095
+    return np.where(present, ((root + shifts[:, None]) % 12) * 4096 + rotated, NO_CHORD).astype(np.int32)
 
 
 class GANLoop:

@@ -16,7 +16,10 @@ class Command(BaseCommand):
                                                          "validation split of the music21 corpus)")
         parser.add_argument("--checkpoint", default=None, help="checkpoint file (default: the installed model)")
         parser.add_argument("--samples", type=int, default=500, help="generated samples for distribution metrics")
-        parser.add_argument("--windows", type=int, default=2000, help="at most this many evaluation windows")
+        parser.add_argument("--windows", type=int, default=300,
+                            help="at most this many evaluation windows (VAE: per metre and window length)")
+        parser.add_argument("--partial-data", action="store_true",
+                            help="use the corpus shards parsed so far (an interrupted parse)")
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--threads", type=int, default=1)
         parser.add_argument("--json", action="store_true")
@@ -26,7 +29,7 @@ class Command(BaseCommand):
 
         from studio.services import model_path
         from studio.ml.checkpoints import load_checkpoint
-        from studio.training.evaluate import evaluate_vae, folder_windows
+        from studio.training.evaluate import corpus_validation_windows, evaluate_vae, folder_windows
 
         torch.set_num_threads(opts["threads"])
         started = time.time()
@@ -41,19 +44,18 @@ class Command(BaseCommand):
         elif opts["data"]:
             if not Path(opts["data"]).is_dir():
                 raise CommandError(f"{opts['data']} is not a folder")
-            arrays = folder_windows(Path(opts["data"]))
+            melody, _chorales = folder_windows(Path(opts["data"]))
             source = str(opts["data"])
         else:
             from studio.training.data import load_windows
 
-            sets, _, _ = load_windows(progress=not opts["json"])
-            arrays = {k: sets[f"{k}_valid"].tokens for k in ("melody2", "melody4")}
+            sets, _, _ = load_windows(progress=not opts["json"], partial=opts["partial_data"])
+            melody = corpus_validation_windows(sets)
             source = "music21 corpus (validation works)"
         if opts["model"] == "vae":
-            if len(arrays["melody2"]) == 0:
-                raise CommandError("no usable 2-bar melody windows in the data")
-            report = evaluate_vae(model, arrays["melody2"], arrays["melody4"], opts["windows"], opts["samples"],
-                                  opts["seed"])
+            if not melody:
+                raise CommandError("no usable melody windows in the data (2 bars or more, in a supported metre)")
+            report = evaluate_vae(model, melody, opts["windows"], opts["samples"], opts["seed"])
         report.update({"model": opts["model"], "checkpoint": str(path), "data_source": source,
                        "data_hash": payload["meta"].get("data_hash"), "seconds": round(time.time() - started, 1)})
         if opts["json"]:

@@ -22,6 +22,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--max-minutes", type=float, default=None, help="stop (and save) after this long")
         parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (the box is shared)")
+        parser.add_argument("--partial-data", action="store_true",
+                            help="train on the corpus shards parsed so far (an interrupted parse)")
+        parser.add_argument("--save-minutes", type=float, default=None,
+                            help="also save the checkpoint every so many minutes inside an epoch")
         parser.add_argument("--json", action="store_true", help="print the checkpoint's metadata as JSON")
 
     def handle(self, *args, **opts):
@@ -36,7 +40,8 @@ class Command(BaseCommand):
                      resume=opts["resume"], seed=opts["seed"], max_minutes=opts["max_minutes"], log=log,
                      init=Path(opts["init"]) if opts["init"] else None,
                      model_overrides=({"free_bits_per_bar": opts["free_bits_per_bar"]}
-                                      if opts["free_bits_per_bar"] is not None else None))
+                                      if opts["free_bits_per_bar"] is not None else None),
+                     partial_data=opts["partial_data"], save_minutes=opts["save_minutes"])
         if opts["json"]:
             self.stdout.write(json.dumps(meta, default=str))
         else:

@@ -4,7 +4,6 @@ from types import SimpleNamespace
 
 from django.test import Client
 
-from jobs.models import Job
 from jobs.services import submit_job
 from recommender import tasks
 from tests.unit.job_links import assert_jobs_page_links_to_result

@@ -5,10 +5,11 @@ import pytest
 import torch
 
 from studio import services
+from studio.music.chords import chord_code
 from studio.music.encoding import MELODY_RANGE, VOICE_RANGE, encode_line
-from studio.music.score import Note
+from studio.music.score import Note, steps_per_bar
 from studio.training.chorales import ChoraleWindows
-from studio.training.data import WindowSet
+from studio.training.data import WindowSet, melody_set_name
 
 
 def random_melody(rng, steps):
@@ -36,15 +37,24 @@ def one_thread():
     torch.set_num_threads(before)
 
 
+TINY_METRES = ("4/4", "6/8")
+
+
 @pytest.fixture(scope="session")
 def tiny_sets():
+    """Random melodies in 4/4 and 6/8 (2 and 4 bars, over C and G chords) and random chorales."""
     rng = np.random.default_rng(0)
     sets = {}
+    codes = [chord_code("C"), chord_code("G")]
     for split, n in (("train", 48), ("valid", 12)):
-        for name, make in (("melody2", lambda: random_melody(rng, 32)), ("melody4", lambda: random_melody(rng, 64)),
-                           ("chorale4", lambda: random_chorale(rng))):
-            sets[f"{name}_{split}"] = WindowSet(np.stack([make() for _ in range(n)]).astype(np.uint8),
-                                                np.zeros(n, dtype=np.int32))
+        for metre in TINY_METRES:
+            for bars in (2, 4):
+                steps = bars * steps_per_bar(metre)
+                tokens = np.stack([random_melody(rng, steps) for _ in range(n)]).astype(np.uint8)
+                chords = np.array([np.repeat(rng.choice(codes, bars), steps // bars) for _ in range(n)], dtype=np.int32)
+                sets[melody_set_name(bars, metre, split)] = WindowSet(tokens, np.zeros(n, dtype=np.int32), chords)
+        sets[f"chorale4_{split}"] = WindowSet(np.stack([random_chorale(rng) for _ in range(n)]).astype(np.uint8),
+                                              np.zeros(n, dtype=np.int32))
         metres = np.array(["4/4", "3/4"] * (n // 2))
         sets[f"chorales_{split}"] = ChoraleWindows(sets[f"chorale4_{split}"].tokens.astype(np.int64), metres,
                                                    np.arange(n, dtype=np.int32))

@@ -4,6 +4,7 @@ import torch
 
 from studio.ml.gan import GANConfig, HarmonyGAN
 from studio.ml.vae import MelodyVAE, VAEConfig, slerp
+from studio.music.chords import code_features
 from studio.music.encoding import VOICE_RANGE, encode_line
 from studio.music.score import Note
 from studio.ml.checkpoints import load_checkpoint
@@ -12,11 +13,13 @@ from studio.ml.checkpoints import load_checkpoint
 def test_vae_loss_falls_in_a_few_steps(tiny_sets):
     torch.manual_seed(0)
     model = MelodyVAE(VAEConfig(embed=16, enc_hidden=32, latent=8, conductor_hidden=32, dec_hidden=32, free_bits_per_bar=0))
-    batch = torch.from_numpy(tiny_sets["melody2_train"].tokens[:16].astype(np.int64))
+    windows = tiny_sets["melody2_6-8_train"]
+    batch = torch.from_numpy(windows.tokens[:16].astype(np.int64))
+    chords = torch.from_numpy(code_features(windows.chords[:16]))
     opt = torch.optim.Adam(model.parameters(), lr=1e-2)
     losses = []
     for _ in range(12):
-        out = model(batch, beta=0.01)
+        out = model(batch, "6/8", chords, beta=0.01)
         opt.zero_grad()
         out["loss"].backward()
         opt.step()
@@ -64,13 +67,14 @@ def test_checkpoint_round_trip_and_vae_operations(tiny_checkpoints, tiny_sets):
     vae, payload = load_checkpoint(tiny_checkpoints / "melody_vae.safetensors", torch.device("cpu"))
     assert payload["meta"]["data_hash"] == "tiny" and payload["config"]["latent"] == 16
     assert vae.attribute_names == ["note_density", "pitch_height", "major_feel"]
-    x = torch.from_numpy(tiny_sets["melody4_valid"].tokens[:2].astype(np.int64))
-    path = vae.interpolate(x[0], x[1], 5)
-    assert path.shape == (5, 64)
-    assert torch.equal(path[0], vae.reconstruct(x[:1])[0])
-    assert vae.vary(x[0], 0.0, 2).shape == (2, 64)
+    x = torch.from_numpy(tiny_sets["melody4_6-8_valid"].tokens[:2].astype(np.int64))
+    path = vae.interpolate(x[0], x[1], 5, "6/8")
+    assert path.shape == (5, 48)
+    assert torch.equal(path[0], vae.reconstruct(x[:1], "6/8")[0])
+    assert vae.vary(x[0], 0.0, 2, "6/8").shape == (2, 48)
     g = torch.Generator().manual_seed(1)
-    assert vae.sample(4, 2, 1.0, generator=g, attributes={"pitch_height": 2.0}).shape == (4, 32)
+    assert vae.sample(4, 2, "4/4", generator=g, attributes={"pitch_height": 2.0}).shape == (4, 32)
+    assert vae.sample(2, 16, "3/2", generator=g).shape == (2, 16 * 24)
 
 
 def test_init_starts_from_a_checkpoint_with_overrides_and_records_it(tiny_checkpoints, tiny_sets, tmp_path):
@@ -107,23 +111,21 @@ def test_init_refuses_another_kind_or_architecture(tiny_checkpoints, tiny_sets, 
               init=tmp_path / "other.safetensors")
 
 
-def test_trained_vae_samples_from_a_prior_fitted_to_its_posteriors(tiny_checkpoints, tiny_sets):
-    from studio.ml.vae import PRIOR_BARS
-    from studio.training.attributes import fit_latent_prior, posterior_means
+def test_trained_vae_samples_from_a_mixture_prior_fitted_per_metre(tiny_checkpoints, tiny_sets):
+    from studio.training.attributes import posterior_means
 
     model, _ = load_checkpoint(tiny_checkpoints / "melody_vae.safetensors", torch.device("cpu"))
-    latent = model.config.latent
-    assert model.prior_mean.shape == (len(PRIOR_BARS), latent)
-    assert model.prior_scale_tril.shape == (len(PRIOR_BARS), latent, latent)
-    windows = {2: tiny_sets["melody2_train"].tokens.astype(np.int64), 4: tiny_sets["melody4_train"].tokens.astype(np.int64)}
-    means, trils = fit_latent_prior(model, windows, torch.device("cpu"))
-    mus = posterior_means(model, windows[4], torch.device("cpu"))
-    assert torch.allclose(means[1], mus.mean(0), atol=1e-5)
-    assert torch.allclose(trils[1] @ trils[1].T, torch.cov(mus.T) + 1e-4 * torch.eye(latent), atol=1e-4)
-    z = model.prior_sample(20000, 4, generator=torch.Generator().manual_seed(0))
-    assert torch.allclose(z.mean(0), model.prior_mean[1], atol=0.05)
-    assert torch.allclose(z.std(0), torch.diagonal(trils[1] @ trils[1].T).sqrt(), rtol=0.1)
-    assert model.sample(3, 2, generator=torch.Generator().manual_seed(1)).shape == (3, 32)
+    latent, k = model.config.latent, model.config.prior_components
+    assert model.config.prior_keys == ["4/4:2", "4/4:4", "6/8:2", "6/8:4"]
+    assert model.prior_mean.shape == (4, k, latent) and model.prior_scale_tril.shape == (4, k, latent, latent)
+    index = model.config.prior_keys.index("6/8:4")
+    mus = posterior_means(model, tiny_sets["melody4_6-8_train"].tokens.astype(np.int64), torch.device("cpu"))
+    mixture_mean = (model.prior_weights[index][:, None] * model.prior_mean[index]).sum(0)
+    assert torch.allclose(mixture_mean, mus.mean(0), atol=1e-3)
+    z = model.prior_sample(20000, 4, "6/8", generator=torch.Generator().manual_seed(0))
+    assert torch.allclose(z.mean(0), mixture_mean, atol=0.05 + 0.05 * float(mus.std()))
+    assert model._prior_index("9/8", 16) == model.config.prior_keys.index("4/4:4")  # 4/4's, nearest length
+    assert model.sample(3, 2, "6/8", generator=torch.Generator().manual_seed(1)).shape == (3, 24)
 
 
 def test_a_vae_saved_without_a_fitted_prior_loads_with_the_standard_normal(tiny_checkpoints):
