@@ -30,7 +30,7 @@ from .algorithms.metrics import (average_precision_at_k, coverage, hit_rate_at_k
                                  novelty, recall_at_k)
 
 SEEDS = (0, 1, 2, 3, 4)
-OURS = ("popularity", "itemknn", "itemknn_adjusted", "content", "als", "bpr", "ease", "hybrid")
+OURS = ("popularity", "itemknn", "itemknn_adjusted", "content", "als", "bpr", "ease", "rp3beta", "hybrid")
 BASELINES = ("implicit_als", "implicit_bpr", "implicit_cosine", "lightfm_warp")
 DEFAULT = "hybrid"
 ALS_GRID = [dict(factors=f, regularization=r, alpha=a) for f in (64, 128) for r in (0.01, 0.1) for a in (1.0, 5.0)]
@@ -160,6 +160,7 @@ def evaluate_one(name, train, test, features, seed, tuned=None):
         top = _topn_from_model(model, train, users, 20)
         if name == "hybrid":
             extra["weights"] = model.weights
+            extra["chosen"] = {k: v["params"] for k, v in model.chosen.items()}
     elif name == "lightfm_warp":
         raise RuntimeError("lightfm is not installed")
     else:
@@ -220,7 +221,7 @@ def run(path: str, seeds=SEEDS, algorithms=None, progress=None) -> dict:
         row = {m: float(np.mean([r[m] for r in runs])) for m in metrics}
         row["ndcg@10_std"] = float(np.std([r["ndcg@10"] for r in runs]))
         row["per_seed_ndcg@10"] = [r["ndcg@10"] for r in runs]
-        for key in ("weights", "params"):
+        for key in ("weights", "chosen", "params"):
             if key in runs[-1]:
                 row[key + "_per_seed"] = [r.get(key) for r in runs]
         report["algorithms"][n] = row
