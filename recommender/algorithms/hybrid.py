@@ -143,8 +143,8 @@ class Hybrid(Recommender):
 
 
 def default_components(item_features_available: bool = True, seed: int = 0) -> dict:
-    """The default blend: EASE, item-kNN, RP3beta, ALS, content and popularity. EASE, item-kNN and
-    RP3beta come with a few candidate settings each, chosen on the validation split when tuning (the
+    """The default blend: EASE, item-kNN, RP3beta, ALS, content and popularity. EASE, item-kNN, RP3beta
+    and ALS come with a few candidate settings each, chosen on the validation split when tuning (the
     first is the default without tuning; grids from validation runs on HetRec, benchmarks/RESULTS.md)."""
     from .content import ContentBased
     from .ease import EASE
@@ -158,7 +158,7 @@ def default_components(item_features_available: bool = True, seed: int = 0) -> d
         "itemknn": [lambda s=s: ItemKNN("cosine", k=200, shrinkage=s) for s in (3.0, 10.0)],
         "rp3beta": [lambda a=a, b=b: RP3beta(alpha=a, beta=b, k=300)
                     for a, b in ((0.85, 0.3), (0.75, 0.35), (1.0, 0.25))],
-        "als": lambda: ALS(random_state=seed),
+        "als": [lambda f=f, a=a: ALS(factors=f, alpha=a, random_state=seed) for f, a in ((32, 2.0), (64, 1.0), (64, 2.0))],
         "popularity": lambda: Popularity(),
     }
     if item_features_available:

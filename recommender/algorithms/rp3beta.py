@@ -55,7 +55,7 @@ class RP3beta(Recommender):
     hyperparameters = ("alpha", "beta", "k", "block_size")
     fitted_arrays = ("W",)
 
-    def __init__(self, alpha: float = 1.0, beta: float = 0.5, k: int = 200, block_size: int = 2048):
+    def __init__(self, alpha: float = 0.85, beta: float = 0.3, k: int = 300, block_size: int = 2048):
         self.alpha = alpha
         self.beta = beta
         self.k = k
