@@ -36,7 +36,7 @@ class Hybrid(Recommender):
     name = "hybrid"
 
     def __init__(self, components: dict, weights: dict | None = None, tune: bool = True,
-                 tune_users: int = 600, seed: int = 0, passes: int = 2):
+                 tune_users: int = 1000, seed: int = 0, passes: int = 2):
         # name -> zero-argument callable returning a Recommender, or a list of candidate callables
         self.candidates = {name: list(make) if isinstance(make, (list, tuple)) else [make]
                            for name, make in components.items()}
@@ -158,7 +158,8 @@ def default_components(item_features_available: bool = True, seed: int = 0) -> d
         "itemknn": [lambda s=s: ItemKNN("cosine", k=200, shrinkage=s) for s in (3.0, 10.0)],
         "rp3beta": [lambda a=a, b=b: RP3beta(alpha=a, beta=b, k=300)
                     for a, b in ((0.85, 0.3), (0.75, 0.35), (1.0, 0.25))],
-        "als": [lambda f=f, a=a: ALS(factors=f, alpha=a, random_state=seed) for f, a in ((32, 2.0), (64, 1.0), (64, 2.0))],
+        "als": [lambda f=f, a=a: ALS(factors=f, alpha=a, random_state=seed)
+                for f, a in ((32, 2.0), (64, 1.0))],
         "popularity": lambda: Popularity(),
     }
     if item_features_available:
