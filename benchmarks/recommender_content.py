@@ -179,7 +179,9 @@ def sounds_like(per_collection: int, seed: int = 0) -> dict:
     out["symbolic (all blocks)"] = precision_at_10(embed(blocks), labels)
     prints = np.array([sound_vector(voices) for _s, voices, _t in pieces])
     out["live feed: fingerprint only (before)"] = precision_at_10(prints, labels)
-    out["live feed: sound block (fingerprint + VAE latent)"] = precision_at_10(sound_block(prints, blocks["vae"]), labels)
+    for weight in (1.0, 0.5, 0.25):
+        out[f"live feed: sound block (fingerprint + VAE latent, VAE weight {weight})"] = precision_at_10(
+            sound_block(prints, blocks["vae"], vae_weight=weight), labels)
 
     def tag_vectors(tag_lists):
         vocab = sorted({t for tags in tag_lists for t in tags}) or ["-"]

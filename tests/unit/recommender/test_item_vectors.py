@@ -19,7 +19,12 @@ from .conftest import fake_text_vectors
 
 def test_text_vectors_are_stored_and_only_new_or_changed_items_encoded(tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr(item_vectors, "encode_texts", lambda texts: calls.append(list(texts)) or fake_text_vectors(texts))
+
+    def encode(texts):
+        calls.append(list(texts))
+        return fake_text_vectors(texts)
+
+    monkeypatch.setattr(item_vectors, "encode_texts", encode)
     first = item_vectors.text_vectors(tmp_path, [(1, "Reel", ["folk"]), (2, "Air", [])])
     assert calls == [["Reel. folk", "Air"]] and (tmp_path / item_vectors.TEXT_FILE).exists()
     again = item_vectors.text_vectors(tmp_path, [(2, "Air", []), (1, "Reel", ["folk", "fiddle"]), (3, "Jig", [])])
