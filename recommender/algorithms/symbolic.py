@@ -122,11 +122,12 @@ def sound_vector(voices: list[list]) -> np.ndarray:
     return (out / norm if norm > 0 else out).astype(np.float32)
 
 
-def sound_block(fingerprints: np.ndarray, latents: np.ndarray, vae_weight: float = 1.0) -> np.ndarray:
+def sound_block(fingerprints: np.ndarray, latents: np.ndarray, vae_weight: float = 0.25) -> np.ndarray:
     """The live feed's sound vectors (rows of unit norm, zero for items without notes): each item's
     fingerprint (:func:`sound_vector`, or a zero row) beside its melody-VAE latent mean (or a zero row),
     the latents centred on the mean of the items that have one and L2-normalised, weighted by
-    ``vae_weight``, then the row scaled to unit norm."""
+    ``vae_weight``, then the row scaled to unit norm. The default weight is the best of 1, 0.5 and 0.25 on
+    the "sounds like" benchmark (``benchmarks/recommender_content.py``, RESULTS.md)."""
     fingerprints = np.asarray(fingerprints, dtype=np.float64)
     latents = np.asarray(latents, dtype=np.float64)
     has_latent = np.abs(latents).sum(axis=1) > 0

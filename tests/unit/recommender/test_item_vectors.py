@@ -47,7 +47,7 @@ def test_a_missing_encoder_leaves_the_text_block_out(tmp_path, monkeypatch, capl
 def test_the_sound_block_joins_fingerprint_and_centred_latent():
     prints = np.array([[1.0, 0], [0, 1.0], [0, 0]])
     latents = np.array([[1.0, 3.0], [3.0, 3.0], [0, 0]])  # the mean (2, 3) is taken out
-    block = sound_block(prints, latents)
+    block = sound_block(prints, latents, vae_weight=1.0)
     np.testing.assert_allclose(block[0], np.array([1, 0, -1, 0]) / np.sqrt(2), atol=1e-6)
     np.testing.assert_allclose(block[1], np.array([0, 1, 1, 0]) / np.sqrt(2), atol=1e-6)
     assert not block[2].any()
