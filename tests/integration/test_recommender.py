@@ -18,14 +18,16 @@ FOLK_TAGS = ["folk", "fiddle", "celtic"]
 METAL_TAGS = ["metal", "heavy", "guitar"]
 
 
-def text_vectors_by_length(texts):
-    """A fast stand-in for MiniLM (the e2e feed test trains with the real one): one unit vector per text length."""
-    return np.eye(64, dtype=np.float32)[[min(len(t), 63) for t in texts]]
+def text_vectors_by_tags(texts):
+    """A fast stand-in for MiniLM (the e2e feed test trains with the real one): texts with the same tags
+    (after the title) get the same unit vector, others orthogonal ones."""
+    vocab = {}
+    return np.eye(len(texts), dtype=np.float32)[[vocab.setdefault(t.split(". ", 1)[-1], len(vocab)) for t in texts]]
 
 
 @pytest.fixture(autouse=True)
 def isolated(settings, tmp_path, monkeypatch):
-    monkeypatch.setattr(item_vectors, "encode_texts", text_vectors_by_length)
+    monkeypatch.setattr(item_vectors, "encode_texts", text_vectors_by_tags)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MOTIF_MODEL_DIR = str(tmp_path / "models")
     settings.MEDIA_ROOT = str(tmp_path / "media")
