@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .algorithms.content import centred_rows
 from .algorithms.symbolic import melody_windows, sound_block, vae_means
 
 TEXT_FILE = "text-minilm.npz"
@@ -112,14 +113,16 @@ def _cached(path: Path, inputs: dict, compute, encode: bool) -> dict:
 
 
 def text_vectors(folder: Path, items: list[tuple[int, str, list]], encode: bool = True) -> np.ndarray | None:
-    """The text block of ``items`` ((pk, title, tags) in column order): rows of unit norm, zero where
-    none is stored and ``encode`` is false; None when no item has one."""
+    """The text block of ``items`` ((pk, title, tags) in column order): MiniLM vectors centred on their
+    mean (``content.centred_rows``), rows of unit norm, zero where none is stored and ``encode`` is false;
+    None when no item has one."""
     inputs = {}
     for pk, title, tags in items:
         text = item_text(title, tags)
         inputs[int(pk)] = (_digest(text), text)
     vectors = _cached(Path(folder) / TEXT_FILE, inputs, encode_texts, encode)
-    return _in_order([pk for pk, _t, _g in items], vectors)
+    ordered = _in_order([pk for pk, _t, _g in items], vectors)
+    return None if ordered is None else centred_rows(ordered)
 
 
 def sound_vectors(folder: Path, scores: dict, fingerprints: dict, order: list[int],

@@ -57,6 +57,19 @@ def tfidf(counts) -> tuple[sp.csr_matrix, np.ndarray]:
     return (sp.diags(inv.astype(np.float32)) @ w).tocsr(), idf
 
 
+def centred_rows(vectors: np.ndarray) -> np.ndarray:
+    """Rows minus the mean of the non-zero rows, scaled to unit norm (zero rows stay zero). Sentence
+    embeddings all point one way (every pair of short texts has a positive cosine), which flattens a user's
+    content scores; centring keeps only what tells items apart."""
+    x = np.asarray(vectors, dtype=np.float64)
+    present = np.abs(x).sum(axis=1) > 0
+    out = np.zeros_like(x)
+    if present.any():
+        out[present] = x[present] - x[present].mean(axis=0)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0).astype(np.float32)
+
+
 class ContentBased(Recommender):
     name = "content"
     hyperparameters = ("text_weight", "sound_weight")

@@ -154,12 +154,12 @@ def default_components(item_features_available: bool = True, seed: int = 0) -> d
     from .rp3beta import RP3beta
 
     comps = {
-        "ease": [lambda l2=l2: EASE(l2=l2) for l2 in (2000.0, 1000.0, 4000.0)],
-        "itemknn": [lambda s=s: ItemKNN("cosine", k=200, shrinkage=s) for s in (3.0, 10.0)],
+        "ease": [lambda l2=l2: EASE(l2=l2) for l2 in (1000.0, 2000.0, 4000.0)],
+        "itemknn": [lambda s=s: ItemKNN("cosine", k=200, shrinkage=s) for s in (10.0, 3.0)],
         "rp3beta": [lambda a=a, b=b: RP3beta(alpha=a, beta=b, k=300)
                     for a, b in ((0.85, 0.3), (0.75, 0.35), (1.0, 0.25))],
         "als": [lambda f=f, a=a: ALS(factors=f, alpha=a, random_state=seed)
-                for f, a in ((32, 2.0), (64, 1.0))],
+                for f, a in ((64, 1.0), (32, 2.0))],
         "popularity": lambda: Popularity(),
     }
     if item_features_available:

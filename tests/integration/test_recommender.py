@@ -18,16 +18,15 @@ FOLK_TAGS = ["folk", "fiddle", "celtic"]
 METAL_TAGS = ["metal", "heavy", "guitar"]
 
 
-def text_vectors_by_tags(texts):
-    """A fast stand-in for MiniLM (the e2e feed test trains with the real one): texts with the same tags
-    (after the title) get the same unit vector, others orthogonal ones."""
-    vocab = {}
-    return np.eye(len(texts), dtype=np.float32)[[vocab.setdefault(t.split(". ", 1)[-1], len(vocab)) for t in texts]]
+def same_text_vector(texts):
+    """A fast stand-in for MiniLM (the e2e feed test trains with the real one): one vector for every text,
+    which centring turns into no text block, so these tests see tags alone."""
+    return np.ones((len(texts), 4), dtype=np.float32) / 2
 
 
 @pytest.fixture(autouse=True)
 def isolated(settings, tmp_path, monkeypatch):
-    monkeypatch.setattr(item_vectors, "encode_texts", text_vectors_by_tags)
+    monkeypatch.setattr(item_vectors, "encode_texts", same_text_vector)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MOTIF_MODEL_DIR = str(tmp_path / "models")
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -393,7 +392,7 @@ def test_each_item_names_the_history_item_that_supports_it_most(trained, user, a
         Event.objects.create(user=user, item=Item.objects.get(external_id=external_id), kind="like",
                              timestamp=timezone.now())
     results = page(api_client)["results"]
-    assert any(r["reason"] == "Because you liked Folk 0" for r in results)
+    assert any(r["reason"] == "Because you liked Folk 0" for r in results), [r["reason"] for r in results]
     for r in results:  # each reason names what supports that item: its own cluster's like or tags
         own = ("Folk 0", "folk") if "folk" in r["tags"] else ("Metal 1", "metal")
         assert any(word in r["reason"] for word in own), r

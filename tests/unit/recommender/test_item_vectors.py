@@ -25,13 +25,15 @@ def test_text_vectors_are_stored_and_only_new_or_changed_items_encoded(tmp_path,
         return fake_text_vectors(texts)
 
     monkeypatch.setattr(item_vectors, "encode_texts", encode)
-    first = item_vectors.text_vectors(tmp_path, [(1, "Reel", ["folk"]), (2, "Air", [])])
-    assert calls == [["Reel. folk", "Air"]] and (tmp_path / item_vectors.TEXT_FILE).exists()
+    item_vectors.text_vectors(tmp_path, [(1, "Reel", ["folk"]), (2, "Air", [])])
+    assert calls == [["Reel. folk", "Air"]]
+    stored = item_vectors.read_store(tmp_path / item_vectors.TEXT_FILE)
     again = item_vectors.text_vectors(tmp_path, [(2, "Air", []), (1, "Reel", ["folk", "fiddle"]), (3, "Jig", [])])
     assert calls[1] == ["Reel. folk, fiddle", "Jig"]
-    np.testing.assert_array_equal(again[0], first[1])
-    stored_only = item_vectors.text_vectors(tmp_path, [(4, "New", []), (3, "Jig", [])], encode=False)
-    assert len(calls) == 2 and not stored_only[0].any() and stored_only[1].any()
+    np.testing.assert_array_equal(item_vectors.read_store(tmp_path / item_vectors.TEXT_FILE)[2][1], stored[2][1])
+    np.testing.assert_allclose(np.linalg.norm(again, axis=1), 1.0, rtol=1e-5)  # centred, unit rows
+    stored_only = item_vectors.text_vectors(tmp_path, [(4, "New", []), (3, "Jig", []), (2, "Air", [])], encode=False)
+    assert len(calls) == 2 and not stored_only[0].any() and stored_only[1:].any(axis=1).all()
 
 
 def test_a_missing_encoder_leaves_the_text_block_out(tmp_path, monkeypatch, caplog):
