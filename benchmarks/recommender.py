@@ -4,7 +4,8 @@
         --data ../shared/data/lastfm-hetrec [--seeds 0 1 2 3 4] [--json out.json]
 
 Prints a Markdown table (means over seeds) and the paired per-seed NDCG@10 differences between the
-default (hybrid) and the best baseline.
+default (hybrid) and the best baseline. Seeds can run as separate processes (``--seeds 3 --json s3.json``)
+and be reported together with ``--merge s0.json s1.json ...``.
 """
 import argparse
 import json
@@ -13,7 +14,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from recommender.evaluation import SEEDS, run  # noqa: E402
+from recommender.evaluation import SEEDS, merge_reports, run  # noqa: E402
 
 COLUMNS = ("ndcg@10", "recall@20", "map@10", "hr@10", "coverage@10", "novelty@10", "train_seconds",
            "peak_memory_mb")
@@ -50,9 +51,17 @@ def main():
     parser.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
     parser.add_argument("--algorithms", nargs="+")
     parser.add_argument("--json")
+    parser.add_argument("--merge", nargs="+", metavar="REPORT", help="JSON reports of single-seed runs to combine")
     args = parser.parse_args()
-    report = run(args.data, seeds=args.seeds, algorithms=args.algorithms,
-                 progress=lambda m: print(m, file=sys.stderr, flush=True))
+    if args.merge:
+        reports = []
+        for path in args.merge:
+            with open(path) as fh:
+                reports.append(json.load(fh))
+        report = merge_reports(reports)
+    else:
+        report = run(args.data, seeds=args.seeds, algorithms=args.algorithms,
+                     progress=lambda m: print(m, file=sys.stderr, flush=True))
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(report, fh, indent=2)

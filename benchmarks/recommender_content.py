@@ -3,10 +3,12 @@
 (a) Cold items on HetRec 2011 Last.fm: 10 % of the artists lose all their plays to the test set; for
     every user with such a play, the cold artists are ranked by tag popularity (how many taggings they
     have), TF-IDF tags (leak-free: no tag of a held-out pair), MiniLM text (artist name and top tags,
-    the packaged all-MiniLM-L6-v2) and tags + text; NDCG@10 and Recall@20 over users.
+    the packaged all-MiniLM-L6-v2), tags + text, and the live feed's content model (``ContentBased``
+    with the tag and text blocks, as ``train_recommender`` fits it); NDCG@10 and Recall@20 over users.
 (b) "Sounds like" on music21's corpus: pieces of four folk collections and Bach chorales; precision@10 of
     a piece's nearest neighbours that come from its own collection, by symbolic features (each block
-    alone and all together, see recommender/algorithms/symbolic.py) and by tags.
+    alone and all together, see recommender/algorithms/symbolic.py), by the live feed's sound block
+    (fingerprint + melody-VAE latent, ``symbolic.sound_block``) and by tags.
 
     OMP_NUM_THREADS=1 python benchmarks/recommender_content.py --data ../shared/data/lastfm-hetrec \
         [--seeds 0 1 2] [--per-collection 60]
@@ -23,9 +25,10 @@ import scipy.sparse as sp
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from recommender.algorithms.content import tfidf  # noqa: E402
+from recommender.algorithms.content import ContentBased, ItemContent, tfidf  # noqa: E402
 from recommender.algorithms.metrics import ndcg_at_k, recall_at_k  # noqa: E402
-from recommender.algorithms.symbolic import embed, melody_windows, note_features, vae_means  # noqa: E402
+from recommender.algorithms.symbolic import (embed, melody_windows, note_features, sound_block,  # noqa: E402
+                                             sound_vector, vae_means)
 from recommender.evaluation import load_hetrec  # noqa: E402
 
 SOURCES = ("essenFolksong", "oneills1850", "airdsAirs", "ryansMammoth")
@@ -107,6 +110,9 @@ def cold_items(path: str, seeds) -> dict:
         z = {k: (v - v.mean(axis=1, keepdims=True)) / np.maximum(v.std(axis=1, keepdims=True), 1e-9)
              for k, v in scores.items()}
         scores["tags + text"] = z["tags (TF-IDF)"] + z["MiniLM text"]
+        for weight in (0.5, 1.0):
+            live = ContentBased(text_weight=weight).fit(train, ItemContent(counts, text))
+            scores[f"live content model (tags + text block, text weight {weight})"] = live.score(rows)[:, cold]
         rng = np.random.default_rng(seed)
         jitter = rng.random(len(cold)) * 1e-6  # ties broken at random, not by artist id
         for name, s in scores.items():
@@ -171,6 +177,11 @@ def sounds_like(per_collection: int, seed: int = 0) -> dict:
     blocks = {k: np.asarray(v) for k, v in blocks.items()}
     out = {name: precision_at_10(embed({name: blocks[name]}), labels) for name in blocks}
     out["symbolic (all blocks)"] = precision_at_10(embed(blocks), labels)
+    prints = np.array([sound_vector(voices) for _s, voices, _t in pieces])
+    out["live feed: fingerprint only (before)"] = precision_at_10(prints, labels)
+    for weight in (1.0, 0.5, 0.25):
+        out[f"live feed: sound block (fingerprint + VAE latent, VAE weight {weight})"] = precision_at_10(
+            sound_block(prints, blocks["vae"], vae_weight=weight), labels)
 
     def tag_vectors(tag_lists):
         vocab = sorted({t for tags in tag_lists for t in tags}) or ["-"]

@@ -23,11 +23,12 @@ from .algorithms.hybrid import Hybrid
 from .algorithms.itemknn import ItemKNN
 from .algorithms.mf import ALS, BPR
 from .algorithms.popularity import Popularity
+from .algorithms.rp3beta import RP3beta
 
 FORMAT = "motif-recommender/1"
 SUFFIX = ".npz"
 HEADER = "header"
-ALGORITHMS = {cls.name: cls for cls in (Popularity, ContentBased, EASE, ItemKNN, ALS, BPR)}
+ALGORITHMS = {cls.name: cls for cls in (Popularity, ContentBased, EASE, ItemKNN, RP3beta, ALS, BPR)}
 SPARSE_PARTS = ("data", "indices", "indptr", "shape")
 
 

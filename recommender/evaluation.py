@@ -30,7 +30,7 @@ from .algorithms.metrics import (average_precision_at_k, coverage, hit_rate_at_k
                                  novelty, recall_at_k)
 
 SEEDS = (0, 1, 2, 3, 4)
-OURS = ("popularity", "itemknn", "itemknn_adjusted", "content", "als", "bpr", "ease", "hybrid")
+OURS = ("popularity", "itemknn", "itemknn_adjusted", "content", "als", "bpr", "ease", "rp3beta", "hybrid")
 BASELINES = ("implicit_als", "implicit_bpr", "implicit_cosine", "lightfm_warp")
 DEFAULT = "hybrid"
 ALS_GRID = [dict(factors=f, regularization=r, alpha=a) for f in (64, 128) for r in (0.01, 0.1) for a in (1.0, 5.0)]
@@ -160,6 +160,7 @@ def evaluate_one(name, train, test, features, seed, tuned=None):
         top = _topn_from_model(model, train, users, 20)
         if name == "hybrid":
             extra["weights"] = model.weights
+            extra["chosen"] = {k: v["params"] for k, v in model.chosen.items()}
     elif name == "lightfm_warp":
         raise RuntimeError("lightfm is not installed")
     else:
@@ -199,6 +200,8 @@ def run(path: str, seeds=SEEDS, algorithms=None, progress=None) -> dict:
     else:
         skipped = {}
     per_seed = {n: [] for n in names}
+    dataset = {"users": data.user_items.shape[0], "items": data.user_items.shape[1],
+               "interactions": int(data.user_items.nnz)}
     for seed in seeds:
         train, test = holdout_split(data.user_items, 0.2, seed=seed)
         features = data.item_features(held_out=test)
@@ -211,16 +214,21 @@ def run(path: str, seeds=SEEDS, algorithms=None, progress=None) -> dict:
                 progress(f"seed {seed}: {n}")
             per_seed[n].append(evaluate_one(n, train, test, features, seed,
                                             tuned if n == "implicit_als" else None))
-    metrics = ("ndcg@10", "recall@20", "map@10", "hr@10", "coverage@10", "novelty@10", "train_seconds",
-               "peak_memory_mb")
-    report = {"algorithms": {}, "default": DEFAULT, "seeds": list(seeds), "skipped": skipped,
-              "dataset": {"users": data.user_items.shape[0], "items": data.user_items.shape[1],
-                          "interactions": int(data.user_items.nnz)}}
+    return _report(per_seed, list(seeds), skipped, dataset)
+
+
+METRICS = ("ndcg@10", "recall@20", "map@10", "hr@10", "coverage@10", "novelty@10", "train_seconds", "peak_memory_mb")
+
+
+def _report(per_seed: dict, seeds: list, skipped: dict, dataset: dict) -> dict:
+    """The JSON-ready report from each algorithm's per-seed results (lists in the order of ``seeds``)."""
+    report = {"algorithms": {}, "default": DEFAULT, "seeds": seeds, "skipped": skipped, "dataset": dataset,
+              "per_seed": per_seed}
     for n, runs in per_seed.items():
-        row = {m: float(np.mean([r[m] for r in runs])) for m in metrics}
+        row = {m: float(np.mean([r[m] for r in runs])) for m in METRICS}
         row["ndcg@10_std"] = float(np.std([r["ndcg@10"] for r in runs]))
         row["per_seed_ndcg@10"] = [r["ndcg@10"] for r in runs]
-        for key in ("weights", "params"):
+        for key in ("weights", "chosen", "params"):
             if key in runs[-1]:
                 row[key + "_per_seed"] = [r.get(key) for r in runs]
         report["algorithms"][n] = row
@@ -238,3 +246,16 @@ def run(path: str, seeds=SEEDS, algorithms=None, progress=None) -> dict:
             "goal_5pct_on_every_seed": bool((rel >= 0.05).all()),
         }
     return report
+
+
+def merge_reports(reports: list[dict]) -> dict:
+    """One report from reports of runs on other seeds (each run in its own process), as if run together."""
+    names = list(reports[0]["per_seed"])
+    if any(list(r["per_seed"]) != names for r in reports):
+        raise ValueError("the reports must cover the same algorithms")
+    seeds = [s for r in reports for s in r["seeds"]]
+    if len(set(seeds)) != len(seeds):
+        raise ValueError("the reports must cover different seeds")
+    per_seed = {n: [run for r in reports for run in r["per_seed"][n]] for n in names}
+    skipped = {k: v for r in reports for k, v in r["skipped"].items()}
+    return _report(per_seed, seeds, skipped, reports[0]["dataset"])

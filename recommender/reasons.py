@@ -5,11 +5,12 @@ fold-in, content) splits an item's standardised score into per-history-item part
 w_k * contribution_kj / sd_k (see ``Recommender.contributions``). Parts are summed within a kind of
 reason, and the single strongest (kind, history item) pair names the reason:
 
-- item-kNN and EASE neighbours: "Because you liked <title>" (or "listened to" when it was only played);
+- item-kNN, EASE and RP3beta neighbours: "Because you liked <title>" (or "listened to" when it was only played);
 - ALS: "Fans of <title> also play this";
-- content: "Sounds like <title>" when the item and a history item both have notes and their symbolic
-  fingerprints are close (see :mod:`recommender.sounds`), else "Matches your tags: ..." with the tags
-  the item shares with that history item.
+- content: "Sounds like <title>" when the sound block (symbolic fingerprint and melody-VAE latent, see
+  :mod:`recommender.item_vectors`) is the largest part of that history item's content contribution, or
+  when the two items' fingerprints are close (see :mod:`recommender.sounds`), else "Matches your tags:
+  ..." with the tags the item shares with that history item.
 
 Without history, or when nothing in it supports the item, the reason falls back to the profile's tags,
 the instrument, and popularity.
@@ -28,7 +29,8 @@ from .privacy import INSTRUMENT_TOP_KEY
 from .sounds import SOUNDS_LIKE_MIN
 
 NEIGHBOURS, FANS, CONTENT = "neighbours", "fans", "content"
-KIND_OF_COMPONENT = {"itemknn": NEIGHBOURS, "ease": NEIGHBOURS, "als": FANS, "content": CONTENT}
+KIND_OF_COMPONENT = {"itemknn": NEIGHBOURS, "ease": NEIGHBOURS, "rp3beta": NEIGHBOURS, "als": FANS,
+                     "content": CONTENT}
 
 
 def strongest_contributions(model, row, scales: dict, cols: np.ndarray) -> list[tuple[str, int] | None]:
@@ -72,10 +74,11 @@ class Reasons:
 
     def for_page(self, cards: list[Card], cols: np.ndarray) -> list[str]:
         """Reasons of the items ``cards`` at model columns ``cols``."""
-        strongest = strongest_contributions(self.model, self.row, self.scales, np.asarray(cols, dtype=np.int64))
-        return [self._sentence(card, best) for card, best in zip(cards, strongest)]
+        cols = np.asarray(cols, dtype=np.int64)
+        strongest = strongest_contributions(self.model, self.row, self.scales, cols)
+        return [self._sentence(card, col, best) for card, col, best in zip(cards, cols, strongest)]
 
-    def _sentence(self, card: Card, best: tuple[str, int] | None) -> str:
+    def _sentence(self, card: Card, col: int, best: tuple[str, int] | None) -> str:
         if best is not None:
             kind, history_col = best
             pk = int(self.model.item_ids[history_col])
@@ -87,13 +90,24 @@ class Reasons:
                 return _("Because you listened to %(items)s") % {"items": title}
             if kind == FANS:
                 return _("Fans of %(title)s also play this") % {"title": title}
-            sounds_like = self._sounds_like(card)
+            sounds_like = title if self._sound_is_strongest(col, history_col) else self._sounds_like(card)
             if sounds_like:
                 return _("Sounds like %(title)s") % {"title": sounds_like}
             shared = [t for t in card.terms if source is not None and t in source.terms]
             if shared:
                 return _("Matches your tags: %(tags)s") % {"tags": ", ".join(shared[:3])}
         return self._without_history(card)
+
+    def _sound_is_strongest(self, col: int, history_col: int) -> bool:
+        """Whether the sound block is the largest, positive part of the content contribution of the
+        history item ``history_col`` to the item at ``col``."""
+        content = self.model.content
+        if content is None or not content.sound.shape[1] or col >= self.model.n_model:
+            return False
+        at = int(np.nonzero(self.row.indices == history_col)[0][0])
+        parts = {block: float(values[0, at]) for block, values in
+                 content.block_contributions(self.row, [col]).items()}
+        return parts["sound"] > 0 and parts["sound"] == max(parts.values())
 
     def _sounds_like(self, card: Card) -> str | None:
         """The title of the history item whose fingerprint is nearest the card's, if near enough."""

@@ -183,7 +183,7 @@ _ignored_artefacts: set[str] = set()
 
 def _fallback_artefact() -> Artefact:
     """Before the first training: content and popularity from the catalogue (fast, no tuning)."""
-    artefact, _stats, _ = fit_artefact(components=["content", "popularity"], tune=False)
+    artefact, _stats, _ = fit_artefact(components=["content", "popularity"], tune=False, encode=False)
     return artefact
 
 

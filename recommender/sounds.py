@@ -16,16 +16,22 @@ from .models import Item
 SOUNDS_LIKE_MIN = 0.6  # cosine of two fingerprints above which a reason says "Sounds like"
 
 
-def fingerprint(score: dict) -> list[float] | None:
-    """The fingerprint of a studio score dict (rounded for JSON), or None without notes."""
+def voices_of(score: dict) -> list[list]:
+    """The notes of a studio score dict as voices (lists of notes, by voice number)."""
     voices = {}
     for n in score.get("notes") or []:
         voices.setdefault(int(n.get("voice", 0)), []).append(
             Note(int(n["pitch"]), int(n["start"]), max(1, int(n["duration"])), int(n.get("velocity", 90)),
                  int(n.get("voice", 0))))
+    return [voices[k] for k in sorted(voices)]
+
+
+def fingerprint(score: dict) -> list[float] | None:
+    """The fingerprint of a studio score dict (rounded for JSON), or None without notes."""
+    voices = voices_of(score)
     if not voices:
         return None
-    return [round(float(v), 4) for v in sound_vector([voices[k] for k in sorted(voices)])]
+    return [round(float(v), 4) for v in sound_vector(voices)]
 
 
 def store_fingerprint(item: Item, score: dict) -> None:

@@ -3,6 +3,7 @@ features of the catalogue, a fitted hybrid stored as an artefact, and the atomic
 version."""
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections import defaultdict
@@ -13,12 +14,17 @@ import scipy.sparse as sp
 from django.conf import settings
 from django.db import transaction
 
+from .algorithms.content import ItemContent
 from .algorithms.hybrid import Hybrid, default_components
 from .artefacts import SUFFIX, Artefact, save_artefact
 from .cards import item_terms
 from .events import user_row_values
+from .item_vectors import sound_vectors, text_vectors
 from .models import Aggregate, Event, ImportedPlay, Item, ModelVersion, UserFactor
+from .previews import PreviewUnavailable, preview_score
 from .profiles import paused_user_ids
+
+log = logging.getLogger(__name__)
 
 
 def model_dir() -> Path:
@@ -81,10 +87,43 @@ def build_training_matrix():
     return matrix, item_ids, [item_terms(t, f) for _pk, t, f in items], row_users
 
 
-def fit_artefact(components=None, tune=True, seed=0) -> tuple[Artefact, dict, tuple]:
-    """Fit a hybrid on the database's interactions. Returns (artefact, stats, (matrix, row users))."""
+def item_content(item_ids: np.ndarray, tags: sp.csr_matrix, encode: bool = True) -> ItemContent:
+    """The content of the catalogue's items in column order: tag counts, MiniLM text vectors and sound
+    vectors (fingerprint + melody-VAE latent) of items whose notes have been indexed. With ``encode``
+    false only vectors already stored are used (no model is loaded)."""
+    rows = {pk: (title, tags_, features) for pk, title, tags_, features in
+            Item.objects.values_list("id", "title", "tags", "features")}
+    order = [int(pk) for pk in item_ids]
+    text = text_vectors(model_dir(), [(pk, rows[pk][0], rows[pk][1]) for pk in order], encode)
+    fingerprints = {pk: f["sound"] for pk, (_t, _g, f) in rows.items() if (f or {}).get("sound")}
+    scores = {}
+    if encode:
+        for item in Item.objects.filter(id__in=list(fingerprints)).iterator():
+            try:
+                scores[item.pk] = preview_score(item)
+            except PreviewUnavailable:
+                log.info("Item %s has a fingerprint but no notes now; no VAE latent.", item.pk)
+    sound = sound_vectors(model_dir(), scores, fingerprints, order, encode)
+    return ItemContent(tags, text, sound)
+
+
+def refresh_item_vectors() -> dict:
+    """Compute and store the text and sound vectors of every catalogue item that lacks them (the
+    models are loaded in this process). Returns how many items have each."""
+    item_ids = np.array(list(Item.objects.order_by("id").values_list("id", flat=True)), dtype=np.int64)
+    content = item_content(item_ids, sp.csr_matrix((len(item_ids), 1), dtype=np.float32))
+    return {f"{block}_vectors": 0 if values is None else int((np.abs(values).sum(axis=1) > 0).sum())
+            for block, values in (("text", content.text), ("sound", content.sound))}
+
+
+def fit_artefact(components=None, tune=True, seed=0, encode=True) -> tuple[Artefact, dict, tuple]:
+    """Fit a hybrid on the database's interactions. Returns (artefact, stats, (matrix, row users)).
+    ``encode`` false: no text or VAE model is loaded (stored item vectors only), for the serving
+    fallback."""
     matrix, item_ids, terms, row_users = build_training_matrix()
     features, vocab = feature_matrix(terms)
+    if components is None or "content" in components:
+        features = item_content(item_ids, features, encode)
     factories = default_components(seed=seed)
     if components:
         factories = {k: v for k, v in factories.items() if k in components}

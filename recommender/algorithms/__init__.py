@@ -9,13 +9,15 @@ from .base import Recommender
 
 
 def make(name: str, seed: int = 0, **params) -> Recommender:
-    """Build an algorithm by name: popularity, itemknn, itemknn_adjusted, content, als, bpr, ease, hybrid."""
+    """Build an algorithm by name: popularity, itemknn, itemknn_adjusted, content, als, bpr, ease, rp3beta,
+    hybrid."""
     from .content import ContentBased
     from .ease import EASE
     from .hybrid import Hybrid, default_components
     from .itemknn import ItemKNN
     from .mf import ALS, BPR
     from .popularity import Popularity
+    from .rp3beta import RP3beta
 
     builders = {
         "popularity": lambda: Popularity(),
@@ -25,6 +27,7 @@ def make(name: str, seed: int = 0, **params) -> Recommender:
         "als": lambda: ALS(random_state=seed, **params),
         "bpr": lambda: BPR(random_state=seed, **params),
         "ease": lambda: EASE(**params),
+        "rp3beta": lambda: RP3beta(**params),
         "hybrid": lambda: Hybrid(default_components(seed=seed), seed=seed, **params),
     }
     if name not in builders:
@@ -32,6 +35,6 @@ def make(name: str, seed: int = 0, **params) -> Recommender:
     return builders[name]()
 
 
-ALGORITHMS = ("popularity", "itemknn", "itemknn_adjusted", "content", "als", "bpr", "ease", "hybrid")
+ALGORITHMS = ("popularity", "itemknn", "itemknn_adjusted", "content", "als", "bpr", "ease", "rp3beta", "hybrid")
 
 __all__ = ["Recommender", "make", "ALGORITHMS"]

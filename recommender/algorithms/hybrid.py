@@ -9,6 +9,11 @@ The weights ``w`` are fitted on a validation split carved from the training matr
 hold-out): components are fitted on the rest, and coordinate ascent over a grid of weights maximises the
 validation NDCG@10 of up to ``tune_users`` users; then the components are refitted on the whole training
 matrix with the chosen weights.
+
+A component may be given as a list of candidate factories (e.g. EASE with several L2 penalties): on the
+same validation split the candidate with the best NDCG@10 of its own is kept, before the weights are
+fitted. Without tuning the first candidate is used. The test pairs of an evaluation are never seen: the
+validation split is carved from the training matrix the hybrid is given.
 """
 from __future__ import annotations
 
@@ -31,14 +36,18 @@ class Hybrid(Recommender):
     name = "hybrid"
 
     def __init__(self, components: dict, weights: dict | None = None, tune: bool = True,
-                 tune_users: int = 600, seed: int = 0, passes: int = 2):
-        self.factories = components  # name -> zero-argument callable returning a Recommender
+                 tune_users: int = 1000, seed: int = 0, passes: int = 2):
+        # name -> zero-argument callable returning a Recommender, or a list of candidate callables
+        self.candidates = {name: list(make) if isinstance(make, (list, tuple)) else [make]
+                           for name, make in components.items()}
+        self.factories = {name: makes[0] for name, makes in self.candidates.items()}
         self.weights = dict(weights or {name: 1.0 for name in components})
         self.tune = tune
         self.tune_users = tune_users
         self.seed = seed
         self.passes = passes
         self.tuning_log: list = []
+        self.chosen: dict = {}
 
     def _fit_components(self, r, item_features):
         return {name: make().fit(r, item_features) for name, make in self.factories.items()}
@@ -46,7 +55,7 @@ class Hybrid(Recommender):
     def fit(self, user_items, item_features=None):
         r = as_csr(user_items)
         self.n_items = r.shape[1]
-        if self.tune and len(self.factories) > 1:
+        if self.tune and (len(self.factories) > 1 or any(len(c) > 1 for c in self.candidates.values())):
             self._tune(r, item_features)
         self.components = self._fit_components(r, item_features)
         return self
@@ -57,9 +66,17 @@ class Hybrid(Recommender):
         rng = np.random.default_rng(self.seed)
         if len(users) > self.tune_users:
             users = np.sort(rng.choice(users, self.tune_users, replace=False))
-        comps = self._fit_components(fit_part, item_features)
         rows, held = fit_part[users], val_part[users]
-        z = {name: standardise(c.score(rows)) for name, c in comps.items()}
+        z = {}
+        for name, makes in self.candidates.items():
+            best_ndcg = -1.0
+            for make in makes:
+                component = make().fit(fit_part, item_features)
+                scores = standardise(component.score(rows))
+                ndcg = mean_ndcg(scores, rows, held) if len(makes) > 1 else 0.0
+                if ndcg > best_ndcg:
+                    best_ndcg, z[name], self.factories[name] = ndcg, scores, make
+                    self.chosen[name] = {"params": component.get_params(), "val_ndcg@10": ndcg}
         names = list(z)
 
         def evaluate(w):
@@ -126,17 +143,23 @@ class Hybrid(Recommender):
 
 
 def default_components(item_features_available: bool = True, seed: int = 0) -> dict:
-    """The default blend: EASE, item-kNN, ALS, content and popularity."""
+    """The default blend: EASE, item-kNN, RP3beta, ALS, content and popularity. EASE, item-kNN, RP3beta
+    and ALS come with a few candidate settings each, chosen on the validation split when tuning (the
+    first is the default without tuning; grids from validation runs on HetRec, benchmarks/RESULTS.md)."""
     from .content import ContentBased
     from .ease import EASE
     from .itemknn import ItemKNN
     from .mf import ALS
     from .popularity import Popularity
+    from .rp3beta import RP3beta
 
     comps = {
-        "ease": lambda: EASE(),
-        "itemknn": lambda: ItemKNN("cosine", k=100, shrinkage=10.0),
-        "als": lambda: ALS(random_state=seed),
+        "ease": [lambda l2=l2: EASE(l2=l2) for l2 in (1000.0, 2000.0, 4000.0)],
+        "itemknn": [lambda s=s: ItemKNN("cosine", k=200, shrinkage=s) for s in (10.0, 3.0)],
+        "rp3beta": [lambda a=a, b=b: RP3beta(alpha=a, beta=b, k=300)
+                    for a, b in ((0.85, 0.3), (0.75, 0.35), (1.0, 0.25))],
+        "als": [lambda f=f, a=a: ALS(factors=f, alpha=a, random_state=seed)
+                for f, a in ((64, 1.0), (32, 2.0))],
         "popularity": lambda: Popularity(),
     }
     if item_features_available:

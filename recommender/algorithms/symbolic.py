@@ -83,11 +83,12 @@ def vae_means(model, windows_per_piece: list[np.ndarray]) -> np.ndarray:
     import torch
 
     latent = model.to_mu.out_features
+    device = next(model.parameters()).device
     out = np.zeros((len(windows_per_piece), latent), dtype=np.float32)
     with torch.no_grad():
         for k, windows in enumerate(windows_per_piece):
             if len(windows):
-                mu, _logvar = model.encode(torch.as_tensor(windows))
+                mu, _logvar = model.encode(torch.as_tensor(windows, device=device))
                 out[k] = mu.mean(dim=0).cpu().numpy()
     return out
 
@@ -119,3 +120,22 @@ def sound_vector(voices: list[list]) -> np.ndarray:
     out = np.concatenate(parts)
     norm = np.linalg.norm(out)
     return (out / norm if norm > 0 else out).astype(np.float32)
+
+
+def sound_block(fingerprints: np.ndarray, latents: np.ndarray, vae_weight: float = 0.25) -> np.ndarray:
+    """The live feed's sound vectors (rows of unit norm, zero for items without notes): each item's
+    fingerprint (:func:`sound_vector`, or a zero row) beside its melody-VAE latent mean (or a zero row),
+    the latents centred on the mean of the items that have one and L2-normalised, weighted by
+    ``vae_weight``, then the row scaled to unit norm. The default weight is the best of 1, 0.5 and 0.25 on
+    the "sounds like" benchmark (``benchmarks/recommender_content.py``, RESULTS.md)."""
+    fingerprints = np.asarray(fingerprints, dtype=np.float64)
+    latents = np.asarray(latents, dtype=np.float64)
+    has_latent = np.abs(latents).sum(axis=1) > 0
+    centred = np.zeros_like(latents)
+    if has_latent.any():
+        centred[has_latent] = latents[has_latent] - latents[has_latent].mean(axis=0)
+    norms = np.linalg.norm(centred, axis=1, keepdims=True)
+    centred = vae_weight * np.divide(centred, norms, out=np.zeros_like(centred), where=norms > 0)
+    out = np.concatenate([fingerprints, centred], axis=1)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0).astype(np.float32)

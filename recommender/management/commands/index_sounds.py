@@ -1,10 +1,13 @@
-"""Give every corpus score of the catalogue its symbolic fingerprint (for "Sounds like" reasons)."""
+"""Give every corpus score of the catalogue its symbolic fingerprint (for "Sounds like" reasons), then
+store the item vectors the content model reads at training time (melody-VAE latents of items with
+notes, MiniLM text vectors of every item; see recommender/item_vectors.py)."""
 import json
 
 from django.core.management.base import BaseCommand
 
 from recommender.models import Item
 from recommender.previews import PreviewUnavailable, preview_score
+from recommender.training import refresh_item_vectors
 
 
 class Command(BaseCommand):
@@ -12,6 +15,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true")
+        parser.add_argument("--no-vectors", action="store_true",
+                            help="only the fingerprints: leave the text and VAE vectors to the next training")
 
     def handle(self, *args, **opts):
         done, failed = 0, 0
@@ -24,4 +29,8 @@ class Command(BaseCommand):
             except PreviewUnavailable:
                 failed += 1
         result = {"indexed": done, "without_notes": failed}
-        self.stdout.write(json.dumps(result) if opts["json"] else f"{done} scores indexed, {failed} without notes.")
+        if not opts["no_vectors"]:
+            result.update(refresh_item_vectors())
+        self.stdout.write(json.dumps(result) if opts["json"] else
+                          f"{done} scores indexed, {failed} without notes; item vectors: "
+                          f"{result.get('text_vectors', 0)} text, {result.get('sound_vectors', 0)} sound.")

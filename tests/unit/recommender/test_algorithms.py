@@ -6,12 +6,13 @@ import pytest
 import scipy.sparse as sp
 
 from recommender.algorithms import make
-from recommender.algorithms.content import ContentBased
+from recommender.algorithms.content import ContentBased, ItemContent
 from recommender.algorithms.ease import EASE
 from recommender.algorithms.hybrid import Hybrid, standardise
 from recommender.algorithms.itemknn import ItemKNN
 from recommender.algorithms.mf import ALS
 from recommender.algorithms.popularity import Popularity
+from recommender.algorithms.rp3beta import RP3beta
 
 # users x items; columns: i0=(2,1,0) i1=(1,0,1) i2=(0,1,1) i3=(0,0,1)
 R = sp.csr_matrix(np.array([[2, 1, 0, 0], [1, 0, 1, 0], [0, 1, 1, 1]], dtype=np.float32))
@@ -97,7 +98,7 @@ def test_als_fold_in_solves_the_weighted_least_squares():
 
 def test_every_algorithm_fits_and_recommends_unseen_items():
     f = sp.csr_matrix(np.eye(4, dtype=np.float32))
-    for name in ("popularity", "itemknn", "itemknn_adjusted", "content", "als", "bpr", "ease"):
+    for name in ("popularity", "itemknn", "itemknn_adjusted", "content", "als", "bpr", "ease", "rp3beta"):
         m = make(name)
         m.fit(R, f)
         ids, _ = m.recommend(0, R, N=2)
@@ -116,6 +117,9 @@ class _Fixed:
     def score(self, rows):
         return np.tile(self.scores, (rows.shape[0], 1))
 
+    def get_params(self):
+        return {}
+
 
 def test_standardise_and_hybrid_blend():
     z = standardise(np.array([[1.0, 2.0, 3.0]]))
@@ -126,7 +130,7 @@ def test_standardise_and_hybrid_blend():
     assert h.score(R[0]) == pytest.approx(expected, abs=1e-6)
 
 
-@pytest.mark.parametrize("name", ["itemknn", "ease", "als", "bpr", "content"])
+@pytest.mark.parametrize("name", ["itemknn", "ease", "als", "bpr", "content", "rp3beta"])
 def test_history_contributions_add_up_to_the_score(name):
     rng = np.random.default_rng(3)
     r = sp.random(40, 30, density=0.2, format="csr", random_state=4, dtype=np.float32)
@@ -142,3 +146,44 @@ def test_history_contributions_add_up_to_the_score(name):
 
 def test_popularity_has_no_history_contributions():
     assert Popularity().fit(R).contributions(R[0], [2, 3]).shape == (2, 0)
+
+
+def test_rp3beta_walks_three_steps_and_discounts_popular_targets():
+    x = sp.csr_matrix(np.array([[1, 1, 0], [0, 1, 1]], dtype=np.float32))
+    plain = RP3beta(alpha=1.0, beta=0.0).fit(x)
+    assert plain.W.toarray() == pytest.approx(np.array([[0, 0.5, 0], [0.25, 0, 0.25], [0, 0.5, 0]]))
+    discounted = RP3beta(alpha=1.0, beta=1.0).fit(x)  # item 1 has two listeners: its column halves
+    assert discounted.W.toarray() == pytest.approx(np.array([[0, 0.25, 0], [0.25, 0, 0.25], [0, 0.25, 0]]))
+    assert discounted.score(x[0])[0] == pytest.approx([0.25, 0.25, 0.25])
+    assert RP3beta(alpha=1.0, beta=0.0, k=1).fit(x).W.getnnz(axis=1).max() == 1
+
+
+def test_the_hybrid_keeps_the_candidate_that_validates_best():
+    rng = np.random.default_rng(0)
+    r = sp.csr_matrix((rng.random((60, 12)) < 0.4).astype(np.float32))
+    truth = _Fixed(np.asarray(r.sum(axis=0)).ravel())  # popularity: what the held-out items follow
+    noise = _Fixed(-np.asarray(r.sum(axis=0)).ravel())
+    h = Hybrid({"a": [lambda: noise, lambda: truth], "b": lambda: truth}, seed=1).fit(r)
+    assert h.factories["a"]() is truth and h.components["a"] is truth
+    assert h.chosen["a"]["val_ndcg@10"] > 0
+    untuned = Hybrid({"a": [lambda: noise, lambda: truth]}, tune=False).fit(r)
+    assert untuned.components["a"] is noise
+
+
+def test_content_blocks_add_up_and_the_sound_block_can_dominate():
+    tags = sp.csr_matrix(np.array([[1, 0], [1, 0], [0, 1], [1, 0]], dtype=np.float32))
+    text = np.array([[1, 0], [0, 1], [1, 0], [0, 0]], dtype=np.float32)
+    sound = np.array([[1, 0], [0, 0], [1, 0], [0, 1]], dtype=np.float32)
+    model = ContentBased(text_weight=0.5, sound_weight=2.0).fit(sp.csr_matrix((1, 4)), ItemContent(tags, text, sound))
+    full = np.hstack([tags.toarray(), 0.5 * text, 2.0 * sound])
+    full /= np.linalg.norm(full, axis=1, keepdims=True)
+    row = sp.csr_matrix(np.array([[2.0, 0, 0, 0]], dtype=np.float32))
+    profile = full[0] / np.linalg.norm(full[0])
+    np.testing.assert_allclose(model.score(row)[0], full @ profile, rtol=1e-5)
+    np.testing.assert_allclose(model.item_similarity_row(0), full @ full[0], rtol=1e-5)
+    parts = model.block_contributions(row, [1, 2, 3])
+    np.testing.assert_allclose(sum(parts.values())[:, 0], model.score(row)[0, [1, 2, 3]], rtol=1e-5)
+    assert parts["sound"][1, 0] > parts["tags"][1, 0] == 0  # item 2 shares only sound and words with item 0
+    assert parts["sound"][0, 0] == 0 < parts["tags"][0, 0]
+    tags_only = ContentBased().fit(sp.csr_matrix((1, 4)), tags)
+    assert tags_only.text.shape == (4, 0) and tags_only.score(row)[0].tolist() == pytest.approx([1, 1, 0, 1])

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from recommender.algorithms.metrics import holdout_split
-from recommender.evaluation import evaluate_one, load_hetrec, run
+from recommender.evaluation import METRICS, evaluate_one, load_hetrec, run
 
 
 @pytest.fixture
@@ -109,3 +109,20 @@ def test_features_drop_exactly_the_tags_of_held_out_pairs(hetrec_and_canary):
     for item, tag in zip(items[private][held][:50], tags[private][held][:50]):
         assert features[item, tag] == 0
     assert features.sum() == len(tags) - (np.asarray(test[users, items]).ravel() > 0).sum()
+
+
+def test_single_seed_reports_merge_as_if_run_together():
+    from recommender.evaluation import merge_reports
+
+    def report(seed, ours, theirs):
+        runs = {name: [{**{m: value for m in METRICS}, "weights": {"a": 1.0}} if name == "hybrid" else
+                       {m: value for m in METRICS}] for name, value in (("hybrid", ours), ("implicit_als", theirs))}
+        return {"per_seed": runs, "seeds": [seed], "skipped": {}, "dataset": {"users": 3}}
+
+    merged = merge_reports([report(0, 0.26, 0.2), report(1, 0.22, 0.2)])
+    assert merged["seeds"] == [0, 1] and merged["dataset"] == {"users": 3}
+    assert merged["algorithms"]["hybrid"]["ndcg@10"] == pytest.approx(0.24)
+    assert merged["algorithms"]["hybrid"]["per_seed_ndcg@10"] == [0.26, 0.22]
+    assert merged["comparison"]["relative_improvement_per_seed"] == pytest.approx([0.3, 0.1])
+    with pytest.raises(ValueError, match="different seeds"):
+        merge_reports([report(0, 0.2, 0.2), report(0, 0.2, 0.2)])
