@@ -38,24 +38,37 @@ def analysis_size(width: int, height: int, target_width: int) -> tuple[int, int]
     return max(2, w - w % 2), max(2, h - h % 2)
 
 
+def _plane(frame: av.VideoFrame, index: int, width: int, height: int) -> np.ndarray:
+    """Plane ``index`` of ``frame`` as a (height, width) view of the decoder's buffer (no copy)."""
+    plane = frame.planes[index]
+    return np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)[:height, :width]
+
+
 def _to_small(frame: av.VideoFrame, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    """(BGR, luma) at the reduced size. The planes are scaled first and colour converted at the
-    small size (about 10x cheaper than asking swscale for a small BGR frame)."""
+    """(BGR, luma) at the reduced size. The planes are read in place, scaled straight into one
+    small I420 buffer and colour converted at the small size (about 10x cheaper than asking
+    swscale for a small BGR frame, and no full-size copy)."""
     w, h = size
     fw, fh = frame.width, frame.height
     if frame.format.name == "yuv420p" and fw % 2 == 0 and fh % 2 == 0:  # limited-range 4:2:0 only
-        planes = frame.to_ndarray()
-        y, uv = planes[:fh], planes[fh:].reshape(2, fh // 2, fw // 2)
-        u, v = uv[0], uv[1]
-        if (w, h) != (fw, fh):
-            fx, fy = fw // w, fh // h
-            y = cv2.resize(y[: h * fy, : w * fx], (w, h), interpolation=cv2.INTER_AREA)
-            u = cv2.resize(u[: h * fy // 2, : w * fx // 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
-            v = cv2.resize(v[: h * fy // 2, : w * fx // 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+        fx, fy = fw // w, fh // h
         # I420 as OpenCV wants it: the Y plane, then U and V packed row after row into h*3/2 rows of
-        # width w (when h/2 is odd a chroma plane ends half-way along a row, so pack flat, not per plane).
-        i420 = np.concatenate([y.reshape(-1), u.reshape(-1), v.reshape(-1)]).reshape(h * 3 // 2, w)
-        return cv2.cvtColor(i420, cv2.COLOR_YUV2BGR_I420), y
+        # width w (when h/2 is odd a chroma plane ends half-way along a row, so address it flat).
+        i420 = np.empty((h * 3 // 2, w), np.uint8)
+        flat = i420.reshape(-1)
+        chroma = (w // 2) * (h // 2)
+        targets = (
+            (i420[:h], w * fx, h * fy),
+            (flat[w * h : w * h + chroma].reshape(h // 2, w // 2), w * fx // 2, h * fy // 2),
+            (flat[w * h + chroma :].reshape(h // 2, w // 2), w * fx // 2, h * fy // 2),
+        )
+        for index, (target, width, height) in enumerate(targets):
+            source = _plane(frame, index, width, height)
+            if source.shape == target.shape:
+                target[:] = source
+            else:
+                cv2.resize(source, target.shape[::-1], dst=target, interpolation=cv2.INTER_AREA)
+        return cv2.cvtColor(i420, cv2.COLOR_YUV2BGR_I420), i420[:h]
     bgr = frame.to_ndarray(format="bgr24", width=w, height=h)
     return bgr, cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Callable, Protocol
 
+import cv2
 import numpy as np
 
 from .fast_transitions import FastTransitionDetector
@@ -108,7 +109,7 @@ class TransitionFinder:
             starts.extend(detector.process(index, image, thumb))
         if self._anchor is None or starts:
             self._anchor = thumb
-        elif np.abs(thumb.astype(np.int16) - self._anchor).mean() > self.DRIFT:
+        elif cv2.norm(thumb, self._anchor, cv2.NORM_L1) / thumb.size > self.DRIFT:
             self._anchor = thumb
             starts.append(index)
         return starts

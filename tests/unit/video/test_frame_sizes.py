@@ -3,6 +3,7 @@ with ``cannot reshape`` when the height was 2 more than a multiple of 4, e.g. 2x
 from fractions import Fraction
 
 import av
+import cv2
 import numpy as np
 import pytest
 
@@ -32,3 +33,29 @@ def test_frames_of_every_even_size_decode_with_their_colour(tmp_path, size):
     bgr, luma = frames[0].image, frames[0].luma
     assert bgr.shape[:2] == luma.shape == (reader.size[1], reader.size[0])
     assert np.abs(bgr.reshape(-1, 3).mean(axis=0) - colour).max() < 12
+
+
+def test_small_luma_is_the_area_average_of_the_decoded_luma_plane(tmp_path):
+    """The planes are read in place (rows padded to the decoder's line size): the small luma must
+    be exactly OpenCV's area average of the decoded Y plane, cropped to whole blocks."""
+    path = tmp_path / "noise.mp4"
+    rng = np.random.default_rng(7)
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 1202, 676, "yuv420p"
+        for i in range(2):
+            frame = av.VideoFrame.from_ndarray(rng.integers(0, 256, (676, 1202, 3), np.uint8), format="bgr24")
+            frame.pts, frame.time_base = i, Fraction(1, 10)
+            for packet in stream.encode(frame.reformat(format="yuv420p")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    reader = MediaReader(str(path), with_audio=False)
+    small = [frame.luma for frame in reader.frames()]
+    with av.open(str(path)) as container:
+        container.streams.video[0].codec_context.options = {"skip_loop_filter": "all"}  # as the reader does
+        planes = [frame.to_ndarray()[:676] for frame in container.decode(video=0)]
+    w, h = reader.size
+    fx, fy = 1202 // w, 676 // h
+    for luma, y in zip(small, planes, strict=True):
+        assert np.array_equal(luma, cv2.resize(y[: h * fy, : w * fx], (w, h), interpolation=cv2.INTER_AREA))

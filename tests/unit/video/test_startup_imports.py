@@ -28,3 +28,10 @@ def test_job_handlers_and_the_video_command_import_no_model_library():
                           env=dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1"))
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[-2] == "[] []", done.stdout
+
+
+def test_the_video_command_skips_the_system_checks():
+    """The checks import every URL conf (about 2 s of a fresh process); the analysis needs none."""
+    from perception.video.management.commands.analyze_video import Command
+
+    assert Command.requires_system_checks == []
