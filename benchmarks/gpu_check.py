@@ -44,14 +44,14 @@ def _vae():
 
     def inputs(n, model):
         g = torch.Generator().manual_seed(0)
-        return {"z": model.prior_sample(n, 4, 1.0, g).cpu(), "noise": model.decode_noise(n, 4, g).cpu()}
+        return {"z": model.prior_sample(n, 4, "4/4", 1.0, g).cpu(), "noise": model.decode_noise(n, 4, "4/4", g).cpu()}
 
     def forward(model, x):
         # The conductor's bar embeddings (continuous) and the sampled tokens (equal or not).
         z = x["z"].to(model.device)
         with torch.no_grad():
-            embeddings = model.bar_embeddings(z, 4).flatten(1)
-        tokens = model.decode(z, 4, 0.5, noise=x["noise"].to(model.device))
+            embeddings = model.bar_embeddings(z, 4, "4/4").flatten(1)
+        tokens = model.decode(z, 4, "4/4", temperature=0.5, noise=x["noise"].to(model.device))
         return torch.cat([embeddings, tokens.float()], dim=1)
 
     return Model("vae", load, inputs, forward)

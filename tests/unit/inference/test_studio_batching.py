@@ -58,20 +58,23 @@ def concurrently(calls):
 def test_sampled_melodies_equal_the_unbatched_ones_for_each_seed(vae, wide_window):
     seeds = [7, 3, 7, 11, 5, 3]
     counts = [1, 3, 2, 1, 4, 1]
-    out = concurrently([lambda s=s, n=n: batching.vae_sample(vae, n, 4, 1.0, gen(s)) for s, n in zip(seeds, counts)])
-    for tokens, seed, n in zip(out, seeds, counts):
-        assert torch.equal(tokens, vae.sample(n, 4, 1.0, generator=gen(seed)))
+    metres = ["4/4", "6/8", "4/4", "6/8", "4/4", "4/4"]
+    out = concurrently([lambda s=s, n=n, m=m: batching.vae_sample(vae, n, 4, m, None, 1.0, gen(s))
+                        for s, n, m in zip(seeds, counts, metres)])
+    for tokens, seed, n, metre in zip(out, seeds, counts, metres):
+        assert torch.equal(tokens, vae.sample(n, 4, metre, None, 1.0, generator=gen(seed)))
 
 
 def test_varied_and_interpolated_melodies_equal_the_unbatched_ones(vae, wide_window):
-    melodies = [vae.sample(1, 2, 1.0, generator=gen(s))[0] for s in range(4)]
-    varied = concurrently([lambda i=i: batching.vae_vary(vae, melodies[i], 0.2 * i, 2, gen(i)) for i in range(4)])
+    melodies = [vae.sample(1, 2, "4/4", None, 1.0, generator=gen(s))[0] for s in range(4)]
+    varied = concurrently([lambda i=i: batching.vae_vary(vae, melodies[i], 0.2 * i, 2, "4/4", None, gen(i))
+                           for i in range(4)])
     for i, tokens in enumerate(varied):
-        assert torch.equal(tokens, vae.vary(melodies[i], 0.2 * i, 2, generator=gen(i)))
-    paths = concurrently([lambda i=i: batching.vae_interpolate(vae, melodies[i], melodies[3 - i], 3 + i)
+        assert torch.equal(tokens, vae.vary(melodies[i], 0.2 * i, 2, "4/4", generator=gen(i)))
+    paths = concurrently([lambda i=i: batching.vae_interpolate(vae, melodies[i], melodies[3 - i], 3 + i, "4/4")
                           for i in range(4)])
     for i, tokens in enumerate(paths):
-        assert torch.equal(tokens, vae.interpolate(melodies[i], melodies[3 - i], 3 + i))
+        assert torch.equal(tokens, vae.interpolate(melodies[i], melodies[3 - i], 3 + i, "4/4"))
 
 
 def test_harmonised_and_free_gan_rolls_equal_the_unbatched_ones(gan, wide_window):
@@ -91,7 +94,7 @@ def test_each_request_is_recorded_for_its_own_job_with_the_batch_size(vae, wide_
 
     def in_job(job, count):
         with running(job):
-            return batching.vae_sample(vae, count, 2, 1.0, gen(1))
+            return batching.vae_sample(vae, count, 2, "4/4", None, 1.0, gen(1))
 
     concurrently([lambda j=j, n=n: in_job(j, n) for j, n in zip(jobs, (1, 2, 3))])
     calls = {call.job_id: call for call in ModelCall.objects.all()}

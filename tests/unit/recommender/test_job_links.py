@@ -5,12 +5,12 @@ from types import SimpleNamespace
 from django.test import Client
 
 from jobs.services import submit_job
-from recommender import tasks
+from recommender import training
 from tests.unit.job_links import assert_jobs_page_links_to_result
 
 
 def test_retraining_links_to_the_feed(user, eager_jobs, monkeypatch):
-    monkeypatch.setattr(tasks, "train", lambda tune=True: SimpleNamespace(pk=7, metrics={}))
+    monkeypatch.setattr(training, "train", lambda tune=True: SimpleNamespace(pk=7, metrics={}))
     job = submit_job(user, "recommender.train", {"tune": False})
     assert_jobs_page_links_to_result(Client(), job, "/feed/")
 
