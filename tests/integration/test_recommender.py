@@ -38,13 +38,14 @@ def isolated(settings, tmp_path, monkeypatch):
 
 @pytest.fixture
 def catalogue():
-    """60 items in two tag clusters, 12 creators, 40 pseudonymous listeners of one cluster each."""
+    """60 items in two tag clusters (each item with one tag of its own besides its cluster's, as real
+    catalogues have), 12 creators, 40 pseudonymous listeners of one cluster each."""
     items = []
     for k in range(60):
         folk = k % 2 == 0
         items.append(Item.objects.create(
             kind=Item.KIND_IMPORTED, source="test", external_id=str(k), title=f"{'Folk' if folk else 'Metal'} {k}",
-            creator=f"creator {k % 12}", tags=FOLK_TAGS if folk else METAL_TAGS))
+            creator=f"creator {k % 12}", tags=(FOLK_TAGS if folk else METAL_TAGS) + [f"{'reel' if folk else 'riff'} {k % 5}"]))
     plays = []
     for listener in range(40):
         folk = listener % 2 == 0
@@ -361,7 +362,7 @@ def test_catalogue_refresh_is_incremental_until_something_is_deleted(catalogue, 
 
     cat = Catalogue()
     cat.refresh(table_stamp())
-    assert len(cat.cards) == 60 and cat.cards[catalogue[0].pk].terms == tuple(FOLK_TAGS)
+    assert len(cat.cards) == 60 and cat.cards[catalogue[0].pk].terms == (*FOLK_TAGS, "reel 0")
     added = Item.objects.create(kind=Item.KIND_SCORE, source="test", external_id="new", title="New score",
                                 tags=["Chorale"])
     before = cat.cards
