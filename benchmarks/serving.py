@@ -26,26 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import httpx  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
+from jobs_latency import SETUP_USERS  # noqa: E402  (benchmarks/ is the script's folder)
 from tests.integration import stack  # noqa: E402
 
-SETUP_USERS = """
-import json
-from django.contrib.auth import get_user_model
-from django.contrib.sessions.backends.db import SessionStore
-from accounts.models import ApiToken, Profile
-User = get_user_model()
-users = User.objects.bulk_create([User(username=f"serve{{i}}", password="!") for i in range({n})])
-Profile.objects.bulk_create([Profile(user=u) for u in users])
-out = []
-for u in users:
-    s = SessionStore()
-    s["_auth_user_id"] = str(u.pk)
-    s["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    s["_auth_user_hash"] = u.get_session_auth_hash()
-    s.create()
-    out.append([ApiToken.issue(u, "bench")[1], s.session_key])
-print(json.dumps(out))
-"""
 SKETCH = {"model": "vae", "bars": 4, "count": 1, "key": "C"}
 # Where one job's time goes: N sketch jobs run eagerly (submit -> handler -> finish) under cProfile.
 PROFILE_JOBS = """
