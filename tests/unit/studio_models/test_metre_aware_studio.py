@@ -8,6 +8,8 @@ from studio import services
 from studio.music.chords import (beat_steps, chord_code, chord_codes, code_features, estimate_chords, parse_progression,
                                  pitch_classes)
 from studio.music.errors import ScoreError
+from studio.music.export import to_midi, to_musicxml
+from studio.music.io import load_score
 from studio.music.score import SUPPORTED_METRES, Chord, Note, Score, steps_per_bar
 from studio.training.metrics import bar_repetition_rate, exact_window_rate, onset_accuracy
 
@@ -81,16 +83,16 @@ def test_reconstruction_metrics_count_onsets_not_holds():
 
 
 def test_an_abc_jig_is_read_in_six_eight_with_its_pickup():
-    score = services.load_score(ABC_JIG.encode(), "jig.abc")
+    score = load_score(ABC_JIG.encode(), "jig.abc")
     assert score.metre == "6/8" and score.steps_per_bar == 12 and score.bars == 9
     assert score.notes[0].start == 10 and score.notes[1].start == 12  # the pickup ends on the bar line
 
 
 def test_an_unsupported_or_changing_metre_is_refused_by_name():
     with pytest.raises(ScoreError, match=r"5/4.*" + "3/2"):
-        services.load_score(ABC_JIG.replace("M:6/8", "M:5/4").encode(), "odd.abc")
+        load_score(ABC_JIG.replace("M:6/8", "M:5/4").encode(), "odd.abc")
     with pytest.raises(ScoreError, match="changes metre"):
-        services.load_score(ABC_JIG.replace("fdB A2A|\n", "fdB A2A|\nM:3/4\n").encode(), "mixed.abc")
+        load_score(ABC_JIG.replace("fdB A2A|\n", "fdB A2A|\nM:3/4\n").encode(), "mixed.abc")
 
 
 def _midi(tracks, metre=(3, 4)):
@@ -109,20 +111,20 @@ def _midi(tracks, metre=(3, 4)):
 
 def test_a_two_track_midi_keeps_both_voices_with_names_programs_and_metre():
     data = _midi([("Right hand", 0, [72, 74, 76, 77, 79, 81]), ("Left hand", 32, [48, 43, 48, 43, 48, 43])])
-    score = services.load_score(data, "piano.mid")
+    score = load_score(data, "piano.mid")
     assert score.metre == "3/4" and score.bars == 2 and score.voices == ["Right hand", "Left hand"]
     assert score.programs == [0, 32]
     assert [n.pitch for n in score.voice_notes(1)] == [48, 43, 48, 43, 48, 43]
     with pytest.raises(ScoreError, match="7/8"):
-        services.load_score(_midi([("x", 0, [60])], (7, 8)), "odd.mid")
+        load_score(_midi([("x", 0, [60])], (7, 8)), "odd.mid")
 
 
 @pytest.mark.parametrize("metre", SUPPORTED_METRES)
 def test_generated_tunes_come_back_from_midi_and_musicxml_in_their_metre(tiny_models, metre):
     tune = services.sample("vae", 1, 4, seed=2, metre=metre)[0]
     spb = steps_per_bar(metre)
-    for data, name in ((services.to_midi(tune), "t.mid"), (services.to_musicxml(tune), "t.musicxml")):
-        again = services.load_score(data, name)
+    for data, name in ((to_midi(tune), "t.mid"), (to_musicxml(tune), "t.musicxml")):
+        again = load_score(data, name)
         assert again.metre == metre
         assert [(n.pitch, n.start) for n in again.voice_notes(0)] == [(n.pitch, n.start) for n in tune.notes]
         assert all(n.end <= 4 * spb for n in again.notes)
