@@ -25,7 +25,7 @@ import torch  # noqa: E402
 from studio.ml.checkpoints import FILENAMES, load_checkpoint  # noqa: E402
 from studio.training.data import load_windows  # noqa: E402
 from studio.training.evaluate import corpus_validation_windows, evaluate_vae  # noqa: E402
-from studio_harmony import gan_rows  # noqa: E402
+from studio_harmony import gan_rows, table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -95,14 +95,6 @@ def run(model_dir: Path, windows: int, samples: int, models=("vae", "gan"),
         rows += vae_rows(model, sets, windows, samples) if kind == "vae" else gan_rows(model, samples)
         rows.append((f"load {kind.upper()} checkpoint (ms)", "< 1000", load_ms, load_ms < 1000))
     return rows
-
-
-def table(rows) -> str:
-    lines = ["| measure | goal | value | met |", "|---|---|---|---|"]
-    for name, goal, value, met in rows:
-        verdict = "-" if goal in ("-", "(baseline)") else ("yes" if met else "**no**")
-        lines.append(f"| {name} | {goal} | {value:.3f} | {verdict} |")
-    return "\n".join(lines)
 
 
 def main() -> None:
