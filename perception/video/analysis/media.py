@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import queue
+import threading
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, TypeVar
 
 import av
 import cv2
 import numpy as np
 
 AUDIO_RATE = 22050
+T = TypeVar("T")
 
 
 @dataclass
@@ -44,6 +47,16 @@ def _plane(frame: av.VideoFrame, index: int, width: int, height: int) -> np.ndar
     return np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)[:height, :width]
 
 
+def box_downscale(plane: np.ndarray, fx: int, fy: int) -> np.ndarray:
+    """``plane`` shrunk by the integer factors ``fx`` x ``fy``, each pixel the mean of its block.
+
+    A box blur read at the centre of every block: within one level of ``cv2.resize(...,
+    INTER_AREA)`` (equal at odd factors) and about 4x faster."""
+    if fx == fy == 1:
+        return plane
+    return cv2.blur(plane, (fx, fy))[fy // 2 :: fy, fx // 2 :: fx]
+
+
 def _to_small(frame: av.VideoFrame, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """(BGR, luma) at the reduced size. The planes are read in place, scaled straight into one
     small I420 buffer and colour converted at the small size (about 10x cheaper than asking
@@ -63,11 +76,7 @@ def _to_small(frame: av.VideoFrame, size: tuple[int, int]) -> tuple[np.ndarray, 
             (flat[w * h + chroma :].reshape(h // 2, w // 2), w * fx // 2, h * fy // 2),
         )
         for index, (target, width, height) in enumerate(targets):
-            source = _plane(frame, index, width, height)
-            if source.shape == target.shape:
-                target[:] = source
-            else:
-                cv2.resize(source, target.shape[::-1], dst=target, interpolation=cv2.INTER_AREA)
+            target[:] = box_downscale(_plane(frame, index, width, height), fx, fy)
         return cv2.cvtColor(i420, cv2.COLOR_YUV2BGR_I420), i420[:h]
     bgr = frame.to_ndarray(format="bgr24", width=w, height=h)
     return bgr, cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
@@ -144,3 +153,51 @@ class MediaReader:
                     chunks.append(out.to_ndarray().reshape(-1))
             if chunks:
                 self.audio = AudioTrack(np.concatenate(chunks).astype(np.float32), AUDIO_RATE)
+
+
+def read_ahead(items: Iterator[T], depth: int = 8) -> Iterator[T]:
+    """``items`` produced on a thread of their own, up to ``depth`` ahead of the consumer.
+
+    Decoding and scaling (FFmpeg, OpenCV) release the GIL, so on two cores the next frames are
+    decoded while this one is analysed. An error in ``items`` is raised here, in order; when the
+    consumer stops early the producer stops too and closes ``items`` on its own thread."""
+    done = object()
+    slots: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def offer(item) -> bool:
+        while not stop.is_set():
+            try:
+                slots.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce():
+        try:
+            for item in items:
+                if not offer((item, None)):
+                    break
+        except BaseException as exc:  # handed to the consumer, raised there
+            offer((done, exc))
+            return
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+        offer((done, None))
+
+    producer = threading.Thread(target=produce, name="video-read-ahead", daemon=True)
+    producer.start()
+    try:
+        while True:
+            item, error = slots.get()
+            if item is done:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
+        producer.join()

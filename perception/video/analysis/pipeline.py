@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
 from typing import Callable
 
@@ -16,7 +17,7 @@ from .errors import AnalysisCancelled, VideoRejected
 from .faces import make_face_detector
 from .keyframes import KeyframePicker
 from .labels import make_labeller
-from .media import MediaReader
+from .media import MediaReader, read_ahead
 from .probe import ProbeResult, probe_video
 from .sheet import contact_sheet, keyframe_strip
 from .shots import DEFAULT_DETECTOR, TransitionFinder
@@ -117,7 +118,7 @@ def _decode_pass(reader: MediaReader, options: AnalysisOptions, face_detector, t
     data: _FramePass | None = None
     previous_luma = None
     face_every = 1
-    for frame in reader.frames():
+    for frame in read_ahead(reader.frames()):
         if data is None:  # the reader knows the frame rate once the file is open
             fps = reader.fps
             data = _FramePass(TransitionFinder(options.detector, fps, int(round(options.min_shot_seconds * fps))))
@@ -148,10 +149,22 @@ def _analyze(path, options: AnalysisOptions, progress, cancelled, probe) -> Anal
     face_detector = make_face_detector(options.face_model)
     tick = _Throttle(progress)
     data = _decode_pass(reader, options, face_detector, tick, cancelled)
+    tick(len(data.times), len(data.times), force=True)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="video-beats") as pool:
+        # The soundtrack's beats (numpy, mostly outside the GIL) meanwhile on the other core.
+        beats = pool.submit(_beats, reader.audio)
+        return _report(probe, reader, data, options, face_detector, beats, started)
+
+
+def _beats(track) -> tuple[float | None, list[float]]:
+    return audio_mod.beats(track.samples, track.rate) if track.samples.size else (None, [])
+
+
+def _report(probe, reader, data: _FramePass, options: AnalysisOptions, face_detector, beats, started) -> AnalysisResult:
+    """Shots, keyframes, labels and the report from the decoding pass (``beats``: a future)."""
     times = data.times
     total = len(times)
-    tick(total, total, force=True)
-
     transitions = data.finder.finish()
     cuts = [t.frame for t in transitions]
     entered_by = ["start", *(t.kind for t in transitions)]
@@ -187,9 +200,7 @@ def _analyze(path, options: AnalysisOptions, progress, cancelled, probe) -> Anal
         })
 
     cut_times = [round(times[c], 3) for c in cuts]
-    tempo, beat_times = (None, [])
-    if reader.audio.samples.size:
-        tempo, beat_times = audio_mod.beats(reader.audio.samples, reader.audio.rate)
+    tempo, beat_times = beats.result()
 
     report = {
         "duration": round(duration, 3),
