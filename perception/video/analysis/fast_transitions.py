@@ -204,7 +204,12 @@ def find_gradual(thumbs, diff, blocked: np.ndarray, settings: FastSettings) -> l
 def detail_energy(thumbs: np.ndarray) -> np.ndarray:
     """Fine detail of each thumbnail: the mean square of its luma minus the 3x3 local mean."""
     luma = thumbs.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
-    return np.array([float(np.square(plane - cv2.blur(plane, (3, 3))).mean()) for plane in luma])
+    n, h, w = luma.shape
+    # All frames in one blur: each padded by a mirrored row above and below (OpenCV's default
+    # border), so no 3x3 window reaches into the next frame.
+    padded = np.pad(luma, ((0, 0), (1, 1), (0, 0)), mode="reflect").reshape(n * (h + 2), w)
+    local = cv2.blur(padded, (3, 3)).reshape(n, h + 2, w)[:, 1:-1]
+    return np.square(luma - local).mean(axis=(1, 2), dtype=np.float64)
 
 
 def detail_dips(thumbs: np.ndarray, blocked: np.ndarray, settings: FastSettings) -> dict[int, np.ndarray]:

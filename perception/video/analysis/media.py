@@ -11,6 +11,8 @@ import av
 import cv2
 import numpy as np
 
+from .transitions import thumbnail
+
 AUDIO_RATE = 22050
 T = TypeVar("T")
 
@@ -21,6 +23,7 @@ class Frame:
     time: float       # seconds from the start of the video
     image: np.ndarray  # BGR uint8, reduced size
     luma: np.ndarray   # the same frame's luma (Y) plane, uint8
+    thumb: np.ndarray  # the 48x27 RGB thumbnail the transition detectors see
 
 
 @dataclass
@@ -145,7 +148,8 @@ class MediaReader:
                         continue
                     if decoded % self.frame_step == 0:
                         time = (frame.time if frame.time is not None else decoded / source_fps) - start
-                        yield Frame(kept, max(0.0, time), *_to_small(frame, self.size))
+                        image, luma = _to_small(frame, self.size)
+                        yield Frame(kept, max(0.0, time), image, luma, thumbnail(image))
                         kept += 1
                     decoded += 1
             if resampler is not None:

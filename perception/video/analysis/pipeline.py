@@ -126,7 +126,7 @@ def _decode_pass(reader: MediaReader, options: AnalysisOptions, face_detector, t
         if cancelled is not None and cancelled():
             raise AnalysisCancelled()
         image = frame.image
-        for start in data.finder.process(frame.index, image):
+        for start in data.finder.process(frame.index, image, frame.thumb):
             data.picker.cut(start)
         data.picker.add(frame.index, image)
         data.times.append(frame.time)

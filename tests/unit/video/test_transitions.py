@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from perception.video.analysis import KINDS, AnalysisOptions, analyze_video
-from perception.video.analysis.fast_transitions import find_transitions
+from perception.video.analysis.fast_transitions import detail_energy, find_transitions
 from perception.video.analysis.shots import DEFAULT_DETECTOR, TransitionFinder
 from perception.video.analysis.synthetic import ShotSpec, camera_painter, make_clip, textured_pictures
 from perception.video.analysis.transitions import Transition, classify_gradual, keep_apart
@@ -169,3 +169,13 @@ def test_finder_combines_detectors_by_name():
     assert finder.names == ["fast", "threshold"]
     with pytest.raises(ValueError, match="Unknown shot detector"):
         TransitionFinder("fast+magic", fps=25)
+
+
+def test_detail_energy_of_a_stack_equals_each_frame_on_its_own():
+    """The frames are blurred as one stack: no frame's detail may leak into its neighbour's."""
+    thumbs = np.random.default_rng(3).integers(0, 256, (5, 27, 48, 3), np.uint8)
+    thumbs[2] = 128  # a flat frame between two busy ones has no detail at all
+    luma = thumbs.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    expected = [float(np.square(plane - cv2.blur(plane, (3, 3))).mean()) for plane in luma]
+    assert np.allclose(detail_energy(thumbs), expected, rtol=1e-5)
+    assert detail_energy(thumbs)[2] == 0.0
