@@ -190,14 +190,21 @@ class HarmonyGAN(nn.Module):
     @torch.no_grad()
     def sample(self, n: int, soprano: np.ndarray | None = None, metre: str = "4/4",
                generator: torch.Generator | None = None, temperature: float = 1.0,
-               latents: dict[str, torch.Tensor] | None = None) -> torch.Tensor:
+               latents: dict[str, torch.Tensor] | None = None, allowed: np.ndarray | None = None) -> torch.Tensor:
         """Token arrays ``(n, voices, steps)`` (REST / HOLD / note-on over ``VOICE_RANGE``): the most
         likely pitch and onset of each cell. ``soprano`` (tokens ``(n, steps)``) is kept as given; the
         window starts on a bar line of ``metre``; ``temperature`` scales the latents, drawn from
-        ``generator`` unless given (from :meth:`latents`, so a batch can carry each row's own draws)."""
+        ``generator`` unless given (from :meth:`latents`, so a batch can carry each row's own draws).
+        ``allowed`` (``(n, steps, classes)`` flags, see :func:`studio.music.key_mask.class_mask`)
+        keeps each cell to the classes allowed at all of its steps (key-aware decoding)."""
         cond = self.voice_tensor(np.asarray(soprano)) if soprano is not None else None
         z = latents if latents is not None else self.latents(n, generator, temperature)
         pitch, onset = self.generator(z, self.accents(metre, n), cond)
+        if allowed is not None:
+            c = self.config
+            cells = torch.from_numpy(np.asarray(allowed, dtype=bool)).to(self.device)
+            cells = cells.view(n, c.steps // c.cell, c.cell, c.classes).all(2)
+            pitch = pitch.masked_fill(~cells.unsqueeze(1), float("-inf"))
         classes = self.config.classes
         voices = self._expand(F.one_hot(pitch.argmax(-1), classes).float(), onset.argmax(-1).float())
         if cond is not None:
