@@ -53,7 +53,8 @@ def note_span(pitch: np.ndarray, onset: np.ndarray, voice: int, step: int) -> tu
     return start, end
 
 
-def fault_notes(pitch: np.ndarray, onset: np.ndarray, transitions: np.ndarray) -> list[tuple[tuple[int, int, int], ...]]:
+def fault_notes(pitch: np.ndarray, onset: np.ndarray,
+                transitions: np.ndarray) -> list[tuple[tuple[int, int, int], ...]]:
     """For each fault in time order (parallels, then crossings; one per pair of notes), the notes that
     may move to mend it: ``(voice, start, end)`` of its lower voices, alto before tenor before bass."""
     moves = parallel_moves(pitch, transitions)
