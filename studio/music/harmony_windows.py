@@ -48,13 +48,15 @@ def chord_steps(chords: list[Chord], start: int, length: int) -> list[frozenset]
 
 
 def harmonise_window(draw: Callable[[int, np.ndarray], np.ndarray], soprano: np.ndarray, length: int, results: int,
-                     candidates: int, chord_pcs: list[frozenset] | None = None) -> np.ndarray:
+                     candidates: int, chord_pcs: list[frozenset] | None = None,
+                     key_context: np.ndarray | None = None) -> np.ndarray:
     """``(results, 4, length)`` settings of one window's ``soprano`` tokens (its first ``length``
     steps are the melody's): ``draw(n, allowed)`` returns ``n`` GAN drawings ``(n, 4, steps)``
     decoded within the ``(n, steps, classes)`` flags of :func:`studio.music.key_mask.class_mask`
-    (the melody's key, its chromatic notes and the chords' where they sound); each drawing is
-    repaired (:mod:`studio.music.voice_leading_repair`) and the best of each ``candidates`` kept."""
-    allowed = allowed_pitch_classes(soprano, VOICE_RANGE, chord_pcs)
+    (the key of the melody, with ``key_context`` when given, its chromatic notes and the chords'
+    where they sound); each drawing is repaired (:mod:`studio.music.voice_leading_repair`) and the
+    best of each ``candidates`` kept."""
+    allowed = allowed_pitch_classes(soprano, VOICE_RANGE, chord_pcs, key_context)
     n = results * candidates
     drawn = draw(n, np.repeat(class_mask(allowed, VOICE_RANGE)[None], n, 0))[..., :length]
     return repaired_best_of(drawn, candidates, VOICE_RANGE, allowed[:length], chord_pcs)

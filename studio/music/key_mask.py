@@ -21,16 +21,20 @@ def scale_pitch_classes(tonic: int, mode: str) -> np.ndarray:
     return flags
 
 
-def allowed_pitch_classes(melody: np.ndarray, prange: PitchRange,
-                          chord_pcs: list[frozenset] | None = None) -> np.ndarray:
+def allowed_pitch_classes(melody: np.ndarray, prange: PitchRange, chord_pcs: list[frozenset] | None = None,
+                          context: np.ndarray | None = None) -> np.ndarray:
     """``(steps, 12)`` flags: the pitch classes the lower voices may sound at each step of the
     melody's token array (``(steps,)``): the scale of the melody's estimated key, the melody's own
-    pitch class while it sounds, and the chord's pitch classes where ``chord_pcs`` gives one."""
+    pitch class while it sounds, and the chord's pitch classes where ``chord_pcs`` gives one. The
+    key is estimated from the melody and, when given, ``context`` (tokens of the bars around it)."""
     pitch, _onset = pitches_and_onsets(melody, prange)
     sounding = pitch >= 0
     steps = len(pitch)
-    allowed = np.tile(scale_pitch_classes(*estimate_key(pitch[sounding])) if sounding.any()
-                      else np.ones(12, dtype=bool), (steps, 1))
+    heard = pitch[sounding]
+    if context is not None:
+        around, _ = pitches_and_onsets(context, prange)
+        heard = np.concatenate([heard, around[around >= 0]])
+    allowed = np.tile(scale_pitch_classes(*estimate_key(heard)) if len(heard) else np.ones(12, dtype=bool), (steps, 1))
     allowed[np.flatnonzero(sounding), pitch[sounding] % 12] = True
     for t, pcs in enumerate((chord_pcs or [])[:steps]):
         allowed[t, list(pcs)] = True

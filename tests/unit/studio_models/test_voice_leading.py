@@ -102,3 +102,11 @@ def test_repair_removes_parallels_and_crossings_moving_only_lower_voices():
         pitch, onset = pitches_and_onsets(mended, VOICE_RANGE)
         assert np.isin(pitch[onset] % 12, MAJOR_SCALE).all()
     assert (repair(CLEAN, VOICE_RANGE) == CLEAN).all()
+
+
+def test_a_short_window_takes_its_key_from_the_bars_around_it():
+    fragment = encode_line([Note(62, 0, 4), Note(64, 4, 4), Note(62, 8, 8)], 16, VOICE_RANGE)  # D E D: D major
+    g_major = encode_line([Note(p, 4 * i, 4) for i, p in enumerate([67, 71, 74, 66, 67, 69, 71, 72])], 32, VOICE_RANGE)
+    alone, around = allowed_pitch_classes(fragment, VOICE_RANGE), allowed_pitch_classes(fragment, VOICE_RANGE,
+                                                                                        context=g_major)
+    assert (alone[0] == scale_pitch_classes(2, "major")).all() and (around[0] == scale_pitch_classes(7, "major")).all()
