@@ -87,11 +87,13 @@ def _decode_interpolated(key, payloads):
 
 
 def gan_sample(gan, count: int, generator: torch.Generator, temperature: float = 1.0,
-               soprano: np.ndarray | None = None, metre: str = "4/4") -> torch.Tensor:
-    """``gan.sample(count, soprano, metre, generator, temperature)``, batched (free or harmonising)."""
+               soprano: np.ndarray | None = None, metre: str = "4/4",
+               allowed: np.ndarray | None = None) -> torch.Tensor:
+    """``gan.sample(count, soprano, metre, generator, temperature, allowed=allowed)``, batched (free
+    or harmonising)."""
     latents = gan.latents(count, generator, temperature)
     kind = "sample" if soprano is None else "harmonize"
-    return infer("gan", (gan, kind, metre), (latents, soprano), _generate, rows=count, device=str(gan.device))
+    return infer("gan", (gan, kind, metre), (latents, soprano, allowed), _generate, rows=count, device=str(gan.device))
 
 
 def _generate(key, payloads):
@@ -101,5 +103,10 @@ def _generate(key, payloads):
     gan, kind, metre = key
     latents = {name: torch.cat([p[0][name] for p in payloads]) for name in payloads[0][0]}
     soprano = None if kind == "sample" else np.concatenate([p[1] for p in payloads])
-    rolls = gan.sample(len(latents["shared"]), soprano=soprano, metre=metre, latents=latents)
+    allowed = None
+    if any(p[2] is not None for p in payloads):
+        shape = (gan.config.steps, gan.config.classes)
+        allowed = np.concatenate([p[2] if p[2] is not None else np.ones((len(p[0]["shared"]),) + shape, dtype=bool)
+                                  for p in payloads])
+    rolls = gan.sample(len(latents["shared"]), soprano=soprano, metre=metre, latents=latents, allowed=allowed)
     return _split(rolls, [len(p[0]["shared"]) for p in payloads])

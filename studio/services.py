@@ -269,11 +269,13 @@ def suggest_chords(score: Score) -> list[Chord]:
 def harmonize(melody: Score, seed: int | None = None, count: int = 1) -> list[Score]:
     """Four-voice settings of the sketch's melody (kept unchanged as the soprano) in its metre,
     written by the GAN in windows that start on the melody's bar lines; alto, tenor and bass follow
-    the melody's octave. For each result :data:`HARMONY_CANDIDATES` windows are drawn and the one with
-    the best voice-leading, key fit and (when the melody carries chord symbols) chord-tone fit is kept.
-    Chords are copied to the results."""
-    from studio.music.harmony_windows import bar_aligned_chunks, chord_steps, soprano_window
-    from studio.music.voice_leading import best_of
+    the melody's octave. The lower voices keep to the melody's key, estimated per window (a short
+    last window with the window before it), with chromatic notes only where the melody or a chord
+    symbol sounds them; for each result :data:`HARMONY_CANDIDATES` windows are drawn, their parallel
+    fifths and octaves and crossings repaired, and the one with the best voice-leading, key fit and
+    (when the melody carries chord symbols) chord-tone fit is kept
+    (:func:`studio.music.harmony_windows.harmonise_window`). Chords are copied to the results."""
+    from studio.music.harmony_windows import bar_aligned_chunks, chord_steps, harmonise_window, soprano_window
 
     if not 1 <= count <= 16:
         raise ValueError("count must be between 1 and 16")
@@ -287,12 +289,19 @@ def harmonize(melody: Score, seed: int | None = None, count: int = 1) -> list[Sc
     shift = 12 * round((72 - np.mean([n.pitch for n in soprano])) / 12)
     gen = _generator(seed)
     voices_out: list[list[Note]] = [[] for _ in range(count)]
-    for start, length in bar_aligned_chunks(melody.metre, bars, window):
+    chunks = bar_aligned_chunks(melody.metre, bars, window)
+    previous = None
+    for start, length in chunks:
         cond = soprano_window(soprano, start, length, window, shift)
-        candidates = batching.gan_sample(gan, count * HARMONY_CANDIDATES, gen, metre=melody.metre,
-                                         soprano=np.repeat(cond[None], count * HARMONY_CANDIDATES, 0)).numpy()[..., :length]
         chords = chord_steps(melody.chords, start, length) if melody.chords else None
-        for i, chosen in enumerate(best_of(candidates, HARMONY_CANDIDATES, VOICE_RANGE, chords)):
+        context = previous if length < chunks[0][1] else None  # a short last window borrows the bars before it
+        previous = cond
+
+        def draw(n, allowed, cond=cond):
+            return batching.gan_sample(gan, n, gen, metre=melody.metre, soprano=np.repeat(cond[None], n, 0),
+                                       allowed=allowed).numpy()
+
+        for i, chosen in enumerate(harmonise_window(draw, cond, length, count, HARMONY_CANDIDATES, chords, context)):
             for v in (1, 2, 3):
                 for n in decode_line(chosen[v], VOICE_RANGE, voice=v):
                     voices_out[i].append(Note(n.pitch - shift, start + n.start, n.duration, voice=v))

@@ -1,12 +1,17 @@
-"""Cutting a melody into the harmony GAN's fixed windows along its own bar lines, and reading its
-chord symbols as pitch classes per step, so the harmoniser follows any supported metre."""
+"""Cutting a melody into the harmony GAN's fixed windows along its own bar lines, reading its chord
+symbols as pitch classes per step, so the harmoniser follows any supported metre, and harmonising one
+window as served: key-aware decoding, a voice-leading repair of every draw, the best of the draws."""
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
 from studio.music.chords import ChordError, pitch_classes
 from studio.music.encoding import VOICE_RANGE, encode_line
+from studio.music.key_mask import allowed_pitch_classes, class_mask
 from studio.music.score import Chord, Note, steps_per_bar
+from studio.music.voice_leading_repair import repaired_best_of
 
 
 def bar_aligned_chunks(metre: str, bars: int, window_steps: int) -> list[tuple[int, int]]:
@@ -40,3 +45,18 @@ def chord_steps(chords: list[Chord], start: int, length: int) -> list[frozenset]
         for t in range(max(chord.start, start), min(chord.start + chord.duration, start + length)):
             out[t - start] = pcs
     return out
+
+
+def harmonise_window(draw: Callable[[int, np.ndarray], np.ndarray], soprano: np.ndarray, length: int, results: int,
+                     candidates: int, chord_pcs: list[frozenset] | None = None,
+                     key_context: np.ndarray | None = None) -> np.ndarray:
+    """``(results, 4, length)`` settings of one window's ``soprano`` tokens (its first ``length``
+    steps are the melody's): ``draw(n, allowed)`` returns ``n`` GAN drawings ``(n, 4, steps)``
+    decoded within the ``(n, steps, classes)`` flags of :func:`studio.music.key_mask.class_mask`
+    (the key of the melody, with ``key_context`` when given, its chromatic notes and the chords'
+    where they sound); each drawing is repaired (:mod:`studio.music.voice_leading_repair`) and the
+    best of each ``candidates`` kept."""
+    allowed = allowed_pitch_classes(soprano, VOICE_RANGE, chord_pcs, key_context)
+    n = results * candidates
+    drawn = draw(n, np.repeat(class_mask(allowed, VOICE_RANGE)[None], n, 0))[..., :length]
+    return repaired_best_of(drawn, candidates, VOICE_RANGE, allowed[:length], chord_pcs)

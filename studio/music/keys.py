@@ -30,19 +30,14 @@ def key_name(tonic: int, mode: str) -> str:
 
 
 def estimate_key(pitches, mode: str | None = None) -> tuple[int, str]:
-    """The best-correlated Krumhansl-Kessler key of a set of pitches (optionally only in ``mode``)."""
+    """The best-correlated Krumhansl-Kessler key of a set of pitches (optionally only in ``mode``);
+    a tie goes to the major key, then the lower tonic."""
     hist = np.bincount(np.asarray(list(pitches), dtype=int) % 12, minlength=12).astype(float)
     if hist.sum() == 0 or hist.std() == 0:
         return 0, mode or "major"
-    best, best_score = (0, "major"), -2.0
-    for m, profile in (("major", MAJOR_PROFILE), ("minor", MINOR_PROFILE)):
-        if mode and m != mode:
-            continue
-        for tonic in range(12):
-            score = np.corrcoef(hist, np.roll(profile, tonic))[0, 1]
-            if score > best_score:
-                best, best_score = (tonic, m), score
-    return best
+    keys = [(tonic, m) for m in ("major", "minor") if not mode or m == mode for tonic in range(12)]
+    profiles = [np.roll(MAJOR_PROFILE if m == "major" else MINOR_PROFILE, tonic) for tonic, m in keys]
+    return keys[int(np.corrcoef(hist, profiles)[0, 1:].round(12).argmax())]
 
 
 def transpose_notes(notes: list[Note], shift: int) -> list[Note]:

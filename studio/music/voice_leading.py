@@ -24,48 +24,52 @@ from studio.music.encoding import FIRST_PITCH_TOKEN, HOLD, PitchRange
 SATB_RANGES = ((60, 79), (55, 74), (48, 67), (40, 60))
 STEPS_PER_BEAT = 4
 MAJOR_SCALE = np.array([0, 2, 4, 5, 7, 9, 11])
+SCALES = np.array([np.isin(np.arange(12), (MAJOR_SCALE + tonic) % 12) for tonic in range(12)], dtype=np.int64)
 
 
 def pitches_and_onsets(tokens: np.ndarray, prange: PitchRange) -> tuple[np.ndarray, np.ndarray]:
     """MIDI pitch per step (-1 for silence) and onset flags, for token arrays of any leading shape."""
     tokens = np.asarray(tokens)
-    pitch = np.full(tokens.shape, -1, dtype=np.int64)
-    flat_t, flat_p = tokens.reshape(-1, tokens.shape[-1]), pitch.reshape(-1, tokens.shape[-1])
-    for row_t, row_p in zip(flat_t, flat_p):
-        current = -1
-        for i, tok in enumerate(row_t):
-            if tok >= FIRST_PITCH_TOKEN:
-                current = prange.low + tok - FIRST_PITCH_TOKEN
-            elif tok != HOLD:
-                current = -1
-            row_p[i] = current
+    steps = np.arange(tokens.shape[-1])
+    source = np.maximum.accumulate(np.where(tokens != HOLD, steps, 0), axis=-1)
+    struck = np.take_along_axis(tokens, source, axis=-1)
+    pitch = np.where(struck >= FIRST_PITCH_TOKEN, prange.low + struck - FIRST_PITCH_TOKEN, -1).astype(np.int64)
     return pitch, (tokens >= FIRST_PITCH_TOKEN) & (pitch >= 0)
+
+
+def pair_transitions(pitch: np.ndarray, onset: np.ndarray) -> np.ndarray:
+    """Every move of every voice pair in one sample's ``(voices, steps)`` arrays, as rows ``(a, b,
+    before, after)``: ``before`` and ``after`` are consecutive onsets of the pair (an onset in either
+    voice while both sound) with no rest in either between them. Depends only on onsets and rests,
+    so it holds while a note's pitch is changed."""
+    sounding = pitch >= 0
+    rows = []
+    for a in range(len(pitch)):
+        for b in range(a + 1, len(pitch)):
+            both = sounding[a] & sounding[b]
+            events = np.flatnonzero(both & (onset[a] | onset[b]))
+            breaks = np.cumsum(~both)
+            linked = breaks[events[1:]] == breaks[events[:-1]]
+            rows += [(a, b, before, after) for before, after in zip(events[:-1][linked], events[1:][linked])]
+    return np.array(rows, dtype=np.int64).reshape(-1, 4)
+
+
+def parallel_moves(pitch: np.ndarray, transitions: np.ndarray) -> np.ndarray:
+    """Which of the :func:`pair_transitions` are parallel perfect intervals, for pitch arrays
+    ``(..., voices, steps)``: 7 for a fifth, 0 for an octave or unison, -1 for none (``(...,
+    transitions)``)."""
+    a, b, before, after = transitions.T
+    qa, qb, pa, pb = pitch[..., a, before], pitch[..., b, before], pitch[..., a, after], pitch[..., b, after]
+    moved = (pa != qa) & (pb != qb) & (np.sign(pa - qa) == np.sign(pb - qb))
+    interval = np.abs(pa - pb) % 12
+    perfect = moved & (interval == np.abs(qa - qb) % 12) & ((interval == 7) | (interval == 0))
+    return np.where(perfect, interval, -1)
 
 
 def parallel_counts(pitch: np.ndarray, onset: np.ndarray) -> tuple[int, int]:
     """Parallel fifths and parallel octaves (with unisons) in one sample's ``(voices, steps)`` arrays."""
-    fifths = octaves = 0
-    voices, steps = pitch.shape
-    for a in range(voices):
-        for b in range(a + 1, voices):
-            previous = None
-            for t in range(steps):
-                pa, pb = pitch[a, t], pitch[b, t]
-                if pa < 0 or pb < 0:
-                    previous = None
-                    continue
-                if not (onset[a, t] or onset[b, t]):
-                    continue
-                if previous is not None:
-                    qa, qb = previous
-                    moved = pa != qa and pb != qb and np.sign(pa - qa) == np.sign(pb - qb)
-                    before, after = abs(qa - qb) % 12, abs(pa - pb) % 12
-                    if moved and before == after == 7:
-                        fifths += 1
-                    elif moved and before == after == 0:
-                        octaves += 1
-                previous = (pa, pb)
-    return fifths, octaves
+    moves = parallel_moves(pitch, pair_transitions(pitch, onset))
+    return int((moves == 7).sum()), int((moves == 0).sum())
 
 
 def note_lists(pitch: np.ndarray, onset: np.ndarray) -> list[list[tuple[int, int, bool]]]:
@@ -131,7 +135,7 @@ def key_fit(pitches: np.ndarray) -> float:
     pcs = np.asarray(pitches) % 12
     if len(pcs) == 0:
         return 1.0
-    return float(max(np.isin(pcs, (MAJOR_SCALE + tonic) % 12).mean() for tonic in range(12)))
+    return float((SCALES @ np.bincount(pcs, minlength=12)).max() / len(pcs))
 
 
 def harmony_cost(tokens: np.ndarray, prange: PitchRange, chord_pcs: list[frozenset] | None = None) -> float:

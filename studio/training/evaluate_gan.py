@@ -1,8 +1,9 @@
 """Evaluation of the harmony GAN on held-out chorale windows of every metre: MuseGAN's metrics and
 voice-leading (parallels, range, spacing, crossing, repeated notes) of the chorales themselves, of
 free samples and of harmonisations of the chorales' own sopranos, side by side; harmonisations as the
-model writes them and as :func:`studio.services.harmonize` keeps them (best of
-:data:`CANDIDATES` by voice-leading and key), and with the chorale's own harmony given as chords.
+model writes them and as :func:`studio.services.harmonize` serves them (key-aware decoding, a
+voice-leading repair, the best of :data:`CANDIDATES` by voice-leading and key), with the chorale's own
+harmony given as chords, and the best of :data:`CANDIDATES` without decoding or repair.
 
 Every report carries a randomly initialised twin's figures (``random_init``).
 """
@@ -13,6 +14,7 @@ import torch
 
 from studio.ml.checkpoints import build_model
 from studio.music.encoding import VOICE_RANGE
+from studio.music.harmony_windows import harmonise_window
 from studio.music.voice_leading import best_of, pitches_and_onsets, voice_leading_metrics
 from studio.training.chorales import ChoraleWindows
 from studio.training.metrics import musegan_metrics
@@ -49,36 +51,50 @@ def chord_tone_fit(generated: np.ndarray, chords: list[list[frozenset]]) -> floa
 
 @torch.no_grad()
 def harmonize_windows(model, windows: ChoraleWindows, generator: torch.Generator, candidates: int = 1,
-                      chords: list[list[frozenset]] | None = None) -> np.ndarray:
-    """Harmonisations ``(n, 4, steps)`` of the windows' sopranos in their own metres; with
-    ``candidates`` > 1 the best of that many by :func:`~studio.music.voice_leading.harmony_cost`
-    (against ``chords`` when given)."""
+                      chords: list[list[frozenset]] | None = None, served: bool = True) -> np.ndarray:
+    """Harmonisations ``(n, 4, steps)`` of the windows' sopranos in their own metres. ``served``: as
+    :func:`studio.services.harmonize` writes them (:func:`~studio.music.harmony_windows.harmonise_window`:
+    key-aware decoding, repair, the best of ``candidates`` against ``chords`` when given); otherwise
+    as the model writes them, the best of ``candidates`` by
+    :func:`~studio.music.voice_leading.harmony_cost`."""
     out = np.zeros_like(windows.tokens)
     for i, (tokens, metre) in enumerate(zip(windows.tokens, windows.metres)):
-        drawn = model.sample(candidates, soprano=np.repeat(tokens[None, 0], candidates, 0), metre=str(metre),
-                             generator=generator).cpu().numpy()
-        out[i] = best_of(drawn, candidates, VOICE_RANGE, chords[i] if chords is not None else None)[0]
+        chord = chords[i] if chords is not None else None
+
+        def draw(n, allowed=None, soprano=tokens[0], metre=str(metre)):
+            return model.sample(n, soprano=np.repeat(soprano[None], n, 0), metre=metre, generator=generator,
+                                allowed=allowed).cpu().numpy()
+
+        if served:
+            out[i] = harmonise_window(draw, tokens[0], tokens.shape[-1], 1, candidates, chord)[0]
+        else:
+            out[i] = best_of(draw(candidates), candidates, VOICE_RANGE, chord)[0]
     return out
 
 
 def gan_scores(model, windows: ChoraleWindows, samples: int, seed: int, with_candidates: bool = True) -> dict:
-    """Free samples' and harmonisations' metrics (and, with ``with_candidates``, those of the best of
-    :data:`CANDIDATES`, without and with the chorale's harmony as chords, plus the chord-tone fit)."""
+    """Free samples' and harmonisations' metrics: one draw as the model writes it, and (with
+    ``with_candidates``) as served, the best of :data:`CANDIDATES` without and with the chorale's
+    harmony as chords, and the best of :data:`CANDIDATES` with neither key-aware decoding nor
+    repair (``harmonized_best_of_unrepaired``), plus the chord-tone fit."""
     model.eval()
     gen = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         free = model.sample(samples, generator=gen).cpu().numpy()
-    harmonized = harmonize_windows(model, windows, gen)
+    harmonized = harmonize_windows(model, windows, gen, served=False)
     chords = [chorale_chords(t) for t in windows.tokens]
     out = {"generated": describe(free), "harmonized": describe(harmonized),
            "chord_tone_fit": {"harmonized": chord_tone_fit(harmonized, chords)}}
     if with_candidates:
         best = harmonize_windows(model, windows, gen, CANDIDATES)
         with_chords = harmonize_windows(model, windows, gen, CANDIDATES, chords)
+        unrepaired = harmonize_windows(model, windows, gen, CANDIDATES, served=False)
         out["harmonized_best_of"] = describe(best)
         out["harmonized_best_of_with_chords"] = describe(with_chords)
+        out["harmonized_best_of_unrepaired"] = describe(unrepaired)
         out["chord_tone_fit"].update({"harmonized_best_of": chord_tone_fit(best, chords),
-                                      "harmonized_best_of_with_chords": chord_tone_fit(with_chords, chords)})
+                                      "harmonized_best_of_with_chords": chord_tone_fit(with_chords, chords),
+                                      "harmonized_best_of_unrepaired": chord_tone_fit(unrepaired, chords)})
     out["by_metre"] = {m: {"windows": int((windows.metres == m).sum()),
                            **{k: describe(harmonized[windows.metres == m])[k]
                               for k in ("in_key_ratio", "parallels_per_100_beats", "repeated_notes")}}

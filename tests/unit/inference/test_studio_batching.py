@@ -2,6 +2,7 @@
 and record each request's share for its job."""
 import threading
 
+import numpy as np
 import pytest
 import torch
 
@@ -11,6 +12,7 @@ from motif.inference import serving
 from studio import batching
 from studio.ml.gan import GANConfig, HarmonyGAN
 from studio.ml.vae import MelodyVAE, VAEConfig
+from studio.music.encoding import VOICE_RANGE
 
 
 @pytest.fixture(scope="module")
@@ -79,13 +81,20 @@ def test_varied_and_interpolated_melodies_equal_the_unbatched_ones(vae, wide_win
 
 def test_harmonised_and_free_gan_rolls_equal_the_unbatched_ones(gan, wide_window):
     sopranos = [free.numpy()[:, 0] for free in (gan.sample(n, generator=gen(n)) for n in (1, 2, 3))]
+    # The second request keeps its lower voices to C major (key-aware decoding); the others are free.
+    c_major = np.isin(np.arange(VOICE_RANGE.low, VOICE_RANGE.high + 2) % 12, [0, 2, 4, 5, 7, 9, 11])
+    c_major[-1] = True
+    allowed = [None, np.broadcast_to(c_major, (2, gan.config.steps, gan.config.classes)).copy(), None]
     out = concurrently([lambda i=i: batching.gan_sample(gan, len(sopranos[i]), gen(40 + i), soprano=sopranos[i],
-                                                        metre="3/4")
+                                                        metre="3/4", allowed=allowed[i])
                         for i in range(3)]
                        + [lambda: batching.gan_sample(gan, 2, gen(9), temperature=0.8)])
     for i, rolls in enumerate(out[:3]):
-        assert torch.equal(rolls, gan.sample(len(sopranos[i]), soprano=sopranos[i], metre="3/4", generator=gen(40 + i)))
+        assert torch.equal(rolls, gan.sample(len(sopranos[i]), soprano=sopranos[i], metre="3/4", generator=gen(40 + i),
+                                             allowed=allowed[i]))
     assert torch.equal(out[3], gan.sample(2, generator=gen(9), temperature=0.8))
+    lower = out[1].numpy()[:, 1:]
+    assert np.isin(lower[lower >= 2] - 2 + VOICE_RANGE.low, np.flatnonzero(c_major) + VOICE_RANGE.low).all()
 
 
 def test_each_request_is_recorded_for_its_own_job_with_the_batch_size(vae, wide_window, make_user,

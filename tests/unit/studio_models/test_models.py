@@ -5,7 +5,7 @@ import torch
 from studio.ml.gan import GANConfig, HarmonyGAN
 from studio.ml.vae import MelodyVAE, VAEConfig, slerp
 from studio.music.chords import code_features
-from studio.music.encoding import VOICE_RANGE, encode_line
+from studio.music.encoding import VOICE_RANGE, decode_line, encode_line
 from studio.music.score import Note
 from studio.ml.checkpoints import load_checkpoint
 
@@ -49,6 +49,31 @@ def test_gan_harmonise_keeps_the_soprano_and_its_repeated_notes():
     tokens = model.sample(3, soprano=np.repeat(soprano[None], 3, 0), metre="3/4")
     assert tokens.shape == (3, 4, 64)
     assert (tokens[:, 0].numpy() == soprano).all()
+
+
+class FixedLogits(torch.nn.Module):
+    """A generator stand-in: every voice prefers C4 in its first cell, then F#4 over C4, always struck."""
+
+    def __init__(self, c: GANConfig):
+        super().__init__()
+        self.c = c
+
+    def forward(self, z, accent, condition):
+        b, cells = len(accent), self.c.steps // self.c.cell
+        pitch = torch.zeros(b, self.c.voices, cells, self.c.classes)
+        pitch[..., 60 - VOICE_RANGE.low] = 1.0
+        pitch[..., 1:, 66 - VOICE_RANGE.low] = 2.0
+        return pitch, torch.tensor([0.0, 1.0]).expand(b, self.c.voices, cells, 2)
+
+
+def test_key_aware_decoding_holds_a_note_rather_than_striking_it_again():
+    model = HarmonyGAN(GANConfig(z_dim=8, cond_dim=8, hidden=32, critic_hidden=16))
+    model.generator = FixedLogits(model.config)
+    no_f_sharp = np.ones((1, 64, model.config.classes), dtype=bool)
+    no_f_sharp[..., 66 - VOICE_RANGE.low] = False
+    free, kept = model.sample(1)[0, 1].numpy(), model.sample(1, allowed=no_f_sharp)[0, 1].numpy()
+    assert decode_line(free, VOICE_RANGE)[1].pitch == 66
+    assert [(n.pitch, n.start, n.duration) for n in decode_line(kept, VOICE_RANGE)] == [(60, 0, 64)]
 
 
 def test_gan_voice_tensor_round_trip_keeps_onsets(tiny_sets):

@@ -2,13 +2,16 @@
 import io
 import json
 
+import numpy as np
 import pretty_midi
 import pytest
 from music21 import converter
 
 from studio import services
+from studio.music.encoding import VOICE_RANGE, encode_line
 from studio.music.errors import ModelUnavailable
 from studio.music.score import Chord, Note, Score
+from studio.music.voice_leading import voice_leading_metrics
 
 
 def test_sample_vae_and_gan(tiny_models):
@@ -52,6 +55,18 @@ def test_harmonize_follows_the_melody_s_metre_and_chords(tiny_models, metre):
         assert all(n.end <= 72 for n in h.notes) and {n.voice for n in h.notes} == {0, 1, 2, 3}
         # The GAN's windows start on bar lines: 5 bars (60 steps), then the sixth bar alone.
         assert not any(n.start < 60 < n.end for n in h.notes if n.voice)
+
+
+def test_a_harmonisation_has_no_parallels_and_keeps_the_lower_voices_in_key(tiny_models):
+    melody = [Note(p, 4 * i, 4) for i, p in enumerate([72, 74, 76, 72, 77, 76, 74, 71, 72, 79, 77, 74, 72, 71, 74, 72])]
+    settings = services.harmonize(Score(melody, 4), seed=5, count=2)
+    again = services.harmonize(Score(melody, 4), seed=5, count=2)
+    assert [h.to_dict() for h in settings] == [h.to_dict() for h in again]  # deterministic per seed
+    for h in settings:
+        voices = [sorted((n for n in h.notes if n.voice == v), key=lambda n: n.start) for v in range(4)]
+        tokens = np.stack([encode_line(v, 64, VOICE_RANGE) for v in voices])
+        assert voice_leading_metrics(tokens[None], VOICE_RANGE)["parallels_per_100_beats"] == 0
+        assert {n.pitch % 12 for v in voices[1:] for n in v} <= {0, 2, 4, 5, 7, 9, 11}
 
 
 def test_missing_checkpoint(monkeypatch, tmp_path):

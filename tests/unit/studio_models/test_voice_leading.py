@@ -1,11 +1,14 @@
-"""Voice-leading marks on hand-made four-part passages, and the harmoniser's bar-aligned windows."""
+"""Voice-leading marks on hand-made four-part passages, the harmoniser's bar-aligned windows, its
+key-aware decoding mask and its voice-leading repair."""
 import numpy as np
 import pytest
 
 from studio.music.encoding import VOICE_RANGE, encode_line
 from studio.music.harmony_windows import bar_aligned_chunks, chord_steps
+from studio.music.key_mask import allowed_pitch_classes, class_mask, scale_pitch_classes
 from studio.music.score import Chord, Note
-from studio.music.voice_leading import best_of, harmony_cost, voice_leading_metrics
+from studio.music.voice_leading import MAJOR_SCALE, best_of, harmony_cost, pitches_and_onsets, voice_leading_metrics
+from studio.music.voice_leading_repair import repair
 
 
 def passage(*voices, length=4):
@@ -74,3 +77,36 @@ def test_windows_start_on_bar_lines(metre, expected):
 def test_chord_steps_follow_the_symbols():
     steps = chord_steps([Chord("C", 0, 12), Chord("G7", 12, 12), Chord("?", 24, 12)], 6, 24)
     assert steps[0] == frozenset({0, 4, 7}) and steps[6] == frozenset({7, 11, 2, 5}) and steps[-1] == frozenset()
+
+
+def test_key_mask_keeps_the_lower_voices_in_the_melody_s_key():
+    # C major with one F# (bar 2's first note): F# is allowed only while the melody sounds it.
+    melody = encode_line([Note(p, 4 * i, 4) for i, p in enumerate([72, 74, 76, 77, 78, 79, 76, 72])], 32, VOICE_RANGE)
+    allowed = allowed_pitch_classes(melody, VOICE_RANGE, [frozenset()] * 28 + [frozenset({2, 6, 9})] * 4)
+    c_major = scale_pitch_classes(0, "major")
+    assert (allowed[:16] == c_major).all() and (allowed[20:28] == c_major).all()
+    assert allowed[16:20, 6].all() and allowed[28:, 6].all()  # the melody's F#, then the D chord's
+    assert (scale_pitch_classes(9, "minor") == c_major).all()
+    flags = class_mask(allowed, VOICE_RANGE)
+    assert flags.shape == (32, VOICE_RANGE.n_pitches + 1) and flags[:, -1].all()
+    assert not flags[0, 66 - VOICE_RANGE.low] and flags[16, 66 - VOICE_RANGE.low]
+
+
+def test_repair_removes_parallels_and_crossings_moving_only_lower_voices():
+    crossed = passage([72, 71, 72], [67, 67, 67], [69, 69, 64], [48, 43, 48])  # the tenor's A over the alto's G
+    for draft in (FIFTHS, crossed, passage([72, 74], [67, 67], [64, 65], [60, 62])):
+        mended = repair(draft, VOICE_RANGE, np.tile(scale_pitch_classes(0, "major"), (draft.shape[1], 1)))
+        m = voice_leading_metrics(mended[None], VOICE_RANGE)
+        assert m["parallels_per_100_beats"] == 0 and m["voice_crossing"] == 0
+        assert (mended[0] == draft[0]).all() and ((mended >= 2) == (draft >= 2)).all()  # melody and onsets kept
+        pitch, onset = pitches_and_onsets(mended, VOICE_RANGE)
+        assert np.isin(pitch[onset] % 12, MAJOR_SCALE).all()
+    assert (repair(CLEAN, VOICE_RANGE) == CLEAN).all()
+
+
+def test_a_short_window_takes_its_key_from_the_bars_around_it():
+    fragment = encode_line([Note(62, 0, 4), Note(64, 4, 4), Note(62, 8, 8)], 16, VOICE_RANGE)  # D E D: D major
+    g_major = encode_line([Note(p, 4 * i, 4) for i, p in enumerate([67, 71, 74, 66, 67, 69, 71, 72])], 32, VOICE_RANGE)
+    alone, around = allowed_pitch_classes(fragment, VOICE_RANGE), allowed_pitch_classes(fragment, VOICE_RANGE,
+                                                                                        context=g_major)
+    assert (alone[0] == scale_pitch_classes(2, "major")).all() and (around[0] == scale_pitch_classes(7, "major")).all()
