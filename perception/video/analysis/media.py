@@ -11,8 +11,6 @@ import av
 import cv2
 import numpy as np
 
-from .transitions import thumbnail
-
 AUDIO_RATE = 22050
 T = TypeVar("T")
 
@@ -23,7 +21,6 @@ class Frame:
     time: float       # seconds from the start of the video
     image: np.ndarray  # BGR uint8, reduced size
     luma: np.ndarray   # the same frame's luma (Y) plane, uint8
-    thumb: np.ndarray  # the 48x27 RGB thumbnail the transition detectors see
 
 
 @dataclass
@@ -103,7 +100,16 @@ class MediaReader:
         self.source_size = (0, 0)
         self.expected_frames = 0
 
-    def frames(self) -> Iterator[Frame]:
+    def frames(self, threaded: bool = False) -> Iterator[Frame]:
+        """The analysis frames in order. ``threaded``: decode on a thread of its own, scale on
+        another (both mostly outside the GIL), so on two cores decoding, scaling and the caller's
+        analysis overlap; iterate it through :func:`read_ahead` for the scaling's thread."""
+        decoded = self._decoded()
+        for index, time, frame in read_ahead(decoded) if threaded else decoded:
+            yield Frame(index, time, *_to_small(frame, self.size))
+
+    def _decoded(self) -> Iterator[tuple[int, float, av.VideoFrame]]:
+        """(analysis index, time, decoded frame) for every kept frame; gathers the audio."""
         with av.open(self.path, metadata_errors="ignore") as container:
             vstream = container.streams.video[0]
             vstream.thread_type = "AUTO"
@@ -148,8 +154,7 @@ class MediaReader:
                         continue
                     if decoded % self.frame_step == 0:
                         time = (frame.time if frame.time is not None else decoded / source_fps) - start
-                        image, luma = _to_small(frame, self.size)
-                        yield Frame(kept, max(0.0, time), image, luma, thumbnail(image))
+                        yield kept, max(0.0, time), frame
                         kept += 1
                     decoded += 1
             if resampler is not None:

@@ -118,7 +118,7 @@ def _decode_pass(reader: MediaReader, options: AnalysisOptions, face_detector, t
     data: _FramePass | None = None
     previous_luma = None
     face_every = 1
-    for frame in read_ahead(reader.frames()):
+    for frame in read_ahead(reader.frames(threaded=True)):
         if data is None:  # the reader knows the frame rate once the file is open
             fps = reader.fps
             data = _FramePass(TransitionFinder(options.detector, fps, int(round(options.min_shot_seconds * fps))))
@@ -126,7 +126,7 @@ def _decode_pass(reader: MediaReader, options: AnalysisOptions, face_detector, t
         if cancelled is not None and cancelled():
             raise AnalysisCancelled()
         image = frame.image
-        for start in data.finder.process(frame.index, image, frame.thumb):
+        for start in data.finder.process(frame.index, image):
             data.picker.cut(start)
         data.picker.add(frame.index, image)
         data.times.append(frame.time)

@@ -98,13 +98,12 @@ class TransitionFinder:
         self._last = -1
         self._anchor: np.ndarray | None = None
 
-    def process(self, index: int, image: np.ndarray, thumb: np.ndarray | None = None) -> list[int]:
-        """Feed one frame (and its :func:`thumbnail`, made here when not given); returns where
-        keyframe segments may start: boundaries the detectors already know, or this frame when the
-        picture has drifted far from the segment's first (detectors that decide at the end report
-        nothing while streaming)."""
+    def process(self, index: int, image: np.ndarray) -> list[int]:
+        """Feed one frame; returns where keyframe segments may start: boundaries the detectors
+        already know, or this frame when the picture has drifted far from the segment's first
+        (detectors that decide at the end report nothing while streaming)."""
         self._last = index
-        thumb = thumbnail(image) if thumb is None else thumb
+        thumb = thumbnail(image)
         starts: list[int] = []
         for detector in self._detectors:
             starts.extend(detector.process(index, image, thumb))

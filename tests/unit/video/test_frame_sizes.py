@@ -70,3 +70,11 @@ def test_box_downscale_is_the_block_mean(fx, fy):
     assert small.shape == (27, 48)
     assert np.abs(small - plane.reshape(27, fy, 48, fx).mean(axis=(1, 3))).max() <= 0.75
     assert np.abs(small - cv2.resize(plane, (48, 27), interpolation=cv2.INTER_AREA)).max() <= 1
+
+
+def test_threaded_decoding_yields_the_same_frames_in_the_same_order(tmp_path):
+    path = _solid_clip(tmp_path / "c.mp4", (64, 38), (40, 120, 200))
+    plain = list(MediaReader(str(path), with_audio=False).frames())
+    threaded = list(MediaReader(str(path), with_audio=False).frames(threaded=True))
+    assert [(f.index, f.time) for f in threaded] == [(f.index, f.time) for f in plain]
+    assert all(np.array_equal(a.image, b.image) and np.array_equal(a.luma, b.luma) for a, b in zip(plain, threaded))
