@@ -21,7 +21,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -71,14 +70,13 @@ def _publish(job_id, queue, token):
 
 
 def _run_then_dispatch(job_id, token):
-    """Embedded pool thread: run one job, then hand the next waiting ones over."""
+    """Embedded pool thread: run one job, then hand the next waiting ones over (the thread keeps its
+    database connection, see ``runner.execute_in_thread``)."""
     runner.execute_in_thread(job_id, token)
     try:
         dispatch_queued()
     except Exception:
         logger.exception("Dispatching after job %s failed; the next sweep will retry", job_id)
-    finally:
-        connection.close()
 
 
 def _stamp(job_id):
@@ -140,6 +138,20 @@ def fair_order(waiting, in_flight, last_served):
     return order
 
 
+def _dispatch_order(queue, waiting):
+    """The ``waiting`` jobs of ``queue`` in the order to dispatch them: ``fair_order`` over the
+    owners' jobs in flight and last dispatch, which a lone waiting job needs no query for."""
+    if len(waiting) == 1:
+        return [waiting[0][0]]
+    owners = {owner for _, owner, _ in waiting}
+    in_flight = dict(Job.objects.filter(_in_flight(), queue=queue, owner__in=owners)
+                     .values_list("owner").annotate(n=Count("pk")).values_list("owner", "n"))
+    served = (Job.objects.filter(queue=queue, owner__in=owners, dispatched_at__isnull=False)
+              .values_list("owner").annotate(last=Max("dispatched_at")).values_list("owner", "last"))
+    last_served = {owner: moment.timestamp() for owner, moment in served}
+    return fair_order(waiting, in_flight, last_served)
+
+
 def dispatch_queued(queues=("cpu", "gpu")):
     """Hand waiting jobs to runners, fairly, up to the per-queue limit. Returns how many."""
     if settings.MOTIF_JOBS_EAGER or time.monotonic() < _paused_until:
@@ -153,13 +165,7 @@ def dispatch_queued(queues=("cpu", "gpu")):
                        .values_list("pk", "owner_id", "created_at"))
         if not waiting:
             continue
-        owners = {owner for _, owner, _ in waiting}
-        in_flight = dict(Job.objects.filter(_in_flight(), queue=queue, owner__in=owners)
-                         .values_list("owner").annotate(n=Count("pk")).values_list("owner", "n"))
-        served = (Job.objects.filter(queue=queue, owner__in=owners, dispatched_at__isnull=False)
-                  .values_list("owner").annotate(last=Max("dispatched_at")).values_list("owner", "last"))
-        last_served = {owner: moment.timestamp() for owner, moment in served}
-        for job_id in fair_order(waiting, in_flight, last_served):
+        for job_id in _dispatch_order(queue, waiting):
             if free <= 0:
                 break
             try:
