@@ -9,8 +9,7 @@ new jobs are refused until the next UTC midnight; a job already accepted runs to
 from datetime import datetime, time, timedelta, timezone as dt_timezone
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from jobs.errors import ModelTimeQuotaSpent
@@ -27,35 +26,32 @@ def seconds_to_reset(now: datetime) -> int:
     return max(1, int(-(-(day_start(now) + timedelta(days=1) - now).total_seconds() // 1)))
 
 
-def limit_and_use(user, now: datetime | None = None) -> tuple[int, float]:
-    """The user's model seconds per day (0: no limit) and the seconds used since the last UTC
-    midnight, read in one query."""
-    now = now or timezone.now()
-    own = ModelTimeQuota.objects.filter(user=OuterRef("pk")).values("daily_seconds")
-    used = (ModelCall.objects.filter(owner=OuterRef("pk"), created_at__gte=day_start(now))
-            .values("owner").annotate(total=Sum("seconds")).values("total"))
-    row = get_user_model().objects.filter(pk=user.pk).values(own=Subquery(own), used=Subquery(used)).first() or {}
-    limit = row.get("own")
-    return (settings.MOTIF_DAILY_MODEL_SECONDS if limit is None else limit), float(row.get("used") or 0.0)
+def daily_limit(user) -> int:
+    """The user's model seconds per day; 0 means no limit."""
+    own = ModelTimeQuota.objects.filter(user=user).values_list("daily_seconds", flat=True).first()
+    return settings.MOTIF_DAILY_MODEL_SECONDS if own is None else own
 
 
 def used_today(user, now: datetime | None = None) -> float:
     """Model seconds the user has used since the last UTC midnight."""
-    return limit_and_use(user, now)[1]
+    now = now or timezone.now()
+    total = ModelCall.objects.filter(owner=user, created_at__gte=day_start(now)).aggregate(s=Sum("seconds"))["s"]
+    return float(total or 0.0)
 
 
 def check_quota(user, now: datetime | None = None) -> None:
     """Raise ``ModelTimeQuotaSpent`` when the user has used up today's model time."""
     now = now or timezone.now()
-    limit, used = limit_and_use(user, now)
-    if limit and used >= limit:
+    limit = daily_limit(user)
+    if limit and used_today(user, now) >= limit:
         raise ModelTimeQuotaSpent(limit, seconds_to_reset(now))
 
 
 def quota_status(user, now: datetime | None = None) -> dict:
     """Today's figures for pages and the API: limit (0: none), used, left and reset time."""
     now = now or timezone.now()
-    limit, used = limit_and_use(user, now)
+    limit = daily_limit(user)
+    used = used_today(user, now)
     return {
         "daily_seconds": limit,
         "used_seconds": round(used, 3),

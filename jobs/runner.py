@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, transaction
-from django.db.models import Case, F, Value, When
 from django.utils import timezone, translation
 
 from jobs import progress
@@ -41,41 +40,37 @@ class JobContext:
 
 
 def _claim(job_id, token):
-    """Move the job to running in one conditional UPDATE and return it (its owner loaded), or return
-    None when there is nothing to run.
+    """Move the job to running and return it (its owner loaded), or return None when there is
+    nothing to run.
 
     A message whose ``token`` is not the row's current dispatch token is stale (the job was
     dispatched again since) or a duplicate, and is dropped. ``token=None`` skips that check
-    (a direct call, e.g. from a test or a command). A running job claimed again (its worker was
-    lost) that has used up ``MOTIF_JOB_MAX_ATTEMPTS`` fails instead.
+    (a direct call, e.g. from a test or a command).
     """
-    now = timezone.now()
-    claimable = Job.objects.filter(pk=job_id, status__in=Job.ACTIVE).exclude(
-        status=Job.Status.RUNNING, attempts__gte=settings.MOTIF_JOB_MAX_ATTEMPTS)
-    if token is not None:
-        claimable = claimable.filter(dispatch_token=token)
-    message = Job._meta.get_field("message")
     with transaction.atomic():
-        claimed = claimable.update(
-            status=Job.Status.RUNNING, attempts=F("attempts") + 1, progress=0,
-            message=Case(When(attempts=0, then=Value(_("Started"), output_field=message)),
-                         default=Value(_("Restarted after a worker stopped"), output_field=message)),
-            started_at=now, heartbeat_at=now, updated_at=now, worker=process_name(),
-        )
-        job = Job.objects.select_related("owner").filter(pk=job_id).first()
-    if claimed:
-        return job
-    if job is None or job.status in Job.TERMINAL:
-        return None
-    if token is not None and token != job.dispatch_token:
-        logger.info("Dropped a stale message for job %s", job_id)
-        return None
-    if job.status == Job.Status.RUNNING and job.attempts >= settings.MOTIF_JOB_MAX_ATTEMPTS:
-        lost = Job.objects.filter(pk=job_id, status=Job.Status.RUNNING, attempts=job.attempts)
-        if lost.update(status=Job.Status.FAILED, error=worker_lost_message(), finished_at=now, updated_at=now):
-            job.refresh_from_db()
+        job = Job.objects.select_for_update().select_related("owner").filter(pk=job_id).first()
+        if job is None or job.status in Job.TERMINAL:
+            return None
+        if token is not None and token != job.dispatch_token:
+            logger.info("Dropped a stale message for job %s", job_id)
+            return None
+        if job.status == Job.Status.RUNNING and job.attempts >= settings.MOTIF_JOB_MAX_ATTEMPTS:
+            job.status = Job.Status.FAILED
+            job.error = worker_lost_message()
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "error", "finished_at", "updated_at"])
             send_job_event(job.owner_id, job.to_event())
-    return None
+            return None
+        job.status = Job.Status.RUNNING
+        job.attempts += 1
+        job.progress = 0
+        job.message = _("Started") if job.attempts == 1 else _("Restarted after a worker stopped")
+        job.started_at = job.heartbeat_at = timezone.now()
+        job.worker = process_name()
+        job.save(update_fields=["status", "attempts", "progress", "message", "started_at", "heartbeat_at",
+                                "worker", "updated_at"])
+    job.message = Job._meta.get_field("message").get_prep_value(job.message)
+    return job
 
 
 def _finish(job, **fields):
