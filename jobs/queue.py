@@ -33,6 +33,9 @@ BROKER_PAUSE = 5.0
 _paused_until = 0.0
 _executors: dict[str, ThreadPoolExecutor] = {}
 _executor_lock = threading.Lock()
+_dispatching = threading.Lock()
+_pending_queues: set[str] = set()
+_pending_lock = threading.Lock()
 
 
 def _embedded_executor(queue):
@@ -153,9 +156,32 @@ def _dispatch_order(queue, waiting):
 
 
 def dispatch_queued(queues=("cpu", "gpu")):
-    """Hand waiting jobs to runners, fairly, up to the per-queue limit. Returns how many."""
+    """Hand waiting jobs to runners, fairly, up to the per-queue limit. Returns how many.
+
+    One thread of a process dispatches at a time: a call made meanwhile (every submit and every
+    finished job calls this) adds its queues to the next pass of the thread already dispatching
+    and returns 0 at once, instead of reading the same waiting jobs and racing for them.
+    """
     if settings.MOTIF_JOBS_EAGER or time.monotonic() < _paused_until:
         return 0
+    with _pending_lock:
+        _pending_queues.update(queues)
+    handed = 0
+    while _pending_queues and _dispatching.acquire(blocking=False):
+        try:
+            with _pending_lock:
+                wanted = [queue for queue in ("cpu", "gpu") if queue in _pending_queues]
+                wanted += sorted(_pending_queues - {"cpu", "gpu"})
+                _pending_queues.clear()
+            handed += _dispatch_pass(wanted)
+        except BrokerUnavailable:
+            return handed
+        finally:
+            _dispatching.release()
+    return handed
+
+
+def _dispatch_pass(queues):
     handed = 0
     for queue in queues:
         free = dispatch_ahead(queue) - Job.objects.filter(_in_flight(), queue=queue).count()
@@ -168,11 +194,7 @@ def dispatch_queued(queues=("cpu", "gpu")):
         for job_id in _dispatch_order(queue, waiting):
             if free <= 0:
                 break
-            try:
-                taken = _hand_over(job_id, queue)
-            except BrokerUnavailable:
-                return handed
-            if taken:
+            if _hand_over(job_id, queue):
                 free -= 1
                 handed += 1
     return handed
