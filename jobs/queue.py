@@ -13,6 +13,7 @@ carries it: a stale or duplicate message is dropped when a runner claims the job
 in the outbox and the next sweep dispatches it; the request that submitted the job never
 waits on a broker retry loop (see ``CELERY_BROKER_TRANSPORT_OPTIONS``).
 """
+import heapq
 import logging
 import secrets
 import threading
@@ -125,20 +126,27 @@ def fair_order(waiting, in_flight, last_served):
     the oldest of the owner with the fewest jobs in flight, then served least recently, then
     with the oldest waiting job. Each pick counts as in flight and served, so owners take turns.
     """
-    in_flight = dict(in_flight)
-    served = {owner: (0, moment) for owner, moment in last_served.items()}
+    return list(iter_fair_order(waiting, in_flight, last_served))
+
+
+def iter_fair_order(waiting, in_flight, last_served):
+    """:func:`fair_order`, one job at a time (a heap of owners: taking the first few of many
+    waiting jobs costs little)."""
     backlog = {}
     for job_id, owner, created_at in sorted(waiting, key=lambda item: item[2]):
         backlog.setdefault(owner, []).append((created_at, job_id))
-    order = []
-    while backlog:
-        owner = min(backlog, key=lambda o: (in_flight.get(o, 0), served.get(o, (0, float("-inf"))), backlog[o][0]))
-        order.append(backlog[owner].pop(0)[1])
-        if not backlog[owner]:
-            del backlog[owner]
-        in_flight[owner] = in_flight.get(owner, 0) + 1
-        served[owner] = (1, len(order))
-    return order
+    heap = [((in_flight.get(owner, 0), (0, last_served.get(owner, float("-inf"))), jobs[0]), owner)
+            for owner, jobs in backlog.items()]
+    heapq.heapify(heap)
+    picks = 0
+    while heap:
+        (flying, _served, (_created, job_id)), owner = heapq.heappop(heap)
+        picks += 1
+        yield job_id
+        jobs = backlog[owner]
+        jobs.pop(0)
+        if jobs:
+            heapq.heappush(heap, ((flying + 1, (1, picks), jobs[0]), owner))
 
 
 def _dispatch_order(queue, waiting):
@@ -152,7 +160,7 @@ def _dispatch_order(queue, waiting):
     served = (Job.objects.filter(queue=queue, owner__in=owners, dispatched_at__isnull=False)
               .values_list("owner").annotate(last=Max("dispatched_at")).values_list("owner", "last"))
     last_served = {owner: moment.timestamp() for owner, moment in served}
-    return fair_order(waiting, in_flight, last_served)
+    return iter_fair_order(waiting, in_flight, last_served)
 
 
 def dispatch_queued(queues=("cpu", "gpu")):
