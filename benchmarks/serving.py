@@ -77,14 +77,22 @@ async def finished(socket, job_id):
                 return job
 
 
+def cpu_seconds(pid):
+    """CPU time (user + system) the process ``pid`` has used so far (Linux: /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Window:
     """The measured window: it opens once every client has finished its first (warm-up) job and
-    stays open ``seconds``; a job counts when it finishes inside it."""
+    stays open ``seconds``; a job counts when it finishes inside it. With ``server_pid`` it also
+    measures the CPU time the server used while it was open."""
 
-    def __init__(self, clients, seconds):
-        self.waiting, self.seconds = clients, seconds
+    def __init__(self, clients, seconds, server_pid=None):
+        self.waiting, self.seconds, self.server_pid = clients, seconds, server_pid
         self.opened = asyncio.Event()
         self.start = self.stop = None
+        self.cpu_at_start = self.cpu_used = None
 
     def warmed_up(self):
         self.waiting -= 1
@@ -92,6 +100,12 @@ class Window:
             self.start = time.monotonic()
             self.stop = self.start + self.seconds
             self.opened.set()
+            if self.server_pid:
+                self.cpu_at_start = cpu_seconds(self.server_pid)
+                asyncio.get_running_loop().call_later(self.seconds, self._closed)
+
+    def _closed(self):
+        self.cpu_used = cpu_seconds(self.server_pid) - self.cpu_at_start
 
     def over(self):
         return self.opened.is_set() and time.monotonic() >= self.stop
@@ -123,16 +137,18 @@ async def client_loop(url, token, session_key, window, latencies, failures):
                     first = False
 
 
-async def run_clients(url, credentials, seconds):
-    window = Window(len(credentials), seconds)
+async def run_clients(url, credentials, seconds, server_pid=None):
+    window = Window(len(credentials), seconds, server_pid)
     latencies, failures = [], []
     await asyncio.gather(*[client_loop(url, token, key, window, latencies, failures) for token, key in credentials])
-    return {"sketches": len(latencies), "elapsed_s": seconds, "latencies": latencies, "failures": failures}
+    return {"sketches": len(latencies), "elapsed_s": seconds, "latencies": latencies, "failures": failures,
+            "server_cpu_s": window.cpu_used}
 
 
 def measure(clients=(1, 8, 32, 128), seconds=20.0, batching=(False, True), extra_env=None, log=print):
-    """Rows ``{"clients", "batching", "sketches_per_s", "p50_ms", "p95_ms", "failed"}`` for each setting,
-    one embedded server per batching setting (its log under a temporary folder)."""
+    """Rows ``{"clients", "batching", "sketches_per_s", "p50_ms", "p95_ms", "server_cpu_ms_per_sketch",
+    "failed"}`` for each setting, one embedded server per batching setting (its log under a temporary
+    folder). The server's CPU time per sketch is its cost whatever share of a shared machine it got."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for batched in batching:
@@ -142,13 +158,16 @@ def measure(clients=(1, 8, 32, 128), seconds=20.0, batching=(False, True), extra
             stack.manage(env, "migrate", "--noinput", "-v0")
             output = stack.manage(env, "shell", "-c", SETUP_USERS.format(n=max(clients)))
             credentials = json.loads(output.strip().splitlines()[-1])
-            with stack.asgi_server(env, workdir / "web.log") as url:
+            with stack.asgi_process(env, workdir / "web.log") as (url, server):
                 for n in clients:
-                    result = asyncio.run(run_clients(url, credentials[:n], seconds))
+                    result = asyncio.run(run_clients(url, credentials[:n], seconds, server.pid))
+                    cpu = result["server_cpu_s"]
                     row = {"clients": n, "batching": batched,
                            "sketches_per_s": round(result["sketches"] / max(result["elapsed_s"], 1e-9), 2),
                            "p50_ms": round(percentile(result["latencies"], 50), 1),
                            "p95_ms": round(percentile(result["latencies"], 95), 1),
+                           "server_cpu_ms_per_sketch": (round(cpu * 1000 / result["sketches"], 1)
+                                                        if cpu is not None and result["sketches"] else None),
                            "failed": len(result["failures"])}
                     if result["failures"]:
                         log(f"clients={n} batching={batched}: {result['failures'][:3]}")
@@ -166,11 +185,12 @@ def profile_jobs(n=20):
 
 
 def print_table(rows):
-    print("| clients | batching | sketches/s | p50 ms | p95 ms | failed |")
-    print("|---:|---|---:|---:|---:|---:|")
+    print("| clients | batching | sketches/s | p50 ms | p95 ms | server CPU ms/sketch | failed |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
     for r in rows:
+        cpu = r.get("server_cpu_ms_per_sketch")
         print(f"| {r['clients']} | {'on' if r['batching'] else 'off'} | {r['sketches_per_s']:.2f} | "
-              f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['failed']} |")
+              f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {'-' if cpu is None else f'{cpu:.1f}'} | {r['failed']} |")
 
 
 def main():

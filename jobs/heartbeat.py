@@ -1,6 +1,7 @@
 """A running job's sign of life, so the reaper can tell a live job from one whose worker died."""
 import logging
 import threading
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,12 +11,16 @@ from django.utils import timezone, translation
 from jobs.broadcast import send_job_event
 from jobs.errors import timed_out_message
 from jobs.models import Job
+from jobs.timers import timers
 
 logger = logging.getLogger(__name__)
+_running = {}
+_lock = threading.Lock()
 
 
 class Heartbeat:
-    """While the block runs, stamp the job's ``heartbeat_at`` every ``MOTIF_JOB_HEARTBEAT_SECONDS``.
+    """While the block runs, stamp the job's ``heartbeat_at`` every ``MOTIF_JOB_HEARTBEAT_SECONDS``,
+    on the process's timer thread (``jobs.timers``: one thread for every running job).
 
     Past the hard time limit the row is failed with the time-out sentence: where Celery does
     not enforce the limit (embedded mode) a handler that never reports still ends for its user,
@@ -24,23 +29,25 @@ class Heartbeat:
 
     def __init__(self, job):
         self.job = job
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"motif-heartbeat-{job.pk}", daemon=True)
+        self._key = ("heartbeat", str(job.pk))
+        self._stopped = False
 
     def __enter__(self):
-        self._thread.start()
+        with _lock:
+            _running[str(self.job.pk)] = self
+        timers.call_at(self._key, time.monotonic() + settings.MOTIF_JOB_HEARTBEAT_SECONDS, self._tick)
         return self
 
     def __exit__(self, *exc_info):
-        self._stop.set()
-        self._thread.join()
+        self._stopped = True
+        timers.cancel(self._key)
+        with _lock:
+            if _running.get(str(self.job.pk)) is self:
+                del _running[str(self.job.pk)]
 
-    def _run(self):
-        try:
-            while not self._stop.wait(settings.MOTIF_JOB_HEARTBEAT_SECONDS):
-                self.beat()
-        finally:
-            connection.close()
+    def _tick(self):
+        self.beat()
+        return None if self._stopped else time.monotonic() + settings.MOTIF_JOB_HEARTBEAT_SECONDS
 
     def beat(self, now=None):
         """One heartbeat (or the time-out, past the hard limit); database errors are logged and skipped."""
@@ -60,6 +67,17 @@ class Heartbeat:
             error = timed_out_message()
         if mine.update(status=Job.Status.FAILED, error=error, finished_at=now):
             logger.warning("Job %s ran past its hard time limit and was failed", self.job.pk)
-            self._stop.set()
+            self._stopped = True
             failed = Job.objects.get(pk=self.job.pk)
             send_job_event(failed.owner_id, failed.to_event())
+
+
+def call_while_running(job_id, key, when, callback):
+    """Have the timer thread call ``callback()`` at ``when`` under ``key``, if the job ``job_id`` runs
+    in this process under a :class:`Heartbeat`. Returns False, scheduling nothing, for a job that
+    does not."""
+    with _lock:
+        if str(job_id) not in _running:
+            return False
+        timers.call_at(key, when, callback)
+        return True

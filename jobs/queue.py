@@ -13,6 +13,7 @@ carries it: a stale or duplicate message is dropped when a runner claims the job
 in the outbox and the next sweep dispatches it; the request that submitted the job never
 waits on a broker retry loop (see ``CELERY_BROKER_TRANSPORT_OPTIONS``).
 """
+import heapq
 import logging
 import secrets
 import threading
@@ -21,7 +22,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -34,6 +34,9 @@ BROKER_PAUSE = 5.0
 _paused_until = 0.0
 _executors: dict[str, ThreadPoolExecutor] = {}
 _executor_lock = threading.Lock()
+_dispatching = threading.Lock()
+_pending_queues: set[str] = set()
+_pending_lock = threading.Lock()
 
 
 def _embedded_executor(queue):
@@ -71,14 +74,13 @@ def _publish(job_id, queue, token):
 
 
 def _run_then_dispatch(job_id, token):
-    """Embedded pool thread: run one job, then hand the next waiting ones over."""
+    """Embedded pool thread: run one job, then hand the next waiting ones over (the thread keeps its
+    database connection, see ``runner.execute_in_thread``)."""
     runner.execute_in_thread(job_id, token)
     try:
         dispatch_queued()
     except Exception:
         logger.exception("Dispatching after job %s failed; the next sweep will retry", job_id)
-    finally:
-        connection.close()
 
 
 def _stamp(job_id):
@@ -124,26 +126,70 @@ def fair_order(waiting, in_flight, last_served):
     the oldest of the owner with the fewest jobs in flight, then served least recently, then
     with the oldest waiting job. Each pick counts as in flight and served, so owners take turns.
     """
-    in_flight = dict(in_flight)
-    served = {owner: (0, moment) for owner, moment in last_served.items()}
+    return list(iter_fair_order(waiting, in_flight, last_served))
+
+
+def iter_fair_order(waiting, in_flight, last_served):
+    """:func:`fair_order`, one job at a time (a heap of owners: taking the first few of many
+    waiting jobs costs little)."""
     backlog = {}
     for job_id, owner, created_at in sorted(waiting, key=lambda item: item[2]):
         backlog.setdefault(owner, []).append((created_at, job_id))
-    order = []
-    while backlog:
-        owner = min(backlog, key=lambda o: (in_flight.get(o, 0), served.get(o, (0, float("-inf"))), backlog[o][0]))
-        order.append(backlog[owner].pop(0)[1])
-        if not backlog[owner]:
-            del backlog[owner]
-        in_flight[owner] = in_flight.get(owner, 0) + 1
-        served[owner] = (1, len(order))
-    return order
+    heap = [((in_flight.get(owner, 0), (0, last_served.get(owner, float("-inf"))), jobs[0]), owner)
+            for owner, jobs in backlog.items()]
+    heapq.heapify(heap)
+    picks = 0
+    while heap:
+        (flying, _served, (_created, job_id)), owner = heapq.heappop(heap)
+        picks += 1
+        yield job_id
+        jobs = backlog[owner]
+        jobs.pop(0)
+        if jobs:
+            heapq.heappush(heap, ((flying + 1, (1, picks), jobs[0]), owner))
+
+
+def _dispatch_order(queue, waiting):
+    """The ``waiting`` jobs of ``queue`` in the order to dispatch them: ``fair_order`` over the
+    owners' jobs in flight and last dispatch, which a lone waiting job needs no query for."""
+    if len(waiting) == 1:
+        return [waiting[0][0]]
+    owners = {owner for _, owner, _ in waiting}
+    in_flight = dict(Job.objects.filter(_in_flight(), queue=queue, owner__in=owners)
+                     .values_list("owner").annotate(n=Count("pk")).values_list("owner", "n"))
+    served = (Job.objects.filter(queue=queue, owner__in=owners, dispatched_at__isnull=False)
+              .values_list("owner").annotate(last=Max("dispatched_at")).values_list("owner", "last"))
+    last_served = {owner: moment.timestamp() for owner, moment in served}
+    return iter_fair_order(waiting, in_flight, last_served)
 
 
 def dispatch_queued(queues=("cpu", "gpu")):
-    """Hand waiting jobs to runners, fairly, up to the per-queue limit. Returns how many."""
+    """Hand waiting jobs to runners, fairly, up to the per-queue limit. Returns how many.
+
+    One thread of a process dispatches at a time: a call made meanwhile (every submit and every
+    finished job calls this) adds its queues to the next pass of the thread already dispatching
+    and returns 0 at once, instead of reading the same waiting jobs and racing for them.
+    """
     if settings.MOTIF_JOBS_EAGER or time.monotonic() < _paused_until:
         return 0
+    with _pending_lock:
+        _pending_queues.update(queues)
+    handed = 0
+    while _pending_queues and _dispatching.acquire(blocking=False):
+        try:
+            with _pending_lock:
+                wanted = [queue for queue in ("cpu", "gpu") if queue in _pending_queues]
+                wanted += sorted(_pending_queues - {"cpu", "gpu"})
+                _pending_queues.clear()
+            handed += _dispatch_pass(wanted)
+        except BrokerUnavailable:
+            return handed
+        finally:
+            _dispatching.release()
+    return handed
+
+
+def _dispatch_pass(queues):
     handed = 0
     for queue in queues:
         free = dispatch_ahead(queue) - Job.objects.filter(_in_flight(), queue=queue).count()
@@ -153,20 +199,10 @@ def dispatch_queued(queues=("cpu", "gpu")):
                        .values_list("pk", "owner_id", "created_at"))
         if not waiting:
             continue
-        owners = {owner for _, owner, _ in waiting}
-        in_flight = dict(Job.objects.filter(_in_flight(), queue=queue, owner__in=owners)
-                         .values_list("owner").annotate(n=Count("pk")).values_list("owner", "n"))
-        served = (Job.objects.filter(queue=queue, owner__in=owners, dispatched_at__isnull=False)
-                  .values_list("owner").annotate(last=Max("dispatched_at")).values_list("owner", "last"))
-        last_served = {owner: moment.timestamp() for owner, moment in served}
-        for job_id in fair_order(waiting, in_flight, last_served):
+        for job_id in _dispatch_order(queue, waiting):
             if free <= 0:
                 break
-            try:
-                taken = _hand_over(job_id, queue)
-            except BrokerUnavailable:
-                return handed
-            if taken:
+            if _hand_over(job_id, queue):
                 free -= 1
                 handed += 1
     return handed

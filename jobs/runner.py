@@ -5,13 +5,12 @@ from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection, transaction
-from django.utils import timezone
-from django.utils import translation
+from django.db import DatabaseError, close_old_connections, transaction
+from django.utils import timezone, translation
 
 from jobs import progress
 from jobs.broadcast import send_job_event
-from jobs.current import running
+from jobs.current import model_calls_noted, running
 from jobs.db import with_reconnect
 from jobs.errors import JobCancelled, JobTimedOut, UserError, timed_out_message, worker_lost_message
 from jobs.heartbeat import Heartbeat
@@ -41,14 +40,15 @@ class JobContext:
 
 
 def _claim(job_id, token):
-    """Move the job to running, or return None when there is nothing to run.
+    """Move the job to running and return it (its owner loaded), or return None when there is
+    nothing to run.
 
     A message whose ``token`` is not the row's current dispatch token is stale (the job was
     dispatched again since) or a duplicate, and is dropped. ``token=None`` skips that check
     (a direct call, e.g. from a test or a command).
     """
     with transaction.atomic():
-        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        job = Job.objects.select_for_update().select_related("owner").filter(pk=job_id).first()
         if job is None or job.status in Job.TERMINAL:
             return None
         if token is not None and token != job.dispatch_token:
@@ -58,7 +58,7 @@ def _claim(job_id, token):
             job.status = Job.Status.FAILED
             job.error = worker_lost_message()
             job.finished_at = timezone.now()
-            job.save()
+            job.save(update_fields=["status", "error", "finished_at", "updated_at"])
             send_job_event(job.owner_id, job.to_event())
             return None
         job.status = Job.Status.RUNNING
@@ -67,8 +67,9 @@ def _claim(job_id, token):
         job.message = _("Started") if job.attempts == 1 else _("Restarted after a worker stopped")
         job.started_at = job.heartbeat_at = timezone.now()
         job.worker = process_name()
-        job.save()
-    send_job_event(job.owner_id, job.to_event())
+        job.save(update_fields=["status", "attempts", "progress", "message", "started_at", "heartbeat_at",
+                                "worker", "updated_at"])
+    job.message = Job._meta.get_field("message").get_prep_value(job.message)
     return job
 
 
@@ -79,11 +80,16 @@ def _finish(job, **fields):
     running with a silent heartbeat, and the reaper re-runs or fails it.
     """
     fields.setdefault("finished_at", timezone.now())
+    fields.setdefault("updated_at", fields["finished_at"])
     progress.forget(job.pk)
     mine = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts)
     try:
         done = with_reconnect(mine.update, **fields)
-        with_reconnect(job.refresh_from_db)
+        if done:
+            for name, value in fields.items():
+                setattr(job, name, Job._meta.get_field(name).get_prep_value(value))
+        else:
+            with_reconnect(job.refresh_from_db)
     except DatabaseError:
         logger.exception("The outcome of job %s could not be recorded; the reaper will see to it", job.pk)
         return
@@ -94,17 +100,14 @@ def _finish(job, **fields):
 def execute(job_id, token=None):
     """Run the job ``job_id`` to a terminal state, writing its messages in the requester's language.
     Safe to call again for the same job; ``token`` is the dispatch token its message carries."""
-    language = Job.objects.filter(pk=job_id).values_list("language", flat=True).first()
-    with translation.override(language or settings.LANGUAGE_CODE):
-        _execute(job_id, token)
-
-
-def _execute(job_id, token):
     job = with_reconnect(_claim, job_id, token)
     if job is None:
         return
-    with Heartbeat(job), running(job):
-        _run_handler(job)
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        send_job_event(job.owner_id, job.to_event())
+        progress.started(job.pk)
+        with Heartbeat(job), running(job):
+            _run_handler(job)
     publish_loaded_models()
 
 
@@ -119,6 +122,8 @@ def _run_handler(job):
 def _charge(job, seconds):
     """Charge the run's time to its owner unless its model calls did (``charge_run_time``); the
     device column of such a charge names the job's queue. A failure is logged, never the job's."""
+    if model_calls_noted():
+        return
     try:
         with_reconnect(charge_run_time, job, seconds, device=job.queue)
     except Exception:
@@ -147,11 +152,12 @@ def _run_to_outcome(job):
 
 
 def execute_in_thread(job_id, token=None):
-    """``execute`` for a pool thread: the thread's database connection is closed afterwards."""
+    """``execute`` for a pool thread. The thread keeps its database connection from job to job, as
+    a server thread does from request to request: one past ``CONN_MAX_AGE`` or broken is replaced."""
     close_old_connections()
     try:
         execute(job_id, token)
     except Exception:
         logger.exception("Job %s could not be run", job_id)
     finally:
-        connection.close()
+        close_old_connections()

@@ -3,7 +3,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from jobs import queue
@@ -33,11 +33,12 @@ def submit_job(user, kind, params=None):
     """
     handler = get_handler(kind)
     limit = settings.MOTIF_MAX_ACTIVE_JOBS_PER_USER
+    check_quota(user)  # a read: outside the transaction, which holds SQLite's one write lock
     with transaction.atomic():
-        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        if connection.features.has_select_for_update:  # SQLite's IMMEDIATE transaction already serialises
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         if Job.objects.filter(owner=user, status__in=Job.ACTIVE).count() >= limit:
             raise TooManyActiveJobs(limit)
-        check_quota(user)
         job = Job.objects.create(owner=user, kind=kind, params=params or {}, queue=handler.queue,
                                  language=translation.get_language() or "")
         if not settings.MOTIF_JOBS_EAGER:

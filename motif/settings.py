@@ -253,7 +253,8 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 5000}}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "motif.channel_layer.SweepingInMemoryChannelLayer",
+                                  "CONFIG": {"capacity": 5000}}}
 
 # Celery (distributed mode). Early ack is Celery's default: we ack late and requeue the
 # job when its worker dies, and keep Redis's visibility timeout above the hard time limit.

@@ -41,7 +41,7 @@ def infer(model: str, key: Hashable, payload: Any, run_batch: RunBatch, *, rows:
     result. Inside a job, the request's share of the forward pass is recorded for that job
     (``jobs.usage.record_model_call``) with the batch size, ``device`` and the time it waited."""
     result, stats = batcher(model).submit((run_batch, key), payload, rows)
-    from jobs.current import current_job
+    from jobs.current import current_job, note_model_call
     from jobs.usage import record_model_call
 
     job = current_job()
@@ -49,6 +49,7 @@ def infer(model: str, key: Hashable, payload: Any, run_batch: RunBatch, *, rows:
         try:
             record_model_call(job, model, stats.seconds, batch_size=stats.batch_size, device=device,
                               wait_ms=stats.wait_ms)
+            note_model_call()
         except DatabaseError:
             log.exception("The %s call of job %s could not be recorded", model, job.pk)
     return result

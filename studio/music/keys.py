@@ -29,15 +29,27 @@ def key_name(tonic: int, mode: str) -> str:
     return PITCH_NAMES[tonic % 12] + ("m" if mode == "minor" else "")
 
 
+def _standardised_rotations(profile: np.ndarray) -> np.ndarray:
+    """The profile rotated to each of the 12 tonics, each row scaled to mean 0 and deviation 1."""
+    rows = np.stack([np.roll(profile, tonic) for tonic in range(12)])
+    return (rows - rows.mean(1, keepdims=True)) / rows.std(1, keepdims=True)
+
+
+_KEY_PROFILES = {"major": _standardised_rotations(MAJOR_PROFILE), "minor": _standardised_rotations(MINOR_PROFILE)}
+
+
 def estimate_key(pitches, mode: str | None = None) -> tuple[int, str]:
-    """The best-correlated Krumhansl-Kessler key of a set of pitches (optionally only in ``mode``);
-    a tie goes to the major key, then the lower tonic."""
+    """The best-correlated Krumhansl-Kessler key of a set of pitches (optionally only in ``mode``):
+    the Pearson correlation with all 24 (or 12) rotated profiles at once; a tie (to 12 decimals) goes
+    to the major key, then the lower tonic."""
     hist = np.bincount(np.asarray(list(pitches), dtype=int) % 12, minlength=12).astype(float)
-    if hist.sum() == 0 or hist.std() == 0:
+    modes = [m for m in ("major", "minor") if not mode or m == mode]
+    if hist.sum() == 0 or hist.std() == 0 or not modes:
         return 0, mode or "major"
-    keys = [(tonic, m) for m in ("major", "minor") if not mode or m == mode for tonic in range(12)]
-    profiles = [np.roll(MAJOR_PROFILE if m == "major" else MINOR_PROFILE, tonic) for tonic, m in keys]
-    return keys[int(np.corrcoef(hist, profiles)[0, 1:].round(12).argmax())]
+    standardised = (hist - hist.mean()) / hist.std()
+    scores = np.concatenate([_KEY_PROFILES[m] @ standardised for m in modes])
+    best = int(np.argmax(scores.round(12)))
+    return best % 12, modes[best // 12]
 
 
 def transpose_notes(notes: list[Note], shift: int) -> list[Note]:

@@ -125,3 +125,17 @@ def test_messages_unclaimed_for_too_long_are_sent_again(published, user, setting
     assert lost.dispatch_token not in ("", "old") and published == [(lost.pk, lost.dispatch_token)]
     fresh.refresh_from_db()
     assert fresh.dispatch_token == "new"
+
+
+def test_a_dispatch_asked_for_during_another_is_done_by_it_in_a_further_pass(monkeypatch):
+    passes, inner = [], []
+
+    def one_pass(queues):
+        passes.append(list(queues))
+        if len(passes) == 1:  # another thread's call, made while this one dispatches
+            inner.append(queue.dispatch_queued(("gpu",)))
+        return 1
+
+    monkeypatch.setattr(queue, "_dispatch_pass", one_pass)
+    assert queue.dispatch_queued() == 2
+    assert passes == [["cpu", "gpu"], ["gpu"]] and inner == [0]

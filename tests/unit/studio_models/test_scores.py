@@ -67,3 +67,24 @@ def test_good_midi_becomes_a_melody():
     sketch = load_score(midi_bytes([instrument([60, 62, 64, 65, 67])]), "tune.mid")
     assert [n.pitch for n in sketch.notes] == [60, 62, 64, 65, 67]
     assert sketch.voices == ["melody"] and sketch.bars == 2 and sketch.key in ("C", "F", "Am")
+
+
+def test_key_estimate_is_the_first_best_pearson_correlation_with_the_rotated_profiles():
+    import numpy as np
+
+    from studio.music.keys import MAJOR_PROFILE, MINOR_PROFILE, estimate_key
+
+    def by_corrcoef(pitches, mode=None):
+        hist = np.bincount(np.asarray(pitches) % 12, minlength=12).astype(float)
+        candidates = [(np.corrcoef(hist, np.roll(profile, tonic))[0, 1], -i, (tonic, m))
+                      for i, (m, profile, tonic) in enumerate((m, p, t) for m, p in
+                                                               (("major", MAJOR_PROFILE), ("minor", MINOR_PROFILE))
+                                                               for t in range(12)) if not mode or m == mode]
+        return max(candidates)[2]
+
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        pitches = rng.integers(48, 84, size=rng.integers(3, 30))
+        for mode in (None, "major", "minor"):
+            assert estimate_key(pitches, mode) == by_corrcoef(pitches, mode)
+    assert estimate_key(range(60, 72)) == (0, "major") and estimate_key([], "minor") == (0, "minor")
