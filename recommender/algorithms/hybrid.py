@@ -140,11 +140,12 @@ class Hybrid(Recommender):
 
 
 def default_components(item_features_available: bool = True, seed: int = 0) -> dict:
-    """The default blend: EASE, item-kNN, RP3beta, ALS, content and popularity. EASE, RP3beta and ALS see
-    the item tags as pseudo-users (``tag_weight``, :mod:`.tag_rows`; plain models without tags). EASE,
-    item-kNN, RP3beta and ALS come with a few candidate settings each, chosen on the validation split when
-    tuning (the first is the default without tuning; grids from validation runs on HetRec,
-    benchmarks/RESULTS.md)."""
+    """The default blend: EASE, item-kNN, RP3beta, ALS, content and popularity. EASE, item-kNN, RP3beta
+    and ALS come with a few candidate settings each, chosen on the validation split when tuning (grids
+    from validation runs on HetRec, benchmarks/RESULTS.md). EASE, RP3beta and ALS have candidates that see
+    the item tags as pseudo-users (``tag_weight``, :mod:`.tag_rows`); the first candidate, the default
+    without tuning, is the plain model, because a tag weight suits a catalogue only as its validation
+    says (on a small untuned catalogue the tags can drown the plays)."""
     from .content import ContentBased
     from .ease import EASE
     from .itemknn import ItemKNN
@@ -153,12 +154,12 @@ def default_components(item_features_available: bool = True, seed: int = 0) -> d
     from .rp3beta import RP3beta
 
     comps = {
-        "ease": [lambda l2=l2, t=t: EASE(l2=l2, tag_weight=t) for l2, t in ((2000.0, 20.0), (4000.0, 20.0),
-                                                                            (2000.0, 30.0))],
+        "ease": [lambda l2=l2, t=t: EASE(l2=l2, tag_weight=t) for l2, t in ((2000.0, 0.0), (2000.0, 20.0),
+                                                                            (4000.0, 20.0), (2000.0, 30.0))],
         "itemknn": [lambda s=s: ItemKNN("cosine", k=200, shrinkage=s) for s in (3.0, 10.0)],
         "rp3beta": [lambda a=a, b=b, t=t: RP3beta(alpha=a, beta=b, k=300, tag_weight=t)
-                    for a, b, t in ((1.0, 0.25, 3.0), (1.0, 0.25, 1.0), (0.85, 0.3, 3.0))],
-        "als": [lambda t=t: ALS(factors=32, alpha=2.0, random_state=seed, tag_weight=t) for t in (10.0, 3.0)],
+                    for a, b, t in ((1.0, 0.25, 0.0), (1.0, 0.25, 3.0), (1.0, 0.25, 1.0), (0.85, 0.3, 3.0))],
+        "als": [lambda t=t: ALS(factors=32, alpha=2.0, random_state=seed, tag_weight=t) for t in (0.0, 10.0, 3.0)],
         "popularity": lambda: Popularity(),
     }
     if item_features_available:
