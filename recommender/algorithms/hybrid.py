@@ -144,8 +144,9 @@ def default_components(item_features_available: bool = True, seed: int = 0) -> d
     and ALS come with a few candidate settings each, chosen on the validation split when tuning (grids
     from validation runs on HetRec, benchmarks/RESULTS.md). EASE, RP3beta and ALS have candidates that see
     the item tags as pseudo-users (``tag_weight``, :mod:`.tag_rows`); the first candidate, the default
-    without tuning, is the plain model, because a tag weight suits a catalogue only as its validation
-    says (on a small untuned catalogue the tags can drown the plays)."""
+    without tuning, is a plain model (the untuned default before the tag candidates), because a tag weight
+    suits a catalogue only as its validation says (on a small untuned catalogue the tags can drown the
+    plays)."""
     from .content import ContentBased
     from .ease import EASE
     from .itemknn import ItemKNN
@@ -154,12 +155,14 @@ def default_components(item_features_available: bool = True, seed: int = 0) -> d
     from .rp3beta import RP3beta
 
     comps = {
-        "ease": [lambda l2=l2, t=t: EASE(l2=l2, tag_weight=t) for l2, t in ((2000.0, 0.0), (2000.0, 20.0),
-                                                                            (4000.0, 20.0), (2000.0, 30.0))],
-        "itemknn": [lambda s=s: ItemKNN("cosine", k=200, shrinkage=s) for s in (3.0, 10.0)],
+        "ease": [lambda l2=l2, t=t: EASE(l2=l2, tag_weight=t)
+                 for l2, t in ((1000.0, 0.0), (2000.0, 0.0), (2000.0, 20.0), (4000.0, 20.0), (2000.0, 30.0))],
+        "itemknn": [lambda s=s: ItemKNN("cosine", k=200, shrinkage=s) for s in (10.0, 3.0)],
         "rp3beta": [lambda a=a, b=b, t=t: RP3beta(alpha=a, beta=b, k=300, tag_weight=t)
-                    for a, b, t in ((1.0, 0.25, 0.0), (1.0, 0.25, 3.0), (1.0, 0.25, 1.0), (0.85, 0.3, 3.0))],
-        "als": [lambda t=t: ALS(factors=32, alpha=2.0, random_state=seed, tag_weight=t) for t in (0.0, 10.0, 3.0)],
+                    for a, b, t in ((0.85, 0.3, 0.0), (1.0, 0.25, 0.0), (1.0, 0.25, 3.0), (1.0, 0.25, 1.0),
+                                    (0.85, 0.3, 3.0))],
+        "als": [lambda f=f, a=a, t=t: ALS(factors=f, alpha=a, random_state=seed, tag_weight=t)
+                for f, a, t in ((64, 1.0, 0.0), (32, 2.0, 0.0), (32, 2.0, 10.0), (32, 2.0, 3.0))],
         "popularity": lambda: Popularity(),
     }
     if item_features_available:
