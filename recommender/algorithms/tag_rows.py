@@ -6,7 +6,8 @@ items x tags TF-IDF matrix of :func:`recommender.algorithms.content.tfidf` (rows
     X' = [ X ; w F^T ]
 
 so two items that share tags co-occur in the tag rows as two artists co-occur in a listener's history
-(the "collective" EASE of Ning and Karypis's SSLIM, Steck's EASE with side information). A model fitted on
+(the side information of Ning and Karypis's collective SLIM, "Sparse linear methods with side
+information", CIKM 2012, here for EASE, RP3beta and ALS). A model fitted on
 ``X'`` keeps only item-side parameters and scores a user from their own row of ``X``, as before.
 ``w`` sets how much the tags count against the plays: on HetRec (plays as log(1 + plays), 2 to 14) the
 validation split preferred w = 20 for EASE, 10 for ALS and 3 for RP3beta (benchmarks/RESULTS.md).
