@@ -69,7 +69,7 @@ def encode_texts(texts: list[str]) -> np.ndarray:
     """Unit-norm MiniLM embeddings (texts x 384), the encoder loaded once per process."""
     import torch
 
-    from perception.lyrics.emotion import load_base_encoder, mean_pool
+    from perception.lyrics.analysis.emotion import load_base_encoder, mean_pool
 
     with _encoder_lock:
         if "model" not in _encoder:

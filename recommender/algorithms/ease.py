@@ -10,6 +10,9 @@ Cost: one dense items x items inverse, O(n^3) time and O(n^2) memory. This modul
 the ``max_items`` most popular items (default 8,000: about 0.25 GB in float32 and a few tens of seconds
 single-threaded); the others get no EASE score (0). HetRec Last.fm has 6,953 artists with two or more
 listeners, so the cap keeps every artist that collaborative filtering can say anything about.
+
+With ``tag_weight`` > 0 the item tags join ``X`` as pseudo-users (:mod:`.tag_rows`), so items that share
+tags are related even where few listeners have both (a tag row counts towards ``min_users``).
 """
 from __future__ import annotations
 
@@ -17,20 +20,22 @@ import numpy as np
 import scipy.linalg
 
 from .base import Recommender, as_csr
+from .tag_rows import with_tag_rows
 
 
 class EASE(Recommender):
     name = "ease"
-    hyperparameters = ("l2", "max_items", "min_users")
+    hyperparameters = ("l2", "max_items", "min_users", "tag_weight")
     fitted_arrays = ("items", "B")
 
-    def __init__(self, l2: float = 500.0, max_items: int = 8000, min_users: int = 2):
+    def __init__(self, l2: float = 500.0, max_items: int = 8000, min_users: int = 2, tag_weight: float = 0.0):
         self.l2 = l2
         self.max_items = max_items
         self.min_users = min_users
+        self.tag_weight = tag_weight
 
     def fit(self, user_items, item_features=None):
-        r = as_csr(user_items)
+        r = with_tag_rows(user_items, item_features, self.tag_weight)
         self.n_items = r.shape[1]
         counts = np.asarray((r > 0).sum(axis=0)).ravel()
         eligible = np.nonzero(counts >= self.min_users)[0]

@@ -7,7 +7,8 @@ and blended,
 
 The weights ``w`` are fitted on a validation split carved from the training matrix (per-user 20%
 hold-out): components are fitted on the rest, and coordinate ascent over a grid of weights maximises the
-validation NDCG@10 of up to ``tune_users`` users; then the components are refitted on the whole training
+validation NDCG@10 of up to ``tune_users`` users (ranked over each user's candidate pool, the union of
+the components' top 200: :mod:`.pooled_ndcg`); then the components are refitted on the whole training
 matrix with the chosen weights.
 
 A component may be given as a list of candidate factories (e.g. EASE with several L2 penalties): on the
@@ -20,7 +21,8 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Recommender, as_csr
-from .metrics import holdout_split, mean_ndcg
+from .metrics import holdout_split
+from .pooled_ndcg import PooledNDCG
 
 WEIGHT_GRID = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0)
 
@@ -73,17 +75,12 @@ class Hybrid(Recommender):
             for make in makes:
                 component = make().fit(fit_part, item_features)
                 scores = standardise(component.score(rows))
-                ndcg = mean_ndcg(scores, rows, held) if len(makes) > 1 else 0.0
+                ndcg = PooledNDCG({name: scores}, rows, held)({name: 1.0}) if len(makes) > 1 else 0.0
                 if ndcg > best_ndcg:
                     best_ndcg, z[name], self.factories[name] = ndcg, scores, make
                     self.chosen[name] = {"params": component.get_params(), "val_ndcg@10": ndcg}
         names = list(z)
-
-        def evaluate(w):
-            total = sum(w[n] * z[n] for n in names if w[n])
-            if isinstance(total, int):
-                return 0.0
-            return mean_ndcg(total, rows, held)
+        evaluate = PooledNDCG(z, rows, held)
 
         best = dict(self.weights)
         best_score = evaluate(best)
@@ -144,8 +141,12 @@ class Hybrid(Recommender):
 
 def default_components(item_features_available: bool = True, seed: int = 0) -> dict:
     """The default blend: EASE, item-kNN, RP3beta, ALS, content and popularity. EASE, item-kNN, RP3beta
-    and ALS come with a few candidate settings each, chosen on the validation split when tuning (the
-    first is the default without tuning; grids from validation runs on HetRec, benchmarks/RESULTS.md)."""
+    and ALS come with a few candidate settings each, chosen on the validation split when tuning (grids
+    from validation runs on HetRec, benchmarks/RESULTS.md). EASE, RP3beta and ALS have candidates that see
+    the item tags as pseudo-users (``tag_weight``, :mod:`.tag_rows`); the first candidate, the default
+    without tuning, is a plain model (the untuned default before the tag candidates), because a tag weight
+    suits a catalogue only as its validation says (on a small untuned catalogue the tags can drown the
+    plays)."""
     from .content import ContentBased
     from .ease import EASE
     from .itemknn import ItemKNN
@@ -154,12 +155,14 @@ def default_components(item_features_available: bool = True, seed: int = 0) -> d
     from .rp3beta import RP3beta
 
     comps = {
-        "ease": [lambda l2=l2: EASE(l2=l2) for l2 in (1000.0, 2000.0, 4000.0)],
+        "ease": [lambda l2=l2, t=t: EASE(l2=l2, tag_weight=t)
+                 for l2, t in ((1000.0, 0.0), (2000.0, 0.0), (2000.0, 20.0), (4000.0, 20.0), (2000.0, 30.0))],
         "itemknn": [lambda s=s: ItemKNN("cosine", k=200, shrinkage=s) for s in (10.0, 3.0)],
-        "rp3beta": [lambda a=a, b=b: RP3beta(alpha=a, beta=b, k=300)
-                    for a, b in ((0.85, 0.3), (0.75, 0.35), (1.0, 0.25))],
-        "als": [lambda f=f, a=a: ALS(factors=f, alpha=a, random_state=seed)
-                for f, a in ((64, 1.0), (32, 2.0))],
+        "rp3beta": [lambda a=a, b=b, t=t: RP3beta(alpha=a, beta=b, k=300, tag_weight=t)
+                    for a, b, t in ((0.85, 0.3, 0.0), (1.0, 0.25, 0.0), (1.0, 0.25, 3.0), (1.0, 0.25, 1.0),
+                                    (0.85, 0.3, 3.0))],
+        "als": [lambda f=f, a=a, t=t: ALS(factors=f, alpha=a, random_state=seed, tag_weight=t)
+                for f, a, t in ((64, 1.0, 0.0), (32, 2.0, 0.0), (32, 2.0, 10.0), (32, 2.0, 3.0))],
         "popularity": lambda: Popularity(),
     }
     if item_features_available:

@@ -19,6 +19,9 @@ the same least-squares projection is used for fold-in (BPR has no closed form); 
 keeps the factors learnt for the users in the training matrix for offline evaluation (in memory only:
 serving folds users in, so a saved model holds no per-user data).
 
+ALS with ``tag_weight`` > 0 is fitted with the item tags as extra pseudo-users (:mod:`.tag_rows`); users
+are folded in from their own rows as before.
+
 On a machine with CUDA, ``implicit``'s GPU models are used and the factors are copied back to the CPU.
 """
 from __future__ import annotations
@@ -26,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Recommender, as_csr
+from .tag_rows import with_tag_rows
 
 
 def _gpu_available() -> bool:
@@ -39,19 +43,21 @@ def _gpu_available() -> bool:
 
 class _ImplicitMF(Recommender):
     fitted_arrays = ("item_factors",)
+    tag_weight = 0.0
 
     def _make_model(self):  # pragma: no cover - abstract
         raise NotImplementedError
 
     def fit(self, user_items, item_features=None):
-        r = as_csr(user_items)
+        n_users = user_items.shape[0]
+        r = with_tag_rows(user_items, item_features, self.tag_weight)
         self.n_items = r.shape[1]
         model = self._make_model()
         model.fit(r, show_progress=False)
         if hasattr(model, "to_cpu"):
             model = model.to_cpu()
         self.item_factors = np.asarray(model.item_factors, dtype=np.float32)
-        self.learned_user_factors = np.asarray(model.user_factors, dtype=np.float32)
+        self.learned_user_factors = np.asarray(model.user_factors, dtype=np.float32)[:n_users]
         self._prepare()
         return self
 
@@ -111,10 +117,12 @@ class _ImplicitMF(Recommender):
 
 class ALS(_ImplicitMF):
     name = "als"
-    hyperparameters = ("factors", "regularization", "alpha", "iterations", "random_state", "num_threads")
+    hyperparameters = ("factors", "regularization", "alpha", "iterations", "random_state", "num_threads",
+                       "tag_weight")
 
     def __init__(self, factors: int = 64, regularization: float = 0.05, alpha: float = 2.0,
-                 iterations: int = 15, random_state: int = 0, num_threads: int = 1):
+                 iterations: int = 15, random_state: int = 0, num_threads: int = 1, tag_weight: float = 0.0):
+        self.tag_weight = tag_weight
         self.factors = factors
         self.regularization = regularization
         self.alpha = alpha

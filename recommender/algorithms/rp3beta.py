@@ -11,7 +11,8 @@ ends on a popular item counts less). Only the ``k`` largest entries of each row 
 
     score(u, j) = sum_i x_ui W_ij
 
-(the walk's third step from the user's own items, weighted by their interactions).
+(the walk's third step from the user's own items, weighted by their interactions). With ``tag_weight``
+> 0 the walk also passes through the items' tags, as pseudo-users (:mod:`.tag_rows`).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .base import Recommender, as_csr
+from .tag_rows import with_tag_rows
 
 
 def _row_normalised_power(m: sp.csr_matrix, alpha: float) -> sp.csr_matrix:
@@ -52,17 +54,19 @@ def _top_k_rows(m: sp.csr_matrix, k: int) -> sp.csr_matrix:
 
 class RP3beta(Recommender):
     name = "rp3beta"
-    hyperparameters = ("alpha", "beta", "k", "block_size")
+    hyperparameters = ("alpha", "beta", "k", "block_size", "tag_weight")
     fitted_arrays = ("W",)
 
-    def __init__(self, alpha: float = 0.85, beta: float = 0.3, k: int = 300, block_size: int = 2048):
+    def __init__(self, alpha: float = 0.85, beta: float = 0.3, k: int = 300, block_size: int = 2048,
+                 tag_weight: float = 0.0):
         self.alpha = alpha
         self.beta = beta
         self.k = k
         self.block_size = block_size
+        self.tag_weight = tag_weight
 
     def fit(self, user_items, item_features=None):
-        r = as_csr(user_items)
+        r = with_tag_rows(user_items, item_features, self.tag_weight)
         self.n_items = r.shape[1]
         p_ui = _row_normalised_power(r, self.alpha)
         p_iu = _row_normalised_power(r.T.tocsr(), self.alpha)

@@ -158,6 +158,21 @@ def test_rp3beta_walks_three_steps_and_discounts_popular_targets():
     assert RP3beta(alpha=1.0, beta=0.0, k=1).fit(x).W.getnnz(axis=1).max() == 1
 
 
+@pytest.mark.parametrize("model", [lambda t: EASE(l2=1.0, min_users=1, tag_weight=t),
+                                   lambda t: RP3beta(alpha=1.0, beta=0.0, tag_weight=t),
+                                   lambda t: ALS(factors=2, alpha=1.0, tag_weight=t)])
+def test_tags_as_pseudo_users_link_items_nobody_played_together(model):
+    # items 0 and 2 share a tag but no listener; item 1 shares neither: a listener of item 0 is offered item 2
+    x = sp.csr_matrix(np.array([[1, 0, 0], [0, 1, 0], [0, 1, 1]], dtype=np.float32))
+    tags = sp.csr_matrix(np.array([[1, 0], [0, 1], [1, 0]], dtype=np.float32))
+    plain = model(0.0).fit(x, tags)
+    tagged = model(5.0).fit(x, ItemContent(tags))
+    assert tagged.score(x[0])[0, 2] > plain.score(x[0])[0, 2]
+    assert tagged.score(x[0])[0, 2] > tagged.score(x[0])[0, 1]
+    assert type(tagged).from_fitted(tagged.get_params(), 3, tagged.fitted_state()).score(x[0]) == pytest.approx(
+        tagged.score(x[0]))
+
+
 def test_the_hybrid_keeps_the_candidate_that_validates_best():
     rng = np.random.default_rng(0)
     r = sp.csr_matrix((rng.random((60, 12)) < 0.4).astype(np.float32))

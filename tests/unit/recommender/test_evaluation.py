@@ -83,11 +83,11 @@ def hetrec_and_canary(tmp_path):
     return plain, canary
 
 
-def _content_ndcg(path, leak_free: bool) -> float:
+def _content_ndcg(path, leak_free: bool, name: str = "content") -> float:
     data = load_hetrec(path)
     train, test = holdout_split(data.user_items, 0.2, seed=0)
     features = data.item_features(held_out=test) if leak_free else data.item_features()
-    return evaluate_one("content", train, test, features, seed=0)["ndcg@10"]
+    return evaluate_one(name, train, test, features, seed=0)["ndcg@10"]
 
 
 def test_canary_tags_on_played_artists_do_not_move_the_leak_free_evaluation(hetrec_and_canary):
@@ -96,6 +96,12 @@ def test_canary_tags_on_played_artists_do_not_move_the_leak_free_evaluation(hetr
     assert abs(_content_ndcg(canary, leak_free=True) - clean) < 0.15 * clean
     # the same canary through features built from every tag row (the old protocol) is caught
     assert _content_ndcg(canary, leak_free=False) > 1.5 * clean
+
+
+def test_canary_tags_do_not_move_the_hybrid_whose_collaborative_models_read_tags(hetrec_and_canary):
+    plain, canary = hetrec_and_canary  # EASE, RP3beta and ALS candidates take the tags as pseudo-users
+    clean = _content_ndcg(plain, leak_free=True, name="hybrid")
+    assert abs(_content_ndcg(canary, leak_free=True, name="hybrid") - clean) < 0.15 * clean
 
 
 def test_features_drop_exactly_the_tags_of_held_out_pairs(hetrec_and_canary):

@@ -16,6 +16,8 @@ from recommender.sounds import SOUNDS_LIKE_MIN, fingerprint
 
 from .conftest import fake_text_vectors
 
+REAL_ENCODE_TEXTS = item_vectors.encode_texts  # the autouse fixture replaces it with a fake
+
 
 def test_text_vectors_are_stored_and_only_new_or_changed_items_encoded(tmp_path, monkeypatch):
     calls = []
@@ -34,6 +36,25 @@ def test_text_vectors_are_stored_and_only_new_or_changed_items_encoded(tmp_path,
     np.testing.assert_allclose(np.linalg.norm(again, axis=1), 1.0, rtol=1e-5)  # centred, unit rows
     stored_only = item_vectors.text_vectors(tmp_path, [(4, "New", []), (3, "Jig", []), (2, "Air", [])], encode=False)
     assert len(calls) == 2 and not stored_only[0].any() and stored_only[1:].any(axis=1).all()
+
+
+def test_encode_texts_loads_the_lyrics_encoder_and_returns_unit_rows(monkeypatch):
+    import torch
+
+    from perception.lyrics.analysis import emotion
+
+    def tokenizer(texts, **_kwargs):
+        ids = torch.tensor([[len(t), 1] for t in texts], dtype=torch.float32)
+        return {"input_ids": ids, "attention_mask": torch.ones(len(texts), 2)}
+
+    def encoder(input_ids, attention_mask):
+        return type("Out", (), {"last_hidden_state": input_ids[:, :, None].repeat(1, 1, 3)})()
+
+    monkeypatch.setattr(emotion, "load_base_encoder", lambda device: (tokenizer, encoder))
+    monkeypatch.setattr(item_vectors, "_encoder", {})
+    vectors = REAL_ENCODE_TEXTS(["Reel. folk", "Air"])
+    assert vectors.shape == (2, 3) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-6)
 
 
 def test_a_missing_encoder_leaves_the_text_block_out(tmp_path, monkeypatch, caplog):

@@ -43,3 +43,18 @@ def test_holdout_split_is_per_user_and_disjoint():
     assert train.multiply(test).nnz == 0
     again, _ = holdout_split(r, 0.2, seed=1)
     assert (again != train).nnz == 0
+
+
+def test_pooled_ndcg_matches_the_full_ranking():
+    from recommender.algorithms.metrics import mean_ndcg
+    from recommender.algorithms.pooled_ndcg import PooledNDCG
+
+    rng = np.random.default_rng(0)
+    r = sp.csr_matrix((rng.random((30, 40)) < 0.3).astype(np.float32))
+    train, held = holdout_split(r, 0.3, seed=0, min_items=2)
+    scores = {"a": rng.random((30, 40)).astype(np.float32), "b": rng.random((30, 40)).astype(np.float32)}
+    blend = scores["a"] + 0.5 * scores["b"]
+    # a pool covering every item: exact for any blend; a pool of 5: exact for one component
+    assert PooledNDCG(scores, train, held, pool=40)({"a": 1.0, "b": 0.5}) == pytest.approx(mean_ndcg(blend, train, held))
+    assert PooledNDCG(scores, train, held, pool=5)({"a": 1.0}) == pytest.approx(mean_ndcg(scores["a"], train, held))
+    assert PooledNDCG(scores, train, held, pool=5)({"a": 0.0, "b": 0.0}) == 0.0
