@@ -88,6 +88,8 @@ def _too_big(size: int, limit: int) -> str:
 def _midi_parts(data: bytes) -> tuple[list[tuple[str, int | None, list[Note]]], float, str]:
     try:
         pm = pretty_midi.PrettyMIDI(io.BytesIO(data))
+    except MemoryError:
+        raise  # the parse's memory limit, not the file's fault: the sandbox reports it as such
     except Exception:  # noqa: BLE001 - any parser failure means the same thing to a musician
         raise ScoreError("This file is not a readable MIDI file (it may be damaged or not MIDI at all).") from None
     if len(pm.instruments) > MAX_TRACKS:
@@ -124,6 +126,8 @@ def _music21_parts(data: bytes, ext: str) -> tuple[list[tuple[str, int | None, l
                 score = converter.parse(fh.name, format="musicxml", forceSource=True)  # no pickle cache
             finally:
                 os.unlink(fh.name)
+    except MemoryError:
+        raise
     except Exception:  # noqa: BLE001
         kind = "ABC" if ext in ABC_EXT else "MusicXML"
         raise ScoreError(f"This file is not readable {kind} (it may be damaged or in another format).") from None

@@ -25,7 +25,7 @@ def test_the_childs_score_error_comes_back_as_a_sentence():
 
 def test_a_child_over_its_memory_limit_is_reported():
     with pytest.raises(ParseOutOfMemory):
-        read_score_limited(midi_bytes(), ".mid", seconds=60, megabytes=40)
+        read_score_limited(midi_bytes(notes=((60, 120), (64, 120)) * 1500), ".mid", seconds=60, megabytes=40)
 
 
 def test_a_retried_job_reuses_the_sketch_it_already_read(user, make_sketch):
