@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connections
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -50,6 +51,32 @@ def fresh_rate_counters(settings):
 def no_embedded_startup_work(settings):
     """An in-process test server does not recover jobs or run periodic tasks unless a test asks."""
     settings.MOTIF_EMBEDDED_SCHEDULER = False
+
+
+@pytest.fixture(autouse=True)
+def timer_thread_inside_the_test_transaction(monkeypatch):
+    """While a test holds its transaction (the ``db`` fixture), the process's timer thread (heartbeats,
+    kept-back progress) writes through the test's own connection: with one of its own it would not see
+    the test's rows, and on SQLite it would wait out the lock the open transaction holds."""
+    from jobs.timers import timers
+
+    test_connection = connections["default"]
+    schedule = timers.call_at
+
+    def through_the_test_connection(callback):
+        def call():
+            if not test_connection.in_atomic_block:
+                return callback()
+            test_connection.inc_thread_sharing()
+            connections["default"] = test_connection
+            try:
+                return callback()
+            finally:
+                del connections["default"]
+                test_connection.dec_thread_sharing()
+        return call
+
+    monkeypatch.setattr(timers, "call_at", lambda key, when, callback: schedule(key, when, through_the_test_connection(callback)))
 
 
 @pytest.fixture
