@@ -7,9 +7,9 @@ and blended,
 
 The weights ``w`` are fitted on a validation split carved from the training matrix (per-user 20%
 hold-out): components are fitted on the rest, and coordinate ascent over a grid of weights maximises the
-validation NDCG@10 of up to ``tune_users`` users (ranked over each user's candidate pool, the union of
-the components' top 200: :mod:`.pooled_ndcg`); then the components are refitted on the whole training
-matrix with the chosen weights.
+validation NDCG@10 of every validation user, or of a sample of ``tune_users`` when given (ranked over
+each user's candidate pool, the union of the components' top 200: :mod:`.pooled_ndcg`); then the
+components are refitted on the whole training matrix with the chosen weights.
 
 A component may be given as a list of candidate factories (e.g. EASE with several L2 penalties): on the
 same validation split the candidate with the best NDCG@10 of its own is kept, before the weights are
@@ -38,7 +38,7 @@ class Hybrid(Recommender):
     name = "hybrid"
 
     def __init__(self, components: dict, weights: dict | None = None, tune: bool = True,
-                 tune_users: int = 1000, seed: int = 0, passes: int = 2):
+                 tune_users: int | None = None, seed: int = 0, passes: int = 2):
         # name -> zero-argument callable returning a Recommender, or a list of candidate callables
         self.candidates = {name: list(make) if isinstance(make, (list, tuple)) else [make]
                            for name, make in components.items()}
@@ -66,7 +66,7 @@ class Hybrid(Recommender):
         fit_part, val_part = holdout_split(r, 0.2, seed=self.seed + 1000)
         users = np.nonzero(np.diff(val_part.indptr))[0]
         rng = np.random.default_rng(self.seed)
-        if len(users) > self.tune_users:
+        if self.tune_users is not None and len(users) > self.tune_users:
             users = np.sort(rng.choice(users, self.tune_users, replace=False))
         rows, held = fit_part[users], val_part[users]
         z = {}
