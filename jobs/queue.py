@@ -125,13 +125,8 @@ def fair_order(waiting, in_flight, last_served):
     (seconds) of their last dispatched job; owners never served come first. The next job is
     the oldest of the owner with the fewest jobs in flight, then served least recently, then
     with the oldest waiting job. Each pick counts as in flight and served, so owners take turns.
+    A generator over a heap of owners: taking the first few of many waiting jobs costs little.
     """
-    return list(iter_fair_order(waiting, in_flight, last_served))
-
-
-def iter_fair_order(waiting, in_flight, last_served):
-    """:func:`fair_order`, one job at a time (a heap of owners: taking the first few of many
-    waiting jobs costs little)."""
     backlog = {}
     for job_id, owner, created_at in sorted(waiting, key=lambda item: item[2]):
         backlog.setdefault(owner, []).append((created_at, job_id))
@@ -160,7 +155,7 @@ def _dispatch_order(queue, waiting):
     served = (Job.objects.filter(queue=queue, owner__in=owners, dispatched_at__isnull=False)
               .values_list("owner").annotate(last=Max("dispatched_at")).values_list("owner", "last"))
     last_served = {owner: moment.timestamp() for owner, moment in served}
-    return iter_fair_order(waiting, in_flight, last_served)
+    return fair_order(waiting, in_flight, last_served)
 
 
 def dispatch_queued(queues=("cpu", "gpu")):

@@ -11,14 +11,12 @@ import numpy as np
 
 from studio.music.encoding import PitchRange
 from studio.music.keys import estimate_key
-from studio.music.voice_leading import MAJOR_SCALE, pitches_and_onsets
+from studio.music.voice_leading import SCALES, pitches_and_onsets
 
 
 def scale_pitch_classes(tonic: int, mode: str) -> np.ndarray:
     """``(12,)`` flags of the key's scale: major, or the natural minor for ``mode == "minor"``."""
-    flags = np.zeros(12, dtype=bool)
-    flags[(MAJOR_SCALE + tonic + (3 if mode == "minor" else 0)) % 12] = True
-    return flags
+    return SCALES[(tonic + (3 if mode == "minor" else 0)) % 12].astype(bool)
 
 
 def allowed_pitch_classes(melody: np.ndarray, prange: PitchRange, chord_pcs: list[frozenset] | None = None,

@@ -66,6 +66,20 @@ def parallel_moves(pitch: np.ndarray, transitions: np.ndarray) -> np.ndarray:
     return np.where(perfect, interval, -1)
 
 
+def crossed_steps(pitch: np.ndarray) -> np.ndarray:
+    """For pitch arrays ``(..., voices, steps)``: ``(..., voices - 1, steps)`` flags of the steps where a
+    voice sounds below the voice under it."""
+    upper, lower = pitch[..., :-1, :], pitch[..., 1:, :]
+    return (upper < lower) & (upper >= 0) & (lower >= 0)
+
+
+def wide_steps(pitch: np.ndarray) -> np.ndarray:
+    """For pitch arrays ``(..., voices, steps)``: ``(..., 2, steps)`` flags of the steps where soprano
+    and alto, or alto and tenor, sound more than an octave apart."""
+    upper, lower = pitch[..., :2, :], pitch[..., 1:3, :]
+    return (upper - lower > 12) & (upper >= 0) & (lower >= 0)
+
+
 def parallel_counts(pitch: np.ndarray, onset: np.ndarray) -> tuple[int, int]:
     """Parallel fifths and parallel octaves (with unisons) in one sample's ``(voices, steps)`` arrays."""
     moves = parallel_moves(pitch, pair_transitions(pitch, onset))
@@ -94,14 +108,12 @@ def sample_counts(tokens: np.ndarray, prange: PitchRange) -> dict[str, int]:
     lower = [n for voice in notes[1:] for n in voice]
     repeats = sum(1 for voice in notes[1:] for prev, cur in zip(voice, voice[1:]) if cur[1] == prev[1] and not cur[2])
     sounding = pitch >= 0
-    upper_pairs = [(0, 1), (1, 2)]
-    spaced = sum(int(((pitch[a] - pitch[b] > 12) & sounding[a] & sounding[b]).sum()) for a, b in upper_pairs)
-    spaced_total = sum(int((sounding[a] & sounding[b]).sum()) for a, b in upper_pairs)
+    spaced_total = sum(int((sounding[a] & sounding[b]).sum()) for a, b in ((0, 1), (1, 2)))
     both = sounding[:-1] & sounding[1:]
     return {"fifths": fifths, "octaves": octaves, "beats": pitch.shape[-1] / STEPS_PER_BEAT,
             "notes": [len(v) for v in notes], "out_of_range": out_of_range,
-            "lower_notes": len(lower), "repeats": repeats, "spaced": spaced, "spaced_total": spaced_total,
-            "crossed": int(((pitch[:-1] < pitch[1:]) & both).sum()), "crossed_total": int(both.sum())}
+            "lower_notes": len(lower), "repeats": repeats, "spaced": int(wide_steps(pitch).sum()),
+            "spaced_total": spaced_total, "crossed": int(crossed_steps(pitch).sum()), "crossed_total": int(both.sum())}
 
 
 def voice_leading_metrics(tokens: np.ndarray, prange: PitchRange) -> dict:

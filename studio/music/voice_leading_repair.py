@@ -18,9 +18,11 @@ from studio.music.voice_leading import (
     SATB_RANGES,
     STEPS_PER_BEAT,
     best_of,
+    crossed_steps,
     pair_transitions,
     parallel_moves,
     pitches_and_onsets,
+    wide_steps,
 )
 
 CROSSING_WEIGHT = 1 / STEPS_PER_BEAT
@@ -31,15 +33,13 @@ def faults(pitch: np.ndarray, transitions: np.ndarray) -> np.ndarray:
     """Parallels plus a beat of crossing counted as one, for pitch arrays ``(..., voices, steps)``
     sharing the onsets and rests that gave ``transitions`` (:func:`pair_transitions`)."""
     parallels = (parallel_moves(pitch, transitions) >= 0).sum(-1)
-    upper, lower = pitch[..., :-1, :], pitch[..., 1:, :]
-    crossed = ((upper < lower) & (upper >= 0) & (lower >= 0)).sum((-1, -2))
-    return parallels + CROSSING_WEIGHT * crossed
+    return parallels + CROSSING_WEIGHT * crossed_steps(pitch).sum((-1, -2))
 
 
 def wide_spacing(pitch: np.ndarray) -> np.ndarray:
-    """Steps where soprano and alto, or alto and tenor, sound more than an octave apart."""
-    upper, lower = pitch[..., :2, :], pitch[..., 1:3, :]
-    return ((upper - lower > 12) & (upper >= 0) & (lower >= 0)).sum((-1, -2))
+    """Steps where soprano and alto, or alto and tenor, sound more than an octave apart (a count per
+    pitch array ``(..., voices, steps)``)."""
+    return wide_steps(pitch).sum((-1, -2))
 
 
 def note_span(pitch: np.ndarray, onset: np.ndarray, voice: int, step: int) -> tuple[int, int]:
@@ -60,9 +60,8 @@ def fault_notes(pitch: np.ndarray, onset: np.ndarray,
     moves = parallel_moves(pitch, transitions)
     found = [tuple((v, *note_span(pitch, onset, v, t)) for v in (a, b) if v > 0 for t in (after, before))
              for a, b, before, after in transitions[moves >= 0]]
-    upper, lower = pitch[:-1], pitch[1:]
     found += [tuple((u, *note_span(pitch, onset, u, t)) for u in (v, v + 1) if u > 0)
-              for v, t in zip(*np.nonzero((upper < lower) & (upper >= 0) & (lower >= 0)))]
+              for v, t in zip(*np.nonzero(crossed_steps(pitch)))]
     return list(dict.fromkeys(found))
 
 

@@ -103,9 +103,13 @@ class MediaReader:
     def frames(self, threaded: bool = False) -> Iterator[Frame]:
         """The analysis frames in order. ``threaded``: decode on a thread of its own, scale on
         another (both mostly outside the GIL), so on two cores decoding, scaling and the caller's
-        analysis overlap; iterate it through :func:`read_ahead` for the scaling's thread."""
-        decoded = self._decoded()
-        for index, time, frame in read_ahead(decoded) if threaded else decoded:
+        analysis overlap."""
+        if not threaded:
+            return self._scaled(self._decoded())
+        return read_ahead(self._scaled(read_ahead(self._decoded())))
+
+    def _scaled(self, decoded: Iterator[tuple[int, float, av.VideoFrame]]) -> Iterator[Frame]:
+        for index, time, frame in decoded:
             yield Frame(index, time, *_to_small(frame, self.size))
 
     def _decoded(self) -> Iterator[tuple[int, float, av.VideoFrame]]:

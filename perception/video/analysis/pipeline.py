@@ -17,7 +17,7 @@ from .errors import AnalysisCancelled, VideoRejected
 from .faces import make_face_detector
 from .keyframes import KeyframePicker
 from .labels import make_labeller
-from .media import MediaReader, read_ahead
+from .media import MediaReader
 from .probe import ProbeResult, probe_video
 from .sheet import contact_sheet, keyframe_strip
 from .shots import DEFAULT_DETECTOR, TransitionFinder
@@ -118,7 +118,7 @@ def _decode_pass(reader: MediaReader, options: AnalysisOptions, face_detector, t
     data: _FramePass | None = None
     previous_luma = None
     face_every = 1
-    for frame in read_ahead(reader.frames(threaded=True)):
+    for frame in reader.frames(threaded=True):
         if data is None:  # the reader knows the frame rate once the file is open
             fps = reader.fps
             data = _FramePass(TransitionFinder(options.detector, fps, int(round(options.min_shot_seconds * fps))))

@@ -46,7 +46,7 @@ def test_fair_order_takes_turns_fewest_in_flight_then_least_recently_served_then
     in_flight = {"c": 1}
     last_served = {"a": 100.0, "b": 50.0}
     # d was never served, b before a; c has a job in flight so comes after everyone's first.
-    assert queue.fair_order(waiting, in_flight, last_served) == ["d1", "b1", "a1", "c1", "a2"]
+    assert list(queue.fair_order(waiting, in_flight, last_served)) == ["d1", "b1", "a1", "c1", "a2"]
 
 
 def test_the_limit_counts_dispatched_and_running_jobs_per_queue(published, user, settings):
