@@ -34,7 +34,9 @@ MAX_STEPS_PER_BAR = max(steps_per_bar(m) for m in SUPPORTED_METRES)
 @dataclass
 class VAEConfig:
     """Hyper-parameters of a :class:`MelodyVAE` (stored in every checkpoint). ``prior_keys`` names the
-    fitted prior mixtures (``"6/8:16"``), filled in when the prior is fitted."""
+    fitted prior mixtures (``"6/8:16"``), filled in when the prior is fitted; ``prior_components`` is
+    the number of kernel centres of each and ``prior_bandwidth`` their spread as a share of the spread
+    of the training windows' posterior means (:func:`studio.training.attributes.fit_latent_prior`)."""
 
     vocab_size: int = MELODY_RANGE.vocab_size
     embed: int = 32
@@ -48,7 +50,8 @@ class VAEConfig:
     beta: float = 0.2
     free_bits_per_bar: float = 48.0
     dropout: float = 0.0
-    prior_components: int = 4
+    prior_components: int = 256
+    prior_bandwidth: float = 0.5
     prior_keys: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -84,11 +87,12 @@ class MelodyVAE(nn.Module):
         self.out = nn.Linear(c.dec_hidden, c.vocab_size)
         self.register_buffer("attributes", torch.zeros(0, c.latent), persistent=True)
         self.attribute_names: list[str] = []
-        # Fitted prior mixtures, one per config.prior_keys entry: weights, means and Cholesky factors.
+        # Fitted prior mixtures, one per config.prior_keys entry: weights, means and Cholesky factors, one
+        # shared by the mixture's components (a kernel prior) or, in checkpoints fitted before it, one each.
         k = c.prior_components
         self.register_buffer("prior_weights", torch.zeros(0, k), persistent=True)
         self.register_buffer("prior_mean", torch.zeros(0, k, c.latent), persistent=True)
-        self.register_buffer("prior_scale_tril", torch.zeros(0, k, c.latent, c.latent), persistent=True)
+        self.register_buffer("prior_scale_tril", torch.zeros(0, c.latent, c.latent), persistent=True)
 
     @property
     def device(self) -> torch.device:
@@ -179,9 +183,12 @@ class MelodyVAE(nn.Module):
         return torch.stack(out, dim=1)
 
     def decode_noise(self, n: int, bars: int, metre: str = "4/4", generator: torch.Generator | None = None) -> torch.Tensor:
-        """Gumbel noise ``(bars * steps_per_bar, n, vocab)`` for sampling ``n`` melodies, drawn on the CPU."""
-        u = torch.rand(bars * steps_per_bar(metre), n, self.config.vocab_size, generator=generator).clamp_(1e-10, 1 - 1e-10)
-        return (-torch.log(-torch.log(u))).to(self.device)
+        """Gumbel noise ``(bars * steps_per_bar, n, vocab)`` for sampling ``n`` melodies, drawn on the CPU:
+        one bar's draws, the same in every bar, so that bars the conductor means alike come out alike
+        (tunes repeat their bars; independent draws in every bar repeat a bar half as often as the data)."""
+        spb = steps_per_bar(metre)
+        u = torch.rand(spb, n, self.config.vocab_size, generator=generator).clamp_(1e-10, 1 - 1e-10)
+        return (-torch.log(-torch.log(u))).repeat(bars, 1, 1).to(self.device)
 
     # -- training --------------------------------------------------------------------------------
     def forward(self, tokens: torch.Tensor, metre: str = "4/4", chords: torch.Tensor | None = None,
@@ -205,15 +212,18 @@ class MelodyVAE(nn.Module):
                      generator: torch.Generator | None = None) -> torch.Tensor:
         """``n`` latents from the prior for ``bars``-bar melodies in ``metre``, their spread scaled by
         ``temperature``: the fitted mixture of that metre (the nearest window length fitted; 4/4's when
-        the metre has none) or N(0, I)."""
+        the metre has none) or N(0, I). Each draw picks a component, then adds its (or the shared)
+        Cholesky factor times standard normal noise."""
         eps = torch.randn(n, self.config.latent, generator=generator) * max(temperature, 1e-3)
         k = self._prior_index(metre, bars)
         if k is None:
             return eps.to(self.device)
         weights = self.prior_weights[k].cpu().clamp(min=0)
         component = torch.multinomial(weights / weights.sum(), n, replacement=True, generator=generator)
-        mean, tril = self.prior_mean[k].cpu()[component], self.prior_scale_tril[k].cpu()[component]
-        return (mean + torch.einsum("nij,nj->ni", tril, eps)).to(self.device)
+        mean, tril = self.prior_mean[k].cpu()[component], self.prior_scale_tril[k].cpu()
+        if tril.dim() == 3:
+            return (mean + torch.einsum("nij,nj->ni", tril[component], eps)).to(self.device)
+        return (mean + eps @ tril.T).to(self.device)
 
     def _prior_index(self, metre: str, bars: int) -> int | None:
         keys = [key.split(":") for key in self.config.prior_keys][:len(self.prior_mean)]
@@ -225,7 +235,8 @@ class MelodyVAE(nn.Module):
 
     def set_latent_prior(self, keys: list[str], weights: torch.Tensor, means: torch.Tensor,
                          scale_trils: torch.Tensor) -> None:
-        """Store fitted prior mixtures, one per ``"metre:bars"`` key."""
+        """Store fitted prior mixtures, one per ``"metre:bars"`` key (``scale_trils``: one Cholesky factor
+        per key, shared by its components)."""
         self.config.prior_keys = list(keys)
         self.prior_weights = weights.detach().to(self.device, torch.float32)
         self.prior_mean = means.detach().to(self.device, torch.float32)

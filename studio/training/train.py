@@ -7,6 +7,7 @@ by ``--resume`` goes beside it in ``*.resume.pt`` (plain tensors and containers,
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 import sys
@@ -18,6 +19,7 @@ import torch
 
 from studio.ml.checkpoints import FILENAMES, build_model, grow_weights, load_weights, read_checkpoint, save_checkpoint
 from studio.ml.device import default_device
+from studio.ml.vae import VAEConfig
 from studio.music.chords import NO_CHORD, code_features
 from studio.music.encoding import FIRST_PITCH_TOKEN, MELODY_RANGE, VOICE_RANGE, random_transpose
 from studio.music.score import SUPPORTED_METRES
@@ -41,16 +43,20 @@ def _lr_at(step: int, total: int, lr: float, lr_final: float) -> float:
 def train(kind: str, config_name: str = "default", epochs: int = 1, out: Path = Path("studio/checkpoints"),
           resume: bool = False, seed: int = 0, max_minutes: float | None = None, sets: dict | None = None,
           data_hash: str | None = None, progress: bool = True, log=print, init: Path | None = None,
-          model_overrides: dict | None = None, partial_data: bool = False, save_minutes: float | None = None) -> dict:
+          model_overrides: dict | None = None, partial_data: bool = False, save_minutes: float | None = None,
+          lr: tuple[float, float] | None = None) -> dict:
     """Train a ``"vae"`` or ``"gan"``; returns the checkpoint's meta dict (with ``path``).
     ``sets`` (window sets) and ``data_hash`` may be given instead of the music21 corpus.
     ``init`` (a checkpoint of the same kind and architecture) starts from its weights: fine-tuning with
     a fresh optimiser, e.g. under a changed loss setting; its training record is kept in the meta; a
     checkpoint of an older, smaller architecture is grown into this one (:func:`grow_weights`).
     ``partial_data`` trains on the corpus shards parsed so far; ``save_minutes`` also writes the
-    checkpoint every so many minutes inside an epoch, so a stopped run leaves its latest model."""
+    checkpoint every so many minutes inside an epoch, so a stopped run leaves its latest model.
+    ``lr`` = (first, final) replaces the config's learning-rate schedule (a continued run starts lower)."""
     set_seed(seed)
     cfg = get_config(kind, config_name)
+    if lr is not None:
+        cfg = dataclasses.replace(cfg, lr=lr[0], lr_final=lr[1])
     if sets is None and kind == "gan":
         sets, data_hash, stats = load_gan_sets(progress)
     elif sets is None:
@@ -94,7 +100,7 @@ def train(kind: str, config_name: str = "default", epochs: int = 1, out: Path = 
             history.append(record)
             log(" ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in record.items()))
             meta = loop.finish_meta({"config_name": config_name, "seed": seed, "epochs": record["epoch"],
-                                     "planned_epochs": epochs, "history": history, "data_hash": data_hash,
+                                     "planned_epochs": epochs, "lr": [cfg.lr, cfg.lr_final], "history": history, "data_hash": data_hash,
                                      "data": stats, "train_seconds": record["seconds"], "device": str(device),
                                      "stopped_early": stopped_early, "initialised_from": initialised_from,
                                      "metrics": {k: v for k, v in record.items() if k.startswith("val_")}})
@@ -144,6 +150,32 @@ def _load_init(model, kind: str, path: Path) -> dict:
 
 
 BATCH_SCALE = {2: 1.0, 4: 1.0, 8: 0.5, 16: 0.25}
+
+
+def prior_record(config) -> dict:
+    """What a checkpoint's meta says of its latent prior."""
+    return {"kind": "kernel", "components": config.prior_components, "bandwidth": config.prior_bandwidth}
+
+
+def refit_vae_prior(path: Path, out: Path | None = None, components: int | None = None,
+                    bandwidth: float | None = None, sets: dict | None = None, progress: bool = True) -> dict:
+    """Fit a trained VAE checkpoint's latent prior again (:func:`fit_latent_prior`) on the training
+    windows of the corpus (or ``sets``), with ``components`` kernel centres and ``bandwidth`` (by default
+    :class:`VAEConfig`'s, whatever the checkpoint had), and write it to ``out`` (default: in place). The weights are untouched. Returns the new meta."""
+    from studio.ml.checkpoints import load_checkpoint
+    from studio.training.attributes import fit_latent_prior
+
+    model, payload = load_checkpoint(path, default_device())
+    if payload["kind"] != "vae":
+        raise ValueError(f"{path} holds a {payload['kind']!r} model, not a 'vae'")
+    if sets is None:
+        sets = load_windows(progress=progress)[0]
+    model.config.prior_components = components or VAEConfig.prior_components
+    model.config.prior_bandwidth = bandwidth or VAEConfig.prior_bandwidth
+    model.set_latent_prior(*fit_latent_prior(model, VAELoop._buckets(sets, "train"), model.device))
+    meta = {**payload.get("meta", {}), "prior": {**prior_record(model.config), "refitted": time.strftime("%Y-%m-%d")}}
+    save_checkpoint(Path(out or path), "vae", model, meta)
+    return meta
 
 
 class VAELoop:
@@ -244,7 +276,7 @@ class VAELoop:
         names, vectors = compute_attribute_vectors(self.model, four.tokens.astype(np.int64), self.device)
         self.model.set_attributes(names, vectors)
         self.model.set_latent_prior(*fit_latent_prior(self.model, self.train_sets, self.device))
-        return meta
+        return {**meta, "prior": prior_record(self.model.config)}
 
 
 def load_gan_sets(progress: bool = True) -> tuple[dict, str, dict]:

@@ -19,6 +19,9 @@ class Command(BaseCommand):
                             help="start from this checkpoint's weights (same architecture), with a fresh optimiser")
         parser.add_argument("--free-bits-per-bar", type=float, default=None,
                             help="VAE: KL nats per bar left unpenalised (overrides the config's value)")
+        parser.add_argument("--lr", type=float, nargs=2, metavar=("FIRST", "FINAL"), default=None,
+                            help="learning rate decaying from FIRST to FINAL over the planned epochs "
+                                 "(overrides the config's; a run continued with --init starts lower)")
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--max-minutes", type=float, default=None, help="stop (and save) after this long")
         parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (the box is shared)")
@@ -41,7 +44,8 @@ class Command(BaseCommand):
                      init=Path(opts["init"]) if opts["init"] else None,
                      model_overrides=({"free_bits_per_bar": opts["free_bits_per_bar"]}
                                       if opts["free_bits_per_bar"] is not None else None),
-                     partial_data=opts["partial_data"], save_minutes=opts["save_minutes"])
+                     partial_data=opts["partial_data"], save_minutes=opts["save_minutes"],
+                     lr=tuple(opts["lr"]) if opts["lr"] else None)
         if opts["json"]:
             self.stdout.write(json.dumps(meta, default=str))
         else:

@@ -108,7 +108,8 @@ def test_init_starts_from_a_checkpoint_with_overrides_and_records_it(tiny_checkp
     source = tiny_checkpoints / "melody_vae.safetensors"
     before, _ = load_checkpoint(source, torch.device("cpu"))
     meta = train("vae", "tiny", epochs=1, out=tmp_path, sets=tiny_sets, data_hash="tiny", progress=False,
-                 log=lambda m: None, init=source, model_overrides={"free_bits_per_bar": 3.0})
+                 log=lambda m: None, init=source, model_overrides={"free_bits_per_bar": 3.0}, lr=(2e-4, 5e-5))
+    assert meta["lr"] == [2e-4, 5e-5]
     assert meta["initialised_from"]["file"] == "melody_vae.safetensors"
     assert meta["initialised_from"]["epochs"] == 1
     after, _ = load_checkpoint(tmp_path / "melody_vae.safetensors", torch.device("cpu"))
@@ -136,21 +137,67 @@ def test_init_refuses_another_kind_or_architecture(tiny_checkpoints, tiny_sets, 
               init=tmp_path / "other.safetensors")
 
 
-def test_trained_vae_samples_from_a_mixture_prior_fitted_per_metre(tiny_checkpoints, tiny_sets):
+def test_trained_vae_samples_from_a_kernel_prior_fitted_per_metre(tiny_checkpoints, tiny_sets):
     from studio.training.attributes import posterior_means
 
-    model, _ = load_checkpoint(tiny_checkpoints / "melody_vae.safetensors", torch.device("cpu"))
-    latent, k = model.config.latent, model.config.prior_components
+    model, payload = load_checkpoint(tiny_checkpoints / "melody_vae.safetensors", torch.device("cpu"))
+    latent, k, bandwidth = model.config.latent, model.config.prior_components, model.config.prior_bandwidth
+    assert payload["meta"]["prior"] == {"kind": "kernel", "components": k, "bandwidth": bandwidth}
     assert model.config.prior_keys == ["4/4:2", "4/4:4", "6/8:2", "6/8:4"]
-    assert model.prior_mean.shape == (4, k, latent) and model.prior_scale_tril.shape == (4, k, latent, latent)
+    assert model.prior_mean.shape == (4, k, latent) and model.prior_scale_tril.shape == (4, latent, latent)
     index = model.config.prior_keys.index("6/8:4")
     mus = posterior_means(model, tiny_sets["melody4_6-8_train"].tokens.astype(np.int64), torch.device("cpu"))
-    mixture_mean = (model.prior_weights[index][:, None] * model.prior_mean[index]).sum(0)
-    assert torch.allclose(mixture_mean, mus.mean(0), atol=1e-3)
+    # Every centre is the code of a real training window, all equally likely ...
+    for centre in model.prior_mean[index]:
+        assert float((mus - centre).norm(dim=1).min()) < 1e-4
+    assert torch.allclose(model.prior_weights[index], torch.full((k,), 1.0 / k))
+    # ... and the kernels' spread is the bandwidth times the spread of the training windows' codes.
+    tril = model.prior_scale_tril[index].double()
+    expected = bandwidth ** 2 * np.cov(mus.double().numpy().T)
+    assert np.allclose((tril @ tril.T).numpy(), expected, atol=1e-4)
     z = model.prior_sample(20000, 4, "6/8", generator=torch.Generator().manual_seed(0))
+    mixture_mean = model.prior_mean[index].mean(0)
     assert torch.allclose(z.mean(0), mixture_mean, atol=0.05 + 0.05 * float(mus.std()))
     assert model._prior_index("9/8", 16) == model.config.prior_keys.index("4/4:4")  # 4/4's, nearest length
     assert model.sample(3, 2, "6/8", generator=torch.Generator().manual_seed(1)).shape == (3, 24)
+
+
+def test_a_prior_with_a_covariance_per_component_still_samples(tiny_checkpoints):
+    """Checkpoints fitted before the kernel prior hold one Cholesky factor per mixture component."""
+    model, _ = load_checkpoint(tiny_checkpoints / "melody_vae.safetensors", torch.device("cpu"))
+    latent = model.config.latent
+    means = torch.stack([torch.full((latent,), 3.0), torch.full((latent,), -3.0)])[None]
+    trils = torch.stack([torch.eye(latent) * 0.1, torch.eye(latent) * 0.5])[None]
+    model.set_latent_prior(["4/4:2"], torch.tensor([[0.25, 0.75]]), means, trils)
+    z = model.prior_sample(20000, 2, "4/4", generator=torch.Generator().manual_seed(0))
+    high = z[:, 0] > 0
+    assert abs(float(high.float().mean()) - 0.25) < 0.02
+    assert abs(float(z[high].std()) - 0.1) < 0.01 and abs(float(z[~high].std()) - 0.5) < 0.02
+
+
+def test_sampling_draws_the_same_noise_in_every_bar(tiny_checkpoints):
+    model, _ = load_checkpoint(tiny_checkpoints / "melody_vae.safetensors", torch.device("cpu"))
+    noise = model.decode_noise(3, 4, "6/8", torch.Generator().manual_seed(0))
+    assert noise.shape == (4 * 12, 3, model.config.vocab_size)
+    bars = noise.view(4, 12, 3, -1)
+    assert all(torch.equal(bars[0], bars[k]) for k in range(1, 4))
+    assert not torch.equal(noise[0], noise[1]) and not torch.equal(noise[:, 0], noise[:, 1])
+
+
+def test_the_prior_can_be_fitted_again_with_other_settings(tiny_checkpoints, tiny_sets, tmp_path):
+    from studio.training.train import refit_vae_prior
+
+    source = tiny_checkpoints / "melody_vae.safetensors"
+    meta = refit_vae_prior(source, tmp_path / "refitted.safetensors", components=3, bandwidth=0.25,
+                           sets=tiny_sets, progress=False)
+    assert meta["prior"]["components"] == 3 and meta["prior"]["bandwidth"] == 0.25
+    before, _ = load_checkpoint(source, torch.device("cpu"))
+    after, payload = load_checkpoint(tmp_path / "refitted.safetensors", torch.device("cpu"))
+    assert payload["meta"]["history"] == load_checkpoint(source)[1]["meta"]["history"]
+    assert torch.equal(before.out.weight, after.out.weight)
+    assert after.prior_mean.shape[1] == 3 and after.config.prior_bandwidth == 0.25
+    ratio = after.prior_scale_tril[0].diagonal() / before.prior_scale_tril[0].diagonal()
+    assert torch.allclose(ratio, torch.full_like(ratio, 0.25 / before.config.prior_bandwidth), rtol=1e-4)
 
 
 def test_a_vae_saved_without_a_fitted_prior_loads_with_the_standard_normal(tiny_checkpoints):
