@@ -4,7 +4,9 @@ Reports are written at most once every ``MIN_INTERVAL`` seconds per job, the job
 as its first. One made sooner is kept, the latest winning, and written by the process's timer
 thread once the interval is over (``jobs.heartbeat.call_while_running``), unless the job has
 finished by then: a job done within its first interval writes no progress row and sends no
-progress event, and a long one still shows its latest report within ``MIN_INTERVAL``.
+progress event, and a long one still shows its latest report within ``MIN_INTERVAL``. A kept-back
+report gets one try (it is best-effort, and the job's end waits for it): one the database refuses
+is dropped with a log line, where a report made in the job's own thread is retried.
 """
 import logging
 import threading
@@ -16,7 +18,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from jobs.broadcast import send_job_event
-from jobs.db import with_reconnect
+from jobs.db import ATTEMPTS, with_reconnect
 from jobs.errors import JobCancelled, JobTimedOut
 from jobs.heartbeat import call_while_running
 from jobs.messages import Message
@@ -92,18 +94,18 @@ def flush(job_id):
         job, percent, message = _pending.pop(job_id)
         _last_report[job_id] = time.monotonic()
         try:
-            _write(job, job_id, percent, message)
+            _write(job, job_id, percent, message, tries=1)
         except JobCancelled:
             _cancelled.add(job_id)
         except DatabaseError:
             logger.warning("A progress report of job %s could not be written", job_id, exc_info=True)
 
 
-def _write(job, job_id, percent, message):
+def _write(job, job_id, percent, message, tries=ATTEMPTS):
     moment = timezone.now()
     updated = with_reconnect(
         Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update,
-        progress=percent, message=message, updated_at=moment, heartbeat_at=moment,
+        progress=percent, message=message, updated_at=moment, heartbeat_at=moment, tries=tries,
     )
     if not updated:
         _last_report.pop(job_id, None)

@@ -1,8 +1,11 @@
 """Progress reports kept back within a job's first interval: written by the timer thread for a job
 still running, never for one that ended first."""
+import threading
 import time
 
 import pytest
+from django.db import OperationalError
+from django.db.models.query import QuerySet
 from django.utils import timezone
 
 from jobs import progress
@@ -62,3 +65,33 @@ def test_a_cancellation_seen_by_a_kept_back_write_stops_the_job_at_its_next_repo
         with pytest.raises(JobCancelled):
             progress.report(job, 50, "Fifty")
         progress.forget(job.pk)
+
+
+def test_a_kept_back_report_the_database_refuses_gets_one_try_and_the_job_does_not_wait(user, events, monkeypatch,
+                                                                                        caplog):
+    """The timer thread's write is best-effort: no retries (4 of them with SQLite's 20 s lock timeout
+    each would hold the job's end for over a minute), a log line, and the report is dropped."""
+    job = running_job(user)
+    tries = []
+    real_update = QuerySet.update
+
+    def refused_in_the_timer_thread(self, **fields):
+        if "progress" in fields and threading.current_thread() is not threading.main_thread():
+            tries.append(fields["progress"])
+            raise OperationalError("database is locked")
+        return real_update(self, **fields)
+
+    monkeypatch.setattr(QuerySet, "update", refused_in_the_timer_thread)
+    with Heartbeat(job):
+        progress.started(job.pk)
+        progress.report(job, 30, "Thirty")
+        deadline = time.monotonic() + 2
+        while not tries and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.2)
+        begun = time.monotonic()
+        progress.forget(job.pk)
+        assert time.monotonic() - begun < 0.5
+    assert tries == [30]
+    assert Job.objects.get(pk=job.pk).progress == 0 and events == []
+    assert "could not be written" in caplog.text
