@@ -210,3 +210,11 @@ def test_a_vae_saved_without_a_fitted_prior_loads_with_the_standard_normal(tiny_
     assert len(model.prior_mean) == 0
     z = model.prior_sample(20000, 2, generator=torch.Generator().manual_seed(0))
     assert z.mean().abs() < 0.02 and abs(float(z.std()) - 1.0) < 0.02
+
+
+def test_the_posterior_log_variance_stops_at_the_configured_floor():
+    vae = MelodyVAE(VAEConfig(embed=8, enc_hidden=8, latent=4, conductor_hidden=8, dec_hidden=8, logvar_floor=-3.0))
+    with torch.no_grad():
+        vae.to_logvar.bias.fill_(-100.0)
+    _, logvar = vae.encode(torch.zeros(2, 32, dtype=torch.long))
+    assert torch.equal(logvar, torch.full((2, 4), -3.0))
