@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from studio.ml.checkpoints import FILENAMES, build_model, grow_weights, load_weights, read_checkpoint, save_checkpoint
+from studio.ml.checkpoints import (FILENAMES, build_model, grow_weights, load_checkpoint, load_weights,
+                                   read_checkpoint, save_checkpoint)
 from studio.ml.device import default_device
 from studio.ml.vae import VAEConfig
 from studio.music.chords import NO_CHORD, code_features
@@ -100,9 +101,9 @@ def train(kind: str, config_name: str = "default", epochs: int = 1, out: Path = 
             history.append(record)
             log(" ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in record.items()))
             meta = loop.finish_meta({"config_name": config_name, "seed": seed, "epochs": record["epoch"],
-                                     "planned_epochs": epochs, "lr": [cfg.lr, cfg.lr_final], "history": history, "data_hash": data_hash,
-                                     "data": stats, "train_seconds": record["seconds"], "device": str(device),
-                                     "stopped_early": stopped_early, "initialised_from": initialised_from,
+                                     "planned_epochs": epochs, "lr": [cfg.lr, cfg.lr_final], "history": history,
+                                     "data_hash": data_hash, "data": stats, "train_seconds": record["seconds"],
+                                     "device": str(device), "stopped_early": stopped_early, "initialised_from": initialised_from,
                                      "metrics": {k: v for k, v in record.items() if k.startswith("val_")}})
             save_checkpoint(path, kind, model, meta)
             model.train()
@@ -161,8 +162,8 @@ def refit_vae_prior(path: Path, out: Path | None = None, components: int | None 
                     bandwidth: float | None = None, sets: dict | None = None, progress: bool = True) -> dict:
     """Fit a trained VAE checkpoint's latent prior again (:func:`fit_latent_prior`) on the training
     windows of the corpus (or ``sets``), with ``components`` kernel centres and ``bandwidth`` (by default
-    :class:`VAEConfig`'s, whatever the checkpoint had), and write it to ``out`` (default: in place). The weights are untouched. Returns the new meta."""
-    from studio.ml.checkpoints import load_checkpoint
+    :class:`VAEConfig`'s, whatever the checkpoint had), and write it to ``out`` (default: in place). The
+    weights are untouched. Returns the new meta."""
     from studio.training.attributes import fit_latent_prior
 
     model, payload = load_checkpoint(path, default_device())
@@ -173,7 +174,8 @@ def refit_vae_prior(path: Path, out: Path | None = None, components: int | None 
     model.config.prior_components = components or VAEConfig.prior_components
     model.config.prior_bandwidth = bandwidth or VAEConfig.prior_bandwidth
     model.set_latent_prior(*fit_latent_prior(model, VAELoop._buckets(sets, "train"), model.device))
-    meta = {**payload.get("meta", {}), "prior": {**prior_record(model.config), "refitted": time.strftime("%Y-%m-%d")}}
+    meta = {**payload.get("meta", {}),
+            "prior": {**prior_record(model.config), "refitted": time.strftime("%Y-%m-%d")}}
     save_checkpoint(Path(out or path), "vae", model, meta)
     return meta
 
