@@ -24,10 +24,15 @@ import torch.nn.functional as F
 from torch import nn
 
 from studio.music.chords import FEATURES as CHORD_FEATURES
+from studio.music.chords import beat_steps
 from studio.music.encoding import FIRST_PITCH_TOKEN, MELODY_RANGE
 from studio.music.score import SUPPORTED_METRES, steps_per_bar
 
 WINDOW_BARS = (2, 4, 8, 16)
+# Log-odds added to the pitches of the sounding chord on each beat's first step when chords are given
+# (the odds of striking a note at all kept): samples from real tunes' codes follow the code more than the
+# chord features, and a musician who types "Am F C G" expects the melody to outline it.
+CHORD_TONE_BONUS = 2.0
 MAX_STEPS_PER_BAR = max(steps_per_bar(m) for m in SUPPORTED_METRES)
 
 
@@ -54,7 +59,7 @@ class VAEConfig:
     logvar_floor: float = -10.0
     dropout: float = 0.0
     prior_components: int = 256
-    prior_bandwidth: float = 0.5
+    prior_bandwidth: float = 0.4
     prior_keys: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -162,6 +167,7 @@ class MelodyVAE(nn.Module):
         e, ch = self.config.embed, self.config.conductor_hidden
         token_proj = self.embed.weight @ w_ih[:, :e].T
         context_proj = self._step_context(metre, b, bars, chords) @ w_ih[:, e + ch:].T
+        chord_bonus = None if chords is None else self._chord_tone_bonus(chords, metre)
         if temperature <= 0:
             noise = None
         elif noise is None:
@@ -180,11 +186,24 @@ class MelodyVAE(nn.Module):
                 n = torch.tanh(gi[:, 2 * hidden:] + r * gh[:, 2 * hidden:])
                 h = n + u_gate * (h - n)
                 logits = self.out(h)
+                if chord_bonus is not None:
+                    logits = _favour_pitches(logits, chord_bonus[:, len(out)])
                 if noise is not None:
                     logits = logits / temperature + noise[len(out)]
                 prev = logits.argmax(-1)
                 out.append(prev)
         return torch.stack(out, dim=1)
+
+    def _chord_tone_bonus(self, chords: torch.Tensor, metre: str) -> torch.Tensor:
+        """``(batch, steps, vocab)``: :data:`CHORD_TONE_BONUS` on the pitch tokens of the chord sounding
+        at each beat's first step, 0 elsewhere."""
+        vocab = self.config.vocab_size
+        token_pc = torch.zeros(vocab, 12, device=self.device)
+        pitches = torch.arange(FIRST_PITCH_TOKEN, vocab, device=self.device)
+        token_pc[pitches, (pitches - FIRST_PITCH_TOKEN + MELODY_RANGE.low) % 12] = 1.0
+        pcs = chords[..., :12].to(self.device, torch.float32)
+        on_beat = (torch.arange(pcs.shape[1], device=self.device) % beat_steps(metre) == 0).float()
+        return CHORD_TONE_BONUS * (pcs @ token_pc.T) * on_beat[None, :, None]
 
     def decode_noise(self, n: int, bars: int, metre: str = "4/4", generator: torch.Generator | None = None) -> torch.Tensor:
         """Gumbel noise ``(bars * steps_per_bar, n, vocab)`` for sampling ``n`` melodies, drawn on the CPU:
@@ -293,6 +312,14 @@ class MelodyVAE(nn.Module):
                 raise KeyError(f"unknown attribute {name!r}; known: {', '.join(self.attribute_names)}")
             z = z + amount * self.attributes[self.attribute_names.index(name)]
         return z
+
+
+def _favour_pitches(logits: torch.Tensor, bonus: torch.Tensor) -> torch.Tensor:
+    """``logits`` with ``bonus`` added to the pitch tokens, the pitch tokens then shifted together so
+    that the probability of striking a note (against rest and hold) stays as it was."""
+    pitch, boosted = logits[:, FIRST_PITCH_TOKEN:], logits[:, FIRST_PITCH_TOKEN:] + bonus[:, FIRST_PITCH_TOKEN:]
+    shift = torch.logsumexp(pitch, -1, keepdim=True) - torch.logsumexp(boosted, -1, keepdim=True)
+    return torch.cat([logits[:, :FIRST_PITCH_TOKEN], boosted + shift], dim=-1)
 
 
 def onset_accuracy(predicted: torch.Tensor, target: torch.Tensor) -> torch.Tensor:

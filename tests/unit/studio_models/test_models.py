@@ -218,3 +218,23 @@ def test_the_posterior_log_variance_stops_at_the_configured_floor():
         vae.to_logvar.bias.fill_(-100.0)
     _, logvar = vae.encode(torch.zeros(2, 32, dtype=torch.long))
     assert torch.equal(logvar, torch.full((2, 4), -3.0))
+
+
+def test_chords_favour_their_tones_on_the_beats_without_changing_how_often_a_note_is_struck():
+    from studio.ml.vae import CHORD_TONE_BONUS, _favour_pitches
+    from studio.music.chords import chord_codes, code_features, parse_progression
+    from studio.music.encoding import FIRST_PITCH_TOKEN, MELODY_RANGE
+
+    vae = MelodyVAE(VAEConfig(embed=8, enc_hidden=8, latent=4, conductor_hidden=8, dec_hidden=8))
+    chords = torch.from_numpy(code_features(chord_codes(parse_progression("C", "4/4", 1), 16)))[None]
+    bonus = vae._chord_tone_bonus(chords, "4/4")
+    c_major = [t for t in range(FIRST_PITCH_TOKEN, vae.config.vocab_size)
+               if (t - FIRST_PITCH_TOKEN + MELODY_RANGE.low) % 12 in (0, 4, 7)]
+    assert set(torch.nonzero(bonus[0, 0]).flatten().tolist()) == set(c_major)
+    assert torch.all(bonus[0, 0, c_major] == CHORD_TONE_BONUS)
+    assert torch.count_nonzero(bonus[0, [k for k in range(16) if k % 4]]) == 0  # beats only
+    logits = torch.randn(1, vae.config.vocab_size)
+    favoured = _favour_pitches(logits, bonus[:, 0])
+    before, after = logits.softmax(-1), favoured.softmax(-1)
+    assert torch.allclose(before[0, :FIRST_PITCH_TOKEN], after[0, :FIRST_PITCH_TOKEN], atol=1e-6)
+    assert after[0, c_major].sum() > before[0, c_major].sum()
