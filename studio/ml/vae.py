@@ -10,9 +10,10 @@ chord sounding (:func:`~studio.music.chords.code_features`: its pitch classes, r
 flag). A batch holds one metre, so a bar is never padded.
 
 The KL term is weighted by ``beta`` (annealed in training) above ``free_bits_per_bar`` nats per bar.
-New melodies are drawn from a Gaussian mixture fitted to the posterior means of the training windows of
-each (metre, bars) pair ("ex-post density estimation", Ghosh et al. 2020), stored with the weights, and
-from N(0, I) only when no fit is stored.
+New melodies are drawn from a prior fitted to the posterior means of the training windows of each
+(metre, bars) pair after training ("ex-post density estimation", Ghosh et al. 2020): a kernel density,
+Gaussians of one shared spread on real windows' codes, stored with the weights; N(0, I) only when no fit
+is stored. Over chords, decoding favours the chord's notes on the beats (:data:`CHORD_TONE_BONUS`).
 """
 from __future__ import annotations
 
