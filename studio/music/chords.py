@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from studio.music.accents import beat_steps
 from studio.music.score import Chord, steps_per_bar
 
 MAX_SYMBOL_LENGTH = 12
@@ -88,7 +89,6 @@ FEATURES = 25  # 12 pitch classes sounding, 12 for the root, 1 "no chord"
 _MAJOR_DEGREES = ((0, "maj"), (2, "min"), (4, "min"), (5, "maj"), (7, "maj"), (9, "min"))
 _MINOR_DEGREES = ((0, "min"), (3, "maj"), (5, "min"), (7, "maj"), (8, "maj"), (10, "maj"))
 _TRIADS = {"maj": (0, 4, 7), "min": (0, 3, 7)}
-COMPOUND_METRES = frozenset({"6/8", "9/8", "12/8"})
 _SPELLING = ["C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
 
 
@@ -107,13 +107,6 @@ def key_triads(tonic: int, mode: str) -> list[tuple[str, int]]:
         mask = sum(1 << ((root + i) % 12) for i in _TRIADS[quality])
         out.append((_SPELLING[root] + ("m" if quality == "min" else ""), root * 4096 + mask))
     return out
-
-
-def beat_steps(metre: str) -> int:
-    """16th steps in one beat: a dotted quarter in 6/8, 9/8 and 12/8, a half in 2/2 and 3/2, else a quarter."""
-    if metre in COMPOUND_METRES:
-        return 6
-    return 8 if metre.endswith("/2") else 4
 
 
 def _weights(notes, start: int, end: int, metre: str) -> np.ndarray:
