@@ -238,3 +238,15 @@ def test_chords_favour_their_tones_on_the_beats_without_changing_how_often_a_not
     before, after = logits.softmax(-1), favoured.softmax(-1)
     assert torch.allclose(before[0, :FIRST_PITCH_TOKEN], after[0, :FIRST_PITCH_TOKEN], atol=1e-6)
     assert after[0, c_major].sum() > before[0, c_major].sum()
+
+
+def test_fit_studio_prior_names_a_file_that_is_not_a_vae_checkpoint(tiny_checkpoints, tmp_path):
+    import pytest
+    from django.core.management import CommandError, call_command
+
+    junk = tmp_path / "junk.safetensors"
+    junk.write_bytes(b"not a checkpoint")
+    with pytest.raises(CommandError, match="not a studio checkpoint"):
+        call_command("fit_studio_prior", str(junk))
+    with pytest.raises(CommandError, match="not a 'vae'"):
+        call_command("fit_studio_prior", str(tiny_checkpoints / "harmony_gan.safetensors"))
